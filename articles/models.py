@@ -1,0 +1,317 @@
+"""What readers read and editors write: authors, articles, their references and links."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .sanitize import sanitize_html
+from .slugs import unique_slug
+
+
+class Author(models.Model):
+    """A person or team credited as "Written by" on articles."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    bio = models.TextField(
+        _("bio"), blank=True, help_text=_("A short introduction shown with the author's articles.")
+    )
+    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    webflow_item_id = models.CharField(
+        _("Webflow item ID"), max_length=24, unique=True, null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.bio = sanitize_html(self.bio)
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Articles readers may see: status published and publication time reached.
+
+        This is the only definition of "visible to readers"; every public list, page,
+        feed and link goes through it.
+        """
+        now = now or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
+
+    def with_listing_data(self):
+        """Select what a list of article cards shows, in one query."""
+        return self.select_related("author")
+
+
+class Article(models.Model):
+    """An educational article, shown at ``/articles/<slug>/`` once published."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_("The last part of the article's address. Filled from the title when empty."),
+    )
+    summary = models.TextField(
+        _("summary"),
+        blank=True,
+        help_text=_("One or two plain sentences shown under the title and in article lists."),
+    )
+    hero_image = models.ImageField(_("hero image"), upload_to="articles/hero/", blank=True)
+    hero_image_alt = models.CharField(
+        _("hero image alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Describe the picture for people who cannot see it. Leave empty only when the "
+            "image is purely decorative, and tick the box below."
+        ),
+    )
+    hero_image_decorative = models.BooleanField(
+        _("hero image is decorative"),
+        default=False,
+        help_text=_("Ticked when the image adds nothing a reader would miss; its alt text stays empty."),
+    )
+    thumbnail = models.ImageField(
+        _("thumbnail"),
+        upload_to="articles/thumbnails/",
+        blank=True,
+        help_text=_("Shown in article lists. The hero image is used when empty."),
+    )
+    featured = models.BooleanField(_("featured"), default=False)
+    body = models.TextField(
+        _("body"),
+        blank=True,
+        help_text=_("The article's text. Scripts, styles and unknown markup are removed on save."),
+    )
+    author = models.ForeignKey(
+        Author, on_delete=models.PROTECT, related_name="articles", verbose_name=_("author")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "Readers see a published article from this time on; a future time schedules it."
+        ),
+    )
+    published_on = models.DateField(
+        _("publication date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Shown to readers as the date the article was published. Taken from the "
+            "publication time when empty."
+        ),
+    )
+    updated_on = models.DateField(
+        _("last updated"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Shown to readers as 'Last updated'; change it only for substantive edits, "
+            "not for typo fixes."
+        ),
+    )
+    learn_more_url = models.URLField(
+        _("'Learn More' link"),
+        blank=True,
+        help_text=_("Overrides the site-wide 'Learn More' link for this article only."),
+    )
+    related_articles = models.ManyToManyField(
+        "self",
+        through="RelatedArticle",
+        symmetrical=False,
+        related_name="+",
+        blank=True,
+        verbose_name=_("related articles"),
+    )
+    needs_editor_attention = models.BooleanField(
+        _("needs an editor's attention"),
+        default=False,
+        help_text=_("Set by the importer, e.g. when the hero image came without alt text."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    modified_at = models.DateTimeField(_("modified"), auto_now=True)
+    webflow_item_id = models.CharField(
+        _("Webflow item ID"), max_length=24, unique=True, null=True, blank=True, editable=False
+    )
+    webflow_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="articles_article_published_has_time",
+                violation_error_message=_("A published article needs a publication time."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        if self.hero_image and not self.hero_image_alt.strip() and not self.hero_image_decorative:
+            raise ValidationError(
+                {
+                    "hero_image_alt": ValidationError(
+                        _("Describe the hero image, or mark it as decorative."), code="alt_required"
+                    )
+                }
+            )
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        if self.published_at and not self.published_on:
+            self.published_on = timezone.localdate(self.published_at)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self):
+        """True when readers can see the article now (the same rule as ``published()``)."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def list_image(self):
+        """The image for article cards: the thumbnail, else the hero image (may be empty)."""
+        return self.thumbnail or self.hero_image
+
+
+class Reference(models.Model):
+    """A source an article cites, in the order the article lists them.
+
+    Keeps the citation exactly as written, with its DOI, PMID and URL where known.
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="references", verbose_name=_("article")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    citation = models.TextField(_("citation"), help_text=_("The citation as written, e.g. in NLM style."))
+    doi = models.CharField(
+        _("DOI"), max_length=200, blank=True, help_text=_("For example 10.1111/acem.13755.")
+    )
+    pmid = models.CharField(_("PMID"), max_length=12, blank=True, help_text=_("PubMed ID, digits only."))
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["article", "position", "pk"]
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
+
+    def __str__(self):
+        return self.citation[:80]
+
+    @property
+    def doi_url(self):
+        """The DOI resolver link (https://doi.org/, per the DOI Handbook §3.8), or ""."""
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self):
+        """The PubMed page for the PMID, or ""."""
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+
+class RelatedArticle(models.Model):
+    """An editor's pick of another article to read next, in order."""
+
+    from_article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="related_links", verbose_name=_("article")
+    )
+    to_article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="incoming_related",
+        verbose_name=_("related article"),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["from_article", "position", "pk"]
+        verbose_name = _("related article")
+        verbose_name_plural = _("related articles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_article", "to_article"], name="articles_relatedarticle_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_article=models.F("to_article")),
+                name="articles_relatedarticle_not_self",
+                violation_error_message=_("An article cannot be related to itself."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_article} → {self.to_article}"
+
+
+class SiteSettings(models.Model):
+    """Site-wide copy for article pages, edited in the admin. There is exactly one."""
+
+    learn_more_label = models.CharField(_("'Learn More' label"), max_length=80, default="Learn More")
+    learn_more_url = models.URLField(
+        _("'Learn More' link"),
+        default="https://www.ishahealth.com/",
+        help_text=_("Where the 'Learn More' button on every article leads, unless the article overrides it."),
+    )
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self):
+        return str(_("Site settings"))
+
+    @classmethod
+    def load(cls):
+        """Return the one settings row, creating it with defaults on first use."""
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+MARKETING_MODELS = ("subscriber", "signupevent", "signupformcopy")
+
+
+def create_marketing_group(sender, **kwargs):
+    """After every ``migrate``: the "Marketing" group manages sign-ups and the form's copy."""
+    from isha.groups import ensure_group
+
+    ensure_group("Marketing", "signups", MARKETING_MODELS)
+
+
+class SignupsConfig(AppConfig):
+    name = "signups"
+    verbose_name = _("Sign-ups")
+
+    def ready(self):
+        post_migrate.connect(create_marketing_group, sender=self)

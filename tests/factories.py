@@ -1,0 +1,64 @@
+"""factory_boy factories with unique slugs and dates relative to now."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from articles.models import Article, Author, Reference, RelatedArticle
+from signups.emails import normalize_email
+from signups.models import Subscriber
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Author {n}")
+    slug = factory.Sequence(lambda n: f"author-{n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    summary = "A short summary."
+    body = "<h2>Section</h2><p>Body text.</p>"
+    author = factory.SubFactory(AuthorFactory)
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+    class Params:
+        draft = factory.Trait(status=Article.Status.DRAFT, published_at=None)
+        archived = factory.Trait(status=Article.Status.ARCHIVED)
+        scheduled = factory.Trait(
+            published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
+        )
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reference
+
+    article = factory.SubFactory(ArticleFactory)
+    position = factory.Sequence(int)
+    citation = factory.Sequence(lambda n: f"Author A. Study number {n}. J Example. 2020;1:{n}.")
+
+
+class RelatedArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RelatedArticle
+
+    from_article = factory.SubFactory(ArticleFactory)
+    to_article = factory.SubFactory(ArticleFactory)
+    position = factory.Sequence(int)
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subscriber
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    email_normalized = factory.LazyAttribute(lambda o: normalize_email(o.email))
