@@ -1,0 +1,85 @@
+// Progressive enhancement for the newsletter form: submit without a reload and announce
+// the outcome in the block's live region. Without JavaScript the form posts normally.
+(function () {
+  "use strict";
+
+  function clearFieldErrors(form) {
+    form.querySelectorAll("[data-signup-field-error]").forEach(function (node) { node.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (input) {
+      input.removeAttribute("aria-invalid");
+      input.classList.remove("is-invalid");
+      var describedBy = (input.getAttribute("aria-describedby") || "")
+        .split(" ").filter(function (id) { return id && id.indexOf("signup-error-") !== 0; });
+      if (describedBy.length) { input.setAttribute("aria-describedby", describedBy.join(" ")); }
+      else { input.removeAttribute("aria-describedby"); }
+    });
+  }
+
+  function showFieldErrors(form, errors) {
+    Object.keys(errors || {}).forEach(function (name) {
+      var input = form.querySelector('[name="' + name + '"]');
+      if (!input || input.type === "hidden") { return; }
+      var id = "signup-error-" + name;
+      var message = document.createElement("p");
+      message.id = id;
+      message.className = "invalid-feedback signup__field-error";
+      message.setAttribute("data-signup-field-error", "");
+      message.textContent = errors[name].join(" ");
+      input.insertAdjacentElement("afterend", message);
+      input.classList.add("is-invalid");
+      input.setAttribute("aria-invalid", "true");
+      var describedBy = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      describedBy.push(id);
+      input.setAttribute("aria-describedby", describedBy.join(" "));
+    });
+  }
+
+  function announce(status, text, kind) {
+    var message = document.createElement("p");
+    message.className = "signup__message signup__message--" + kind;
+    message.textContent = text;
+    status.replaceChildren(message);
+    status.focus();
+  }
+
+  function enhance(form) {
+    var block = form.closest(".signup");
+    var status = block.querySelector("[data-signup-status]");
+    var button = form.querySelector('button[type="submit"]');
+    var label = button.textContent;
+    var referrer = form.querySelector('[name="referrer"]');
+    if (referrer) { referrer.value = document.referrer; }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (button.disabled) { return; }
+      button.disabled = true;
+      button.textContent = form.getAttribute("data-wait-label");
+      clearFieldErrors(form);
+
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin"
+      })
+        .then(function (response) {
+          return response.json().catch(function () { return { ok: false, errors: {} }; });
+        })
+        .catch(function () { return { ok: false, errors: {} }; })
+        .then(function (result) {
+          button.disabled = false;
+          button.textContent = label;
+          if (result.ok) {
+            form.remove();
+            announce(status, result.message, "success");
+          } else {
+            announce(status, result.message || form.getAttribute("data-error-message"), "error");
+            showFieldErrors(form, result.errors);
+          }
+        });
+    });
+  }
+
+  document.querySelectorAll("[data-signup-form]").forEach(enhance);
+})();
