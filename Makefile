@@ -1,0 +1,40 @@
+# Everything a fresh machine needs: `make run` serves the demo site, `make test` runs the suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+# pyenv honours .python-version (3.13); elsewhere use whatever python3 is, if new enough.
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-fast migrate demo check-python clean
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
+	  echo "error: this project needs Python >= 3.12 (Django 6.1), but '$(PYTHON)' is $$($(PYTHON) --version 2>&1)."; \
+	  echo "Install Python 3.12 or 3.13 (pyenv reads .python-version), or run: make PYTHON=python3.13 ..."; \
+	  exit 1; }
+
+$(VENV)/.installed: pyproject.toml | check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) staticfiles test-output

@@ -1,0 +1,152 @@
+"""Sample content for development: neutral articles in the seed page's shape.
+
+The texts are written for this project (they are placeholders about reading health
+information, not medical claims); the real articles come from ``import_webflow``.
+"""
+
+import io
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from ..models import Article, Author, Reference, RelatedArticle
+
+PALETTE = [((29, 78, 96), (120, 170, 160)), ((60, 54, 110), (170, 150, 200)), ((96, 62, 40), (220, 180, 130))]
+
+ARTICLES = [
+    {
+        "title": "How to Read a Health Article Critically",
+        "summary": "Five questions to ask of any page about a treatment, including this one.",
+        "alt": "A person reading on a tablet at a kitchen table",
+        "body": (
+            "<p>Health information online ranges from careful summaries of research to "
+            "advertising dressed as advice. A few habits help you tell them apart.</p>"
+            "<h2>Who wrote it, and who checked it?</h2>"
+            "<p>Look for a named author and a named clinical reviewer with their credentials. "
+            "Anonymous pages make claims nobody has to stand behind.</p>"
+            "<h3>When did it last change?</h3>"
+            "<p>Medicine moves. A page that shows when it was published and when it was last "
+            "updated lets you judge whether newer findings could be missing.</p>"
+            "<h2>What is the evidence?</h2>"
+            "<p>Claims should point to sources you can open: a study, a guideline, a review. "
+            "Prefer systematic reviews and randomised trials over single case reports.</p>"
+            "<p>Finally, ask who benefits. A clinic writing about its own treatment should "
+            "say so, as we do.</p>"
+        ),
+        "references": [
+            (
+                "Guyatt GH, Oxman AD, Vist GE, et al. GRADE: an emerging consensus on rating "
+                "quality of evidence and strength of recommendations. BMJ. "
+                "2008;336(7650):924-926. doi: 10.1136/bmj.39489.470347.AD. PMID: 18436948.",
+                "10.1136/bmj.39489.470347.AD",
+                "18436948",
+            )
+        ],
+    },
+    {
+        "title": "What to Expect From a Telehealth Appointment",
+        "summary": "How a video visit works, what to prepare, and how privacy is protected.",
+        "alt": "A laptop showing a video call with a clinician",
+        "body": (
+            "<p>A telehealth appointment is a consultation held over a secure video call. "
+            "It covers the same ground as an office visit, without the waiting room.</p>"
+            "<h2>Before the call</h2>"
+            "<p>Find a quiet, private room, check your camera and microphone, and write down "
+            "your questions and the medicines you take.</p>"
+            "<h2>During the call</h2>"
+            "<p>The clinician asks about your history and goals and explains the options. "
+            "You can ask them to repeat or slow down at any point.</p>"
+            "<h3>After the call</h3>"
+            "<p>You receive a written summary with next steps and how to reach the team.</p>"
+        ),
+        "references": [],
+    },
+    {
+        "title": "Sleep, Stress and Mood: A Short Primer",
+        "summary": "Why sleep and daily stress matter for mood, and small changes that help.",
+        "alt": "An unmade bed in soft morning light",
+        "body": (
+            "<p>Sleep, stress and mood influence one another. Poor sleep makes stress harder "
+            "to handle, and stress makes sleep harder to find.</p>"
+            "<h2>Regular hours</h2>"
+            "<p>Going to bed and getting up at the same times each day steadies the body "
+            "clock more than any single trick.</p>"
+            "<h2>Light and movement</h2>"
+            "<p>Daylight in the morning and some movement during the day both help the "
+            "evening wind-down.</p>"
+            "<p>If low mood lasts for weeks, talk to a clinician.</p>"
+        ),
+        "references": [],
+    },
+    {
+        "title": "Questions to Ask Before Starting a New Treatment",
+        "summary": "A checklist to take to your clinician when a new medicine is proposed.",
+        "alt": "A handwritten checklist next to a cup of tea",
+        "body": (
+            "<p>Starting a new treatment is a shared decision. These questions help make it "
+            "an informed one.</p>"
+            "<h2>About the treatment</h2>"
+            "<p>What is it expected to do, how soon, and how will we know whether it works?</p>"
+            "<h2>About safety</h2>"
+            "<p>What are the common and the serious side effects, and what should I do if I "
+            "notice one?</p>"
+            "<h3>About supervision</h3>"
+            "<p>Who monitors me, how often, and how do I reach them between appointments?</p>"
+        ),
+        "references": [],
+    },
+]
+
+
+def demo_image(width, height, index):
+    """Return a JPEG (bytes) of a soft two-colour gradient, ``width`` x ``height`` px."""
+    top, bottom = PALETTE[index % len(PALETTE)]
+    image = Image.new("RGB", (width, height), top)
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        t = y / max(height - 1, 1)
+        colour = tuple(round(a + (b - a) * t) for a, b in zip(top, bottom))
+        draw.line([(0, y), (width, y)], fill=colour)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def load_demo_content():
+    """Create the demo author and articles with generated images; return how many."""
+    author, _created = Author.objects.get_or_create(
+        slug="isha-editorial-team",
+        defaults={"name": "Isha Editorial Team", "bio": "<p>Isha Health's clinical and editorial team.</p>"},
+    )
+    today = timezone.localdate()
+    articles = []
+    for index, data in enumerate(ARTICLES):
+        published_on = today - timedelta(days=30 * (index + 1))
+        article = Article(
+            title=data["title"],
+            summary=data["summary"],
+            body=data["body"],
+            author=author,
+            status=Article.Status.PUBLISHED,
+            published_at=timezone.now() - timedelta(days=30 * (index + 1)),
+            published_on=published_on,
+            updated_on=published_on + timedelta(days=10) if index % 2 == 0 else None,
+            hero_image_alt=data["alt"],
+            featured=index == 0,
+        )
+        slug = f"demo-{index + 1}"
+        article.hero_image.save(f"{slug}-hero.jpg", ContentFile(demo_image(1600, 900, index)), save=False)
+        article.thumbnail.save(f"{slug}-thumb.jpg", ContentFile(demo_image(600, 400, index)), save=False)
+        article.save()
+        for position, (citation, doi, pmid) in enumerate(data["references"]):
+            Reference.objects.create(article=article, position=position, citation=citation, doi=doi, pmid=pmid)
+        articles.append(article)
+    for index, article in enumerate(articles):
+        others = [a for a in articles if a != article][:2]
+        for position, other in enumerate(others):
+            RelatedArticle.objects.create(from_article=article, to_article=other, position=position)
+    return len(articles)
