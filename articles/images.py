@@ -1,0 +1,162 @@
+"""Uploaded images: checked by content, stored upright, served as responsive renditions."""
+
+import io
+import os
+import warnings
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+#: Pillow format names accepted for uploads, whatever the file is called.
+ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+#: Widths (CSS px at 1x) of the renditions written for ``srcset``.
+RENDITION_WIDTHS = (480, 800, 1200, 1600)
+
+
+def max_upload_bytes():
+    """The largest upload accepted, in bytes (setting ``IMAGE_MAX_UPLOAD_BYTES``)."""
+    return getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+
+
+def max_pixels():
+    """The most pixels (width x height) accepted (setting ``IMAGE_MAX_PIXELS``)."""
+    return getattr(settings, "IMAGE_MAX_PIXELS", 40_000_000)
+
+
+def open_checked(file):
+    """Open ``file`` as an image after checking its size, format and pixel count.
+
+    ``file`` is any file-like object with ``size`` (an upload or a Django File).
+    Returns the opened (lazy) ``PIL.Image``. Raises ``ValidationError`` with code
+    ``too_large``, ``unsupported`` or ``too_many_pixels``. A decompression bomb (a
+    small file that expands to a huge bitmap) is refused from its header alone, before
+    any pixel is decoded: Pillow only warns below twice ``MAX_IMAGE_PIXELS``, so the
+    warning is turned into an error here.
+    """
+    size = getattr(file, "size", None)
+    if size is not None and size > max_upload_bytes():
+        raise ValidationError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB."),
+            code="too_large",
+            params={"size": round(size / 1048576, 1), "limit": round(max_upload_bytes() / 1048576)},
+        )
+    file.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(file, formats=ALLOWED_FORMATS)
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise ValidationError(
+            _("The image is too large (more than %(limit)s million pixels)."),
+            code="too_many_pixels",
+            params={"limit": max_pixels() // 1_000_000},
+        )
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise ValidationError(
+            _("This file is not a JPEG, PNG, WebP or GIF image."), code="unsupported"
+        )
+    if image.width * image.height > max_pixels():
+        raise ValidationError(
+            _("The image is %(width)s x %(height)s pixels; the limit is %(limit)s million pixels."),
+            code="too_many_pixels",
+            params={"width": image.width, "height": image.height, "limit": max_pixels() // 1_000_000},
+        )
+    return image
+
+
+def normalized_upload(file):
+    """Return ``file`` re-encoded upright and web-safe, as a ``ContentFile`` with a name.
+
+    Applies the EXIF orientation (phone photos), converts CMYK and palette images to
+    RGB (RGBA when transparent) and drops metadata, GPS position included. Keeps the
+    format (JPEG stays JPEG; GIF becomes PNG so it is not reduced to 256 colours).
+    Raises ``ValidationError`` as :func:`open_checked`, or with code ``corrupt`` when the
+    pixels cannot be decoded.
+    """
+    image = open_checked(file)
+    source_format = image.format
+    try:
+        image = ImageOps.exif_transpose(image)
+        image = _web_mode(image)
+    except (OSError, ValueError, SyntaxError):
+        raise ValidationError(_("The image file is damaged and cannot be read."), code="corrupt")
+    target = "JPEG" if source_format == "JPEG" and image.mode == "RGB" else (
+        "WEBP" if source_format == "WEBP" else "PNG"
+    )
+    buffer = io.BytesIO()
+    _save(image, buffer, target)
+    stem = os.path.splitext(os.path.basename(getattr(file, "name", "") or "image"))[0] or "image"
+    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[target]
+    return ContentFile(buffer.getvalue(), name=f"{stem}.{extension}")
+
+
+def _web_mode(image):
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    if image.mode == "CMYK":
+        # Inverted-Adobe CMYK JPEGs look wrong without this; Pillow's conversion handles both.
+        return image.convert("RGB")
+    if has_alpha:
+        return image.convert("RGBA")
+    if image.mode != "RGB":
+        return image.convert("RGB")
+    return image
+
+
+def _save(image, buffer, image_format):
+    if image_format == "JPEG":
+        image.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
+    elif image_format == "WEBP":
+        image.save(buffer, "WEBP", quality=80, method=4)
+    else:
+        image.save(buffer, "PNG", optimize=True)
+
+
+def make_renditions(name, storage=None):
+    """Write WebP and fallback renditions of the stored image ``name``; describe them.
+
+    Widths are those of ``RENDITION_WIDTHS`` narrower than the original, plus the
+    original width. Returns a JSON-safe dict::
+
+        {"name": name, "width": w, "height": h,
+         "sources": [{"width": 480, "webp": "renditions/...-480.webp",
+                      "fallback": "renditions/...-480.jpg"}, ...]}
+
+    Files already written are reused, so calling it again is cheap. Returns ``{}`` when
+    ``name`` is empty or not a readable image (the template then shows the original).
+    """
+    storage = storage or default_storage
+    if not name:
+        return {}
+    try:
+        with storage.open(name) as handle:
+            image = _web_mode(ImageOps.exif_transpose(Image.open(handle, formats=ALLOWED_FORMATS)))
+            image.load()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return {}
+    width, height = image.size
+    fallback_format, fallback_extension = ("PNG", "png") if image.mode == "RGBA" else ("JPEG", "jpg")
+    stem = "renditions/" + os.path.splitext(name)[0]
+    sources = []
+    for target_width in sorted({w for w in RENDITION_WIDTHS if w < width} | {width}):
+        resized = image if target_width == width else image.resize(
+            (target_width, round(height * target_width / width)), Image.Resampling.LANCZOS
+        )
+        source = {"width": target_width}
+        for key, image_format, extension in (
+            ("webp", "WEBP", "webp"),
+            ("fallback", fallback_format, fallback_extension),
+        ):
+            path = f"{stem}-{target_width}.{extension}"
+            if not storage.exists(path):
+                buffer = io.BytesIO()
+                _save(resized, buffer, image_format)
+                path = storage.save(path, ContentFile(buffer.getvalue()))
+            source[key] = path
+        sources.append(source)
+    return {"name": name, "width": width, "height": height, "sources": sources}
