@@ -1,0 +1,311 @@
+import importlib
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from signups import models as signup_models
+from signups.models import SignupEvent, SignupFormCopy, Subscriber
+from signups.subscribe import subscribe
+from tests.factories import ArticleFactory, SubscriberFactory
+
+pytestmark = pytest.mark.django_db
+
+SUBSCRIBERS_URL = reverse("admin:signups_subscriber_changelist")
+COPY_LIST_URL = reverse("admin:signups_signupformcopy_changelist")
+COPY_ADD_URL = reverse("admin:signups_signupformcopy_add")
+
+
+def copy_change_url(pk=1):
+    return reverse("admin:signups_signupformcopy_change", args=[pk])
+
+
+def subscriber_change_url(subscriber):
+    return reverse("admin:signups_subscriber_change", args=[subscriber.pk])
+
+
+def subscriber_form_data(subscriber, email):
+    """What the change page posts: the address and the read-only history's management form."""
+    events = str(subscriber.events.count())
+    return {"email": email, "events-TOTAL_FORMS": events, "events-INITIAL_FORMS": events}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def staff_in(group_name, django_user_model):
+    user = django_user_model.objects.create_user(username=group_name.lower(), password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+# Subscribers
+
+
+def test_a_superuser_sees_the_subscriber_list_with_source_and_date(admin_client):
+    article = ArticleFactory(title="Ketamine and sleep")
+    subscribe("jane@example.com", "jane@example.com", path=article.get_absolute_url())
+
+    response = admin_client.get(SUBSCRIBERS_URL)
+
+    assert response.status_code == 200
+    assert "jane@example.com" in response.text
+    assert article.get_absolute_url() in response.text
+    assert "Ketamine and sleep" in response.text
+
+
+def test_the_subscriber_list_is_searchable_by_email(admin_client):
+    SubscriberFactory(email="jane@example.com")
+    SubscriberFactory(email="omar@example.org")
+
+    response = admin_client.get(SUBSCRIBERS_URL, {"q": "JANE@"})
+
+    assert "jane@example.com" in response.text
+    assert "omar@example.org" not in response.text
+
+
+def test_the_subscriber_list_filters_by_source_article_and_drills_down_by_date(admin_client):
+    article = ArticleFactory(title="Ketamine and sleep")
+    subscribe("jane@example.com", "jane@example.com", path=article.get_absolute_url())
+    SubscriberFactory(email="omar@example.org")
+
+    response = admin_client.get(SUBSCRIBERS_URL, {"source_article__id__exact": article.pk})
+
+    assert "jane@example.com" in response.text
+    assert "omar@example.org" not in response.text
+    assert response.context["cl"].date_hierarchy == "created_at"
+
+
+def test_the_subscriber_lists_query_count_does_not_grow_with_its_length(
+    admin_client, django_assert_max_num_queries
+):
+    def add_subscribers(count):
+        for _ in range(count):
+            article = ArticleFactory()
+            email = f"{article.slug}@example.com"
+            subscribe(email, email, path=article.get_absolute_url())
+
+    add_subscribers(2)
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(SUBSCRIBERS_URL)
+    add_subscribers(15)
+
+    with django_assert_max_num_queries(len(few)):
+        response = admin_client.get(SUBSCRIBERS_URL)
+    assert response.context["cl"].result_count == 17
+
+
+def test_a_subscriber_page_shows_the_normalised_address_and_the_sign_up_history(admin_client):
+    article = ArticleFactory(title="Ketamine and sleep")
+    subscriber, _ = subscribe("Jane@Example.com", "jane@example.com", path=article.get_absolute_url())
+    subscribe("JANE@example.com", "jane@example.com", path="/signup/")
+
+    response = admin_client.get(subscriber_change_url(subscriber))
+
+    assert response.status_code == 200
+    assert 'value="Jane@Example.com"' in response.text
+    assert "jane@example.com" in response.text
+    inline = response.context["inline_admin_formsets"][0]
+    assert [event.path for event in inline.formset.queryset] == ["/signup/", article.get_absolute_url()]
+    assert "Ketamine and sleep" in response.text
+
+
+def test_the_sign_up_history_is_read_only(admin_client):
+    subscriber, _ = subscribe("jane@example.com", "jane@example.com", path="/signup/")
+
+    response = admin_client.get(subscriber_change_url(subscriber))
+
+    inline = response.context["inline_admin_formsets"][0]
+    assert not inline.has_add_permission
+    assert not inline.has_change_permission
+    assert not inline.has_delete_permission
+    assert 'name="events-0-path"' not in response.text
+
+
+def test_the_subscriber_pages_query_count_does_not_grow_with_its_history(
+    admin_client, django_assert_max_num_queries
+):
+    subscriber, _ = subscribe("jane@example.com", "jane@example.com", path="/signup/")
+
+    def sign_up_again_from_articles(count):
+        for _ in range(count):
+            subscribe("jane@example.com", "jane@example.com", ArticleFactory().get_absolute_url())
+
+    sign_up_again_from_articles(2)
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(subscriber_change_url(subscriber))
+    sign_up_again_from_articles(12)
+
+    with django_assert_max_num_queries(len(few)):
+        admin_client.get(subscriber_change_url(subscriber))
+
+
+def test_timestamps_and_the_normalised_address_are_read_only(admin_client):
+    subscriber = SubscriberFactory(email="jane@example.com")
+
+    form = admin_client.get(subscriber_change_url(subscriber)).context["adminform"].form
+
+    assert list(form.fields) == ["email"]
+
+
+def test_correcting_an_address_in_the_admin_updates_its_comparison_key(admin_client):
+    subscriber, _ = subscribe("jane@exmaple.com", "jane@exmaple.com", path="/signup/")
+
+    response = admin_client.post(
+        subscriber_change_url(subscriber), subscriber_form_data(subscriber, " Jane@Example.com ")
+    )
+
+    assert response.status_code == 302
+    subscriber.refresh_from_db()
+    assert subscriber.email == "Jane@Example.com"
+    assert subscriber.email_normalized == "jane@example.com"
+    assert subscriber.events.count() == 1
+
+
+def test_adding_a_subscriber_by_hand_stores_its_comparison_key(admin_client):
+    response = admin_client.post(
+        reverse("admin:signups_subscriber_add"),
+        {"email": "Omar@Example.ORG", "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0"},
+    )
+
+    assert response.status_code == 302
+    assert Subscriber.objects.get().email_normalized == "omar@example.org"
+
+
+def test_changing_an_address_to_another_subscribers_in_any_case_is_a_form_error(admin_client):
+    SubscriberFactory(email="jane@example.com")
+    other = SubscriberFactory(email="omar@example.org")
+
+    response = admin_client.post(
+        subscriber_change_url(other), subscriber_form_data(other, "JANE@example.com")
+    )
+
+    assert response.status_code == 200
+    assert "This address is already on the list." in response.text
+    other.refresh_from_db()
+    assert other.email == "omar@example.org"
+
+
+def test_sign_up_events_have_no_admin_of_their_own():
+    assert not admin.site.is_registered(SignupEvent)
+
+
+# The form's copy
+
+
+def test_the_form_copy_row_exists_after_migrate_with_the_default_texts():
+    copy = SignupFormCopy.objects.get(pk=1)
+
+    assert copy.heading == signup_models.DEFAULT_HEADING
+    assert copy.button_label == "Sign up"
+    assert copy.success_message == signup_models.DEFAULT_SUCCESS
+    assert copy.error_message == signup_models.DEFAULT_ERROR
+
+
+def test_the_data_migration_creates_a_missing_row_and_keeps_an_edited_one():
+    migration = importlib.import_module("signups.migrations.0002_default_form_copy")
+    schema_editor = SimpleNamespace(connection=connection)
+    SignupFormCopy.objects.all().delete()
+
+    migration.create_default_copy(apps, schema_editor)
+    assert SignupFormCopy.objects.get(pk=1).heading == signup_models.DEFAULT_HEADING
+
+    SignupFormCopy.objects.filter(pk=1).update(heading="Edited")
+    migration.create_default_copy(apps, schema_editor)
+    assert SignupFormCopy.objects.get(pk=1).heading == "Edited"
+
+
+def test_the_form_copy_list_redirects_to_the_one_copys_page(admin_client):
+    response = admin_client.get(COPY_LIST_URL)
+
+    assert response.status_code == 302
+    assert response["Location"] == copy_change_url()
+
+
+def test_the_form_copy_list_recreates_a_missing_row_before_redirecting(admin_client):
+    SignupFormCopy.objects.all().delete()
+
+    response = admin_client.get(COPY_LIST_URL)
+
+    assert response["Location"] == copy_change_url()
+    assert SignupFormCopy.objects.filter(pk=1).exists()
+
+
+def test_the_form_copy_cannot_be_added_or_deleted(admin_client):
+    change_page = admin_client.get(copy_change_url())
+
+    assert change_page.status_code == 200
+    assert not change_page.context["has_add_permission"]
+    assert not change_page.context["has_delete_permission"]
+    assert admin_client.get(COPY_ADD_URL).status_code == 403
+    assert admin_client.post(reverse("admin:signups_signupformcopy_delete", args=[1])).status_code == 403
+    assert SignupFormCopy.objects.filter(pk=1).exists()
+
+
+def test_the_admin_index_offers_no_add_link_for_the_form_copy(admin_client):
+    response = admin_client.get(reverse("admin:index"))
+
+    assert COPY_ADD_URL not in response.text
+    assert COPY_LIST_URL in response.text
+
+
+def test_saving_the_form_copy_changes_what_readers_see(admin_client, client):
+    response = admin_client.post(
+        copy_change_url(),
+        {
+            "heading": "Get our clinical notes",
+            "intro": "",
+            "button_label": "Count me in",
+            "success_message": "You are on the list.",
+            "error_message": "Please check the address.",
+        },
+    )
+
+    assert response.status_code == 302
+    assert SignupFormCopy.objects.count() == 1
+    page = client.get(reverse("signups:signup")).text
+    assert "Get our clinical notes" in page
+    assert ">Count me in</button>" in page
+
+
+# Groups made by post_migrate
+
+
+def group_perms(name):
+    return set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+
+
+def test_marketing_may_edit_the_form_copy_and_view_subscribers():
+    assert {"change_signupformcopy", "view_signupformcopy", "view_subscriber"} <= group_perms("Marketing")
+
+
+def test_editors_have_no_sign_up_permissions():
+    signups_perms = set(
+        Permission.objects.filter(content_type__app_label="signups").values_list("codename", flat=True)
+    )
+
+    assert group_perms("Editors")  # the group exists and has its article permissions
+    assert not group_perms("Editors") & signups_perms
+
+
+def test_a_marketing_user_can_open_the_subscribers_and_edit_the_form_copy(client, django_user_model):
+    client.force_login(staff_in("Marketing", django_user_model))
+
+    assert client.get(SUBSCRIBERS_URL).status_code == 200
+    assert client.get(COPY_LIST_URL)["Location"] == copy_change_url()
+    assert client.get(copy_change_url()).context["has_change_permission"]
+
+
+def test_an_editor_cannot_open_the_subscribers_or_the_form_copy(client, django_user_model):
+    client.force_login(staff_in("Editors", django_user_model))
+
+    assert client.get(SUBSCRIBERS_URL).status_code == 403
+    assert client.get(COPY_LIST_URL).status_code == 403
+    assert client.get(copy_change_url()).status_code == 403
