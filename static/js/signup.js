@@ -4,12 +4,13 @@
   "use strict";
 
   function clearFieldErrors(form) {
-    form.querySelectorAll("[data-signup-field-error]").forEach(function (node) { node.remove(); });
+    // Ours, and the server's (.invalid-feedback) when the page is the plain form's 400 answer.
+    form.querySelectorAll("[data-signup-field-error], .invalid-feedback").forEach(function (node) { node.remove(); });
     form.querySelectorAll("[aria-invalid]").forEach(function (input) {
       input.removeAttribute("aria-invalid");
       input.classList.remove("is-invalid");
       var describedBy = (input.getAttribute("aria-describedby") || "")
-        .split(" ").filter(function (id) { return id && id.indexOf("signup-error-") !== 0; });
+        .split(" ").filter(function (id) { return id && document.getElementById(id); });
       if (describedBy.length) { input.setAttribute("aria-describedby", describedBy.join(" ")); }
       else { input.removeAttribute("aria-describedby"); }
     });

@@ -1,0 +1,173 @@
+"""The sign-up block in a real browser: with JavaScript, without it, and by keyboard."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from signups.models import DEFAULT_ERROR, DEFAULT_SUCCESS, Subscriber
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.browser
+
+WAIT_LABEL = "Please wait..."
+
+
+@pytest.fixture
+def article_path(live_server):
+    return ArticleFactory().get_absolute_url()
+
+
+@pytest.fixture
+def article_url(live_server, article_path):
+    return live_server.url + article_path
+
+
+@pytest.fixture
+def no_js_page(browser):
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def signup_block(page):
+    block = page.locator("#signup")
+    return block, block.get_by_role("status"), block.get_by_label("Email address")
+
+
+def hold_signup_posts(page):
+    """Keep the sign-up POST waiting until the test lets it through; returns the held routes."""
+    held = []
+
+    def handle(route):
+        if route.request.method == "POST":
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/signup/$"), handle)
+    return held
+
+
+def test_with_javascript_the_success_message_is_announced_without_a_reload(
+    page, article_path, article_url
+):
+    page.goto(article_url)
+    block, status, email = signup_block(page)
+    button = block.locator('button[type="submit"]')
+    expect(button).to_have_text("Sign up")
+    page.evaluate("window.notReloaded = true")
+    held = hold_signup_posts(page)
+
+    email.fill("jane@example.com")
+    button.click()
+
+    expect(button).to_have_text(WAIT_LABEL)
+    expect(button).to_be_disabled()
+    for _ in range(500):
+        if held:
+            break
+        page.wait_for_timeout(10)
+    else:
+        pytest.fail("the script never sent the sign-up")
+    assert not Subscriber.objects.exists()
+    held[0].continue_()
+    expect(status).to_have_text(DEFAULT_SUCCESS)
+    expect(block.locator("form")).to_have_count(0)
+    assert page.evaluate("window.notReloaded") is True
+    assert page.url == article_url
+    subscriber = Subscriber.objects.get()
+    assert subscriber.email == "jane@example.com"
+    assert subscriber.source_path == article_path
+
+
+def test_with_javascript_an_invalid_address_shows_the_error_and_marks_the_field(page, article_url):
+    page.goto(article_url)
+    block, status, email = signup_block(page)
+
+    email.fill("not-an-address")
+    block.get_by_role("button", name="Sign up").click()
+
+    expect(status).to_have_text(DEFAULT_ERROR)
+    expect(block.get_by_text("Enter a valid email address, like name@example.com.")).to_be_visible()
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(email).to_have_accessible_description(re.compile("Enter a valid email address"))
+    expect(block.get_by_role("button", name="Sign up")).to_be_enabled()
+    assert not Subscriber.objects.exists()
+
+
+def test_with_javascript_a_second_error_replaces_the_servers_error_instead_of_adding_one(
+    page, article_url
+):
+    page.goto(article_url)
+    block, status, email = signup_block(page)
+    email.fill("first-mistake")
+    # submit() skips the script's handler: the page becomes the server's 400 answer.
+    block.locator("form").evaluate("form => form.submit()")
+    expect(page).to_have_url(re.compile(r"/signup/$"))
+    block, status, email = signup_block(page)
+    expect(email).to_have_value("first-mistake")
+
+    email.fill("+second@example.com")
+    block.get_by_role("button", name="Sign up").click()
+
+    expect(block.locator(".invalid-feedback")).to_have_text("An address cannot start with +.")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    # Only the new error describes the field: the server's is gone, not hidden behind it.
+    expect(email).to_have_accessible_description(re.compile(r"^\W*An address cannot start with \+\.$"))
+
+
+def test_without_javascript_the_form_posts_and_the_article_shows_the_success_message(
+    no_js_page, article_url
+):
+    page = no_js_page
+    page.goto(article_url)
+    block, status, email = signup_block(page)
+
+    email.fill("jane@example.com")
+    block.get_by_role("button", name="Sign up").click()
+
+    expect(page).to_have_url(article_url + "?signup=thanks#signup")
+    block, status, email = signup_block(page)
+    expect(status).to_have_text(DEFAULT_SUCCESS)
+    expect(email).to_have_count(0)
+    assert Subscriber.objects.get().email == "jane@example.com"
+
+
+def test_without_javascript_an_invalid_address_shows_the_error_page_with_the_value_kept(
+    no_js_page, article_url
+):
+    page = no_js_page
+    page.goto(article_url)
+    block, status, email = signup_block(page)
+    typed = "<script>alert(1)</script>@x.com"
+
+    email.fill(typed)
+    block.get_by_role("button", name="Sign up").click()
+
+    expect(page).to_have_url(re.compile(r"/signup/$"))
+    block, status, email = signup_block(page)
+    expect(status).to_have_text(DEFAULT_ERROR)
+    expect(block.get_by_text("Enter a valid email address, like name@example.com.")).to_be_visible()
+    expect(email).to_have_value(typed)
+    expect(email).to_have_attribute("aria-invalid", "true")
+    assert not Subscriber.objects.exists()
+
+
+def test_by_keyboard_alone_tab_to_the_field_type_and_press_enter(page, live_server):
+    page.goto(live_server.url + reverse("signups:signup"))
+    block, status, email = signup_block(page)
+
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if email.evaluate("field => field === document.activeElement"):
+            break
+    else:
+        pytest.fail("Tab never reached the email field")
+    page.keyboard.type("jane@example.com")
+    page.keyboard.press("Enter")
+
+    expect(status).to_have_text(DEFAULT_SUCCESS)
+    expect(status).to_be_focused()
+    assert Subscriber.objects.get().email == "jane@example.com"
