@@ -31,9 +31,11 @@ class SignupForm(forms.Form):
             "max_length": _("That address is too long (at most 254 characters)."),
         },
     )
-    next = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    # Not length-limited here: an odd value must never cost a person their sign-up;
+    # views.safe_next() falls back to the sign-up page for anything unusable.
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, copy=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False

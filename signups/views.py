@@ -25,6 +25,7 @@ def safe_next(request, candidate):
     """Return ``candidate`` if it is a path on this site, else the sign-up page's path."""
     if (
         candidate
+        and len(candidate) <= 500
         and candidate.startswith("/")
         and url_has_allowed_host_and_scheme(
             candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()

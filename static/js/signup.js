@@ -48,8 +48,6 @@
     var status = block.querySelector("[data-signup-status]");
     var button = form.querySelector('button[type="submit"]');
     var label = button.textContent;
-    var referrer = form.querySelector('[name="referrer"]');
-    if (referrer) { referrer.value = document.referrer; }
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();

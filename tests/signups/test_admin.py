@@ -35,9 +35,6 @@ def subscriber_form_data(subscriber, email):
     return {"email": email, "events-TOTAL_FORMS": events, "events-INITIAL_FORMS": events}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def staff_in(group_name, django_user_model):

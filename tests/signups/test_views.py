@@ -183,6 +183,7 @@ def test_the_next_page_loses_its_query_string_and_fragment(client, article):
         "http:/evil.example",
         "javascript:alert(1)",
         "",
+        "/" + "a" * 600,
     ],
 )
 def test_a_next_outside_this_site_redirects_to_the_signup_page(client, next_path):
