@@ -219,6 +219,15 @@ class Article(models.Model):
         """The image for article cards: the thumbnail, else the hero image (may be empty)."""
         return self.thumbnail or self.hero_image
 
+    def edited_since_import(self):
+        """True when someone saved the article after the Webflow importer last wrote it.
+
+        The importer sets ``imported_at`` to the ``modified_at`` it saved, and
+        ``modified_at`` moves on every later save, so any edit makes it the later time.
+        A re-import leaves such an article alone unless forced.
+        """
+        return self.imported_at is not None and self.modified_at > self.imported_at
+
 
 class Reference(models.Model):
     """A source an article cites, in the order the article lists them.

@@ -1,0 +1,75 @@
+"""Reading single cells of a Webflow CSV export: dates, booleans, multi-references.
+
+The formats are Webflow's: dates are JavaScript ``Date.prototype.toString()`` text
+(ECMA-262 §21.4.4.41), booleans ``true``/``false``, multi-references slugs joined by ``"; "``.
+"""
+
+import re
+from datetime import datetime, timedelta, timezone
+
+
+class RowError(ValueError):
+    """One cell cannot be read; its row is skipped with this message."""
+
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
+_JS_DATE = re.compile(
+    r"^(?:[A-Z][a-z]{2} )?(?P<mon>[A-Z][a-z]{2}) (?P<day>\d{1,2}) (?P<year>\d{4}) "
+    r"(?P<h>\d{2}):(?P<m>\d{2}):(?P<s>\d{2}) GMT(?P<off>[+-]\d{4})(?: \(.*\))?$"
+)
+
+
+def parse_js_date(text, label="date"):
+    """Parse JavaScript ``Date.toString()`` text into an aware datetime in its own offset.
+
+    ``"Sun May 01 2022 14:03:00 GMT+0000 (Coordinated Universal Time)"`` gives
+    2022-05-01 14:03 +00:00 (its ``.date()`` is the calendar date as written). ISO 8601 is
+    accepted too. "" gives None. Raises :class:`RowError` naming ``label`` otherwise.
+    """
+    if not text:
+        return None
+    if match := _JS_DATE.match(text):
+        try:
+            offset = int(match["off"][1:3]) * 60 + int(match["off"][3:])
+            return datetime(
+                int(match["year"]),
+                _MONTHS[match["mon"]],
+                int(match["day"]),
+                int(match["h"]),
+                int(match["m"]),
+                int(match["s"]),
+                tzinfo=timezone(timedelta(minutes=-offset if match["off"][0] == "-" else offset)),
+            )
+        except (KeyError, ValueError):
+            pass
+    else:
+        try:
+            parsed = datetime.fromisoformat(text)
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        except ValueError:
+            pass
+    raise RowError(
+        f"{label} {text!r} is not a date like "
+        "'Sun May 01 2022 14:03:00 GMT+0000 (Coordinated Universal Time)'"
+    )
+
+
+def parse_bool(text, label="boolean"):
+    """``"true"``/``"false"`` (any case) to bool; "" is False. Else raises :class:`RowError`."""
+    value = text.strip().lower()
+    if value in ("", "false"):
+        return False
+    if value == "true":
+        return True
+    raise RowError(f"{label} {text!r} is not true or false")
+
+
+def parse_multi_reference(text):
+    """``"a; b;a"`` to ``("a", "b")``: slugs in order, blanks and repeats dropped."""
+    slugs = (s.strip() for s in text.split(";"))
+    return tuple(dict.fromkeys(s for s in slugs if s))
