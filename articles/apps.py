@@ -2,14 +2,15 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-EDITOR_MODELS = ("article", "author", "reference", "relatedarticle", "sitesettings")
+EDITOR_MODELS = ("article", "author", "reference", "relatedarticle", "sitesettings", "slugredirect")
 
 
-def create_editors_group(sender, **kwargs):
-    """After every ``migrate``: the "Editors" group can manage articles and authors."""
+def create_editorial_groups(sender, **kwargs):
+    """After every ``migrate``: "Editors" write and edit; "Publishers" also publish."""
     from isha.groups import ensure_group
 
     ensure_group("Editors", "articles", EDITOR_MODELS)
+    ensure_group("Publishers", "articles", EDITOR_MODELS, extra=("publish_article",))
 
 
 class ArticlesConfig(AppConfig):
@@ -17,4 +18,4 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        post_migrate.connect(create_editors_group, sender=self)
+        post_migrate.connect(create_editorial_groups, sender=self)

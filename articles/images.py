@@ -160,3 +160,17 @@ def make_renditions(name, storage=None):
             source[key] = path
         sources.append(source)
     return {"name": name, "width": width, "height": height, "sources": sources}
+
+
+def delete_renditions(name, storage=None):
+    """Delete the renditions :func:`make_renditions` wrote for ``name`` (if any)."""
+    storage = storage or default_storage
+    stem = "renditions/" + os.path.splitext(name)[0]
+    folder, prefix = os.path.split(stem)
+    try:
+        _dirs, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for file_name in files:
+        if file_name.startswith(prefix + "-"):
+            storage.delete(f"{folder}/{file_name}")

@@ -1,11 +1,15 @@
 """What readers read and editors write: authors, articles, their references and links."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from simple_history.models import HistoricalRecords
+
+from .images import make_renditions
 from .sanitize import sanitize_html
 from .slugs import unique_slug
 
@@ -18,7 +22,7 @@ class Author(models.Model):
     bio = models.TextField(
         _("bio"), blank=True, help_text=_("A short introduction shown with the author's articles.")
     )
-    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True, max_length=255)
     webflow_item_id = models.CharField(
         _("Webflow item ID"), max_length=24, unique=True, null=True, blank=True, editable=False
     )
@@ -58,8 +62,14 @@ class Article(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
+
+        @classmethod
+        def publishing(cls):
+            """Statuses only users with the "can publish" permission may set."""
+            return {cls.PUBLISHED, cls.ARCHIVED}
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
@@ -74,7 +84,9 @@ class Article(models.Model):
         blank=True,
         help_text=_("One or two plain sentences shown under the title and in article lists."),
     )
-    hero_image = models.ImageField(_("hero image"), upload_to="articles/hero/", blank=True)
+    hero_image = models.ImageField(
+        _("hero image"), upload_to="articles/hero/", blank=True, max_length=255
+    )
     hero_image_alt = models.CharField(
         _("hero image alt text"),
         max_length=300,
@@ -93,6 +105,7 @@ class Article(models.Model):
         _("thumbnail"),
         upload_to="articles/thumbnails/",
         blank=True,
+        max_length=255,
         help_text=_("Shown in article lists. The hero image is used when empty."),
     )
     featured = models.BooleanField(_("featured"), default=False)
@@ -152,6 +165,30 @@ class Article(models.Model):
         default=False,
         help_text=_("Set by the importer, e.g. when the hero image came without alt text."),
     )
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    thumbnail_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    # Bumped on every save (and on every stored pending revision): the admin form
+    # carries the number it was loaded with, so a save from a stale copy is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    pending_revision = models.JSONField(
+        _("pending changes"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("An editor's changes to the live article, waiting for a publisher."),
+    )
+    pending_revision_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("pending changes by"),
+    )
+    pending_revision_at = models.DateTimeField(
+        _("pending changes saved"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     modified_at = models.DateTimeField(_("modified"), auto_now=True)
     webflow_item_id = models.CharField(
@@ -161,12 +198,26 @@ class Article(models.Model):
     imported_at = models.DateTimeField(_("imported"), null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=[
+            "hero_renditions",
+            "thumbnail_renditions",
+            "pending_revision",
+            "pending_revision_by",
+            "pending_revision_at",
+            "webflow_fingerprint",
+            "modified_at",
+        ]
+    )
 
     class Meta:
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        permissions = [
+            ("publish_article", _("Can publish, schedule, archive and unpublish articles")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
@@ -195,6 +246,14 @@ class Article(models.Model):
                 }
             )
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # Remembered so save() can leave a redirect behind when a live slug changes.
+        instance._loaded_slug = instance.__dict__.get("slug")
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
+
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
         if not self.slug:
@@ -203,7 +262,27 @@ class Article(models.Model):
             self.published_at = timezone.now()
         if self.published_at and not self.published_on:
             self.published_on = timezone.localdate(self.published_at)
+        self.refresh_renditions()
+        if self.pk:
+            self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)
+        self._record_slug_change()
+
+    def refresh_renditions(self):
+        """Write responsive renditions for a new hero image or thumbnail (not saved yet)."""
+        for field, attribute in (("hero_image", "hero_renditions"), ("thumbnail", "thumbnail_renditions")):
+            name = getattr(self, field).name or ""
+            if (getattr(self, attribute) or {}).get("name", "") != name:
+                setattr(self, attribute, make_renditions(name))
+
+    def _record_slug_change(self):
+        old_slug = getattr(self, "_loaded_slug", None)
+        was_live = getattr(self, "_loaded_status", None) == self.Status.PUBLISHED
+        if old_slug and old_slug != self.slug and was_live:
+            SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
+        # A slug taken back by its article (or given to it) no longer redirects.
+        SlugRedirect.objects.filter(old_slug=self.slug).delete()
+        self._loaded_slug, self._loaded_status = self.slug, self.status
 
     @property
     def is_published(self):
@@ -226,7 +305,9 @@ class Article(models.Model):
         ``modified_at`` moves on every later save, so any edit makes it the later time.
         A re-import leaves such an article alone unless forced.
         """
-        return self.imported_at is not None and self.modified_at > self.imported_at
+        return self.imported_at is not None and (
+            self.modified_at > self.imported_at or self.pending_revision is not None
+        )
 
 
 class Reference(models.Model):
@@ -296,6 +377,24 @@ class RelatedArticle(models.Model):
 
     def __str__(self):
         return f"{self.from_article} → {self.to_article}"
+
+
+class SlugRedirect(models.Model):
+    """An old address of a published article, answered with a permanent redirect."""
+
+    old_slug = models.SlugField(_("old slug"), max_length=200, unique=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="slug_redirects", verbose_name=_("article")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
 
 
 class SiteSettings(models.Model):

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 
-from .images import open_checked
+from .images import delete_renditions, open_checked
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,7 @@ class ImageCopier:
         """Delete the files copied since the last call (their row was rolled back)."""
         for name in self.written:
             default_storage.delete(name)
+            delete_renditions(name)
         self.written = []
 
     def keep_written(self):
