@@ -298,6 +298,11 @@ class Article(models.Model):
         """The image for article cards: the thumbnail, else the hero image (may be empty)."""
         return self.thumbnail or self.hero_image
 
+    @property
+    def list_image_renditions(self):
+        """The renditions of :attr:`list_image`."""
+        return self.thumbnail_renditions if self.thumbnail else self.hero_renditions
+
     def edited_since_import(self):
         """True when someone saved the article after the Webflow importer last wrote it.
 

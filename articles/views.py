@@ -1,9 +1,11 @@
 """Public article pages: the list on the home page and each article."""
 
 from django.conf import settings
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.views.generic import DetailView, ListView
 
-from .models import Article, SiteSettings
+from .models import Article, SiteSettings, SlugRedirect
+from .toc import add_heading_anchors, reading_time
 
 
 def can_preview(user):
@@ -37,11 +39,32 @@ class ArticleDetailView(DetailView):
             return articles
         return articles.published()
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            redirect = self.old_address(kwargs["slug"])
+            if redirect is None:
+                raise
+            return HttpResponsePermanentRedirect(redirect)
+
+    def old_address(self, slug):
+        """The current URL of a visible article that used to live at ``slug``, or None."""
+        moved = SlugRedirect.objects.filter(old_slug=slug).values_list("article_id", flat=True).first()
+        if moved is None:
+            return None
+        article = self.get_queryset().filter(pk=moved).first()
+        return article.get_absolute_url() if article else None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
         published = Article.objects.published()
+        body, toc = add_heading_anchors(article.body)
         context.update(
+            body=body,
+            toc=toc,
+            reading_minutes=reading_time(article.body),
             is_preview=not article.is_published,
             references=article.references.all(),
             related=self.related_articles(article),

@@ -87,7 +87,7 @@ class TestArticlePage:
             "Isha Team",
             "May 1, 2022",
             "January 26, 2023",
-            "<h2>Section A</h2>",
+            '<h2 id="section-a">Section A</h2>',
             "Cited work.",
             "Learn More",
             "Sign up for the Isha Health newsletter",
