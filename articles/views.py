@@ -56,19 +56,35 @@ class ArticleDetailView(DetailView):
         article = self.get_queryset().filter(pk=moved).first()
         return article.get_absolute_url() if article else None
 
+    def showing_pending_changes(self):
+        """True when a previewer asked for the article's pending (unpublished) revision."""
+        return (
+            self.request.GET.get("preview") == "pending"
+            and self.object.pending_revision is not None
+            and can_preview(self.request.user)
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        article = self.object
-        published = Article.objects.published()
+        live = self.object
+        showing_pending = self.showing_pending_changes()
+        if showing_pending:
+            from .revisions import pending_preview
+
+            article, references, related = pending_preview(live)
+        else:
+            article, references, related = live, live.references.all(), self.related_articles(live)
         body, toc = add_heading_anchors(article.body)
         context.update(
+            article=article,
+            showing_pending=showing_pending,
             body=body,
             toc=toc,
             reading_minutes=reading_time(article.body),
-            is_preview=not article.is_published,
-            references=article.references.all(),
-            related=self.related_articles(article),
-            latest=published.with_listing_data().exclude(pk=article.pk)[: self.latest_count],
+            is_preview=article is not live or not live.is_published,
+            references=references,
+            related=related,
+            latest=Article.objects.published().with_listing_data().exclude(pk=live.pk)[: self.latest_count],
             site_settings=SiteSettings.load(),
         )
         return context
