@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from simple_history.models import HistoricalRecords
 
+from isha.singletons import SingletonModel
+
 from .images import make_renditions
 from .sanitize import sanitize_html
 from .slugs import unique_slug
@@ -402,7 +404,7 @@ class SlugRedirect(models.Model):
         return f"{self.old_slug} → {self.article.slug}"
 
 
-class SiteSettings(models.Model):
+class SiteSettings(SingletonModel):
     """Site-wide copy for article pages, edited in the admin. There is exactly one."""
 
     learn_more_label = models.CharField(_("'Learn More' label"), max_length=80, default="Learn More")
@@ -419,12 +421,3 @@ class SiteSettings(models.Model):
     def __str__(self):
         return str(_("Site settings"))
 
-    @classmethod
-    def load(cls):
-        """Return the one settings row, creating it with defaults on first use."""
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)

@@ -2,10 +2,10 @@
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from isha.singletons import SingletonModelAdmin
 
 from .emails import normalize_email
 from .models import SignupEvent, SignupFormCopy, Subscriber
@@ -77,7 +77,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 @admin.register(SignupFormCopy)
-class SignupFormCopyAdmin(admin.ModelAdmin):
+class SignupFormCopyAdmin(SingletonModelAdmin):
     """There is exactly one copy row: no add once it exists, no delete, no list."""
 
     fieldsets = [
@@ -87,17 +87,3 @@ class SignupFormCopyAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ("modified_at",)
 
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not SignupFormCopy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        copy = SignupFormCopy.load()
-        opts = self.model._meta
-        return HttpResponseRedirect(
-            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[copy.pk])
-        )

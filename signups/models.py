@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from isha.singletons import SingletonModel
+
 DEFAULT_HEADING = "Sign up for the Isha Health newsletter"
 DEFAULT_SUCCESS = "Thank you! Your submission has been received!"
 DEFAULT_ERROR = "Oops! Something went wrong while submitting the form."
@@ -77,7 +79,7 @@ class SignupEvent(models.Model):
         return f"{self.subscriber} @ {self.path or '-'}"
 
 
-class SignupFormCopy(models.Model):
+class SignupFormCopy(SingletonModel):
     """The sign-up form's texts, edited by Marketing in the admin. There is exactly one."""
 
     heading = models.CharField(_("heading"), max_length=200, default=DEFAULT_HEADING)
@@ -106,12 +108,3 @@ class SignupFormCopy(models.Model):
     def __str__(self):
         return str(_("Sign-up form"))
 
-    @classmethod
-    def load(cls):
-        """Return the one copy row, creating it with the default texts on first use."""
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
