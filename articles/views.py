@@ -73,7 +73,7 @@ class ArticleDetailView(DetailView):
 
             article, references, related = pending_preview(live)
         else:
-            article, references, related = live, live.references.all(), self.related_articles(live)
+            article, references, related = live, live.references.all(), list(self.related_articles(live))
         body, toc = add_heading_anchors(article.body)
         context.update(
             article=article,
@@ -84,7 +84,10 @@ class ArticleDetailView(DetailView):
             is_preview=article is not live or not live.is_published,
             references=references,
             related=related,
-            latest=Article.objects.published().with_listing_data().exclude(pk=live.pk)[: self.latest_count],
+            # Not repeating what the related list already offers.
+            latest=Article.objects.published()
+            .with_listing_data()
+            .exclude(pk__in=[live.pk, *(a.pk for a in related)])[: self.latest_count],
             site_settings=SiteSettings.load(),
         )
         return context

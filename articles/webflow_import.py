@@ -71,7 +71,7 @@ class ImportReport:
             out.append(
                 f"{kind.capitalize()}: {counts[CREATED]} {would}created, "
                 f"{counts[UPDATED]} {would}updated, {counts[UNCHANGED]} skipped (unchanged), "
-                f"{counts[SKIPPED]} skipped"
+                f"{counts[SKIPPED]} skipped (see below)"
             )
             out += [f"  skipped {o}" for o in getattr(self, kind) if o.action == SKIPPED]
         if self.warnings:

@@ -5,6 +5,10 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+admin.site.site_header = "Isha Health admin"
+admin.site.site_title = "Isha Health admin"
+admin.site.index_title = "Articles, sign-ups and site copy"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("signups.urls")),

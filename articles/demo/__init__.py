@@ -115,11 +115,24 @@ def demo_image(width, height, index):
     return buffer.getvalue()
 
 
+DEMO_AUTHOR_SLUG = "isha-editorial-team"
+
+
+@transaction.atomic
+def remove_demo_content():
+    """Delete the demo author's articles and the author; return how many articles went."""
+    articles = Article.objects.filter(author__slug=DEMO_AUTHOR_SLUG)
+    count = articles.count()
+    articles.delete()
+    Author.objects.filter(slug=DEMO_AUTHOR_SLUG, articles__isnull=True).delete()
+    return count
+
+
 @transaction.atomic
 def load_demo_content():
     """Create the demo author and articles with generated images; return how many."""
     author, _created = Author.objects.get_or_create(
-        slug="isha-editorial-team",
+        slug=DEMO_AUTHOR_SLUG,
         defaults={"name": "Isha Editorial Team", "bio": "<p>Isha Health's clinical and editorial team.</p>"},
     )
     today = timezone.localdate()

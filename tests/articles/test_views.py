@@ -77,6 +77,7 @@ class TestArticlePage:
         ReferenceFactory(article=article, citation="Cited work.", doi="10.1111/acem.13755", pmid="30901130")
         related = ArticleFactory(title="Related read")
         RelatedArticleFactory(from_article=article, to_article=related)
+        ArticleFactory(title="Another article")
         html = client.get(detail_url(article)).content.decode()
         main = html[html.index("<main") :]
 
@@ -193,3 +194,13 @@ def test_published_queryset_is_the_one_rule_for_visibility():
     ArticleFactory(scheduled=True)
     assert list(Article.objects.published()) == [visible]
     assert visible.is_published
+
+
+def test_the_latest_list_does_not_repeat_the_related_articles(client):
+    article = ArticleFactory()
+    picked = ArticleFactory(title="Picked")
+    RelatedArticleFactory(from_article=article, to_article=picked)
+    ArticleFactory(title="Other")
+    html = client.get(detail_url(article)).content.decode()
+    assert html.count("Picked</a>") == 1
+    assert "Other</a>" in html

@@ -134,7 +134,7 @@ class TestRealExport:
         seed = Article.objects.get(slug=SEED)
         inline = "articles/inline/6270a1f3c2b1e84d2f0a9c31_ketamine-addiction.jpg"
         assert default_storage.exists(inline)
-        assert f'<img src="{default_storage.url(inline)}" alt="ketamine addiction">' in seed.body
+        assert f'<img src="{default_storage.url(inline)}" loading="lazy" alt="ketamine addiction">' in seed.body
         assert "cdn.prod.website-files.com" not in seed.body
         assert "\u200d" not in seed.body and "<p></p>" not in seed.body
         assert "PMID" not in seed.body and "Lumanauw" not in seed.body

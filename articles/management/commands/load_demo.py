@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from articles.demo import load_demo_content
+from articles.demo import load_demo_content, remove_demo_content
 from articles.models import Article
 
 
@@ -16,8 +16,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Load the samples even if articles exist."
         )
+        parser.add_argument(
+            "--remove", action="store_true", help="Delete the sample articles and their author."
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, remove=False, **options):
+        if remove:
+            removed = remove_demo_content()
+            self.stdout.write(self.style.SUCCESS(f"Removed {removed} demo articles."))
+            return
         if Article.objects.exists() and not force:
             self.stdout.write("Articles exist; demo content not loaded.")
             return
