@@ -13,6 +13,12 @@ from .slugs import slug_base
 # (Brysbaert M. J Mem Lang. 2019;109:104047. doi: 10.1016/j.jml.2019.104047).
 WORDS_PER_MINUTE = 238
 
+#: Ids the page templates use themselves; a heading called "Main" must not take them.
+RESERVED_IDS = frozenset(
+    {"main", "signup", "signup-heading", "toc-heading", "references-heading",
+     "related-heading", "latest-heading"}
+)
+
 HEADING_RE = re.compile(r"<(h[23])(\s[^>]*)?>(.*?)</\1>", re.IGNORECASE | re.DOTALL)
 
 
@@ -35,11 +41,12 @@ def add_heading_anchors(html):
     """Give every h2/h3 in ``html`` a unique ``id`` and list them.
 
     Returns ``(html_with_ids, [TocEntry, ...])`` in document order. Ids come from the
-    heading text (``slug_base``); repeats get ``-2``, ``-3``. Existing ids are replaced so
-    the result is the same however often the body was saved.
+    heading text (``slug_base``); repeats, and ids in ``RESERVED_IDS``, get ``-2``,
+    ``-3``. Existing ids are replaced so the result is the same however often the body
+    was saved.
     """
     entries = []
-    used = set()
+    used = set(RESERVED_IDS)
 
     def replace(match):
         tag, inner = match.group(1).lower(), match.group(3)

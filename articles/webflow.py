@@ -213,9 +213,15 @@ def _normalise(label):
     return re.sub(r"[^a-z0-9]", "", label.casefold())
 
 
+# Rich-text cells can be large (a long article with inline HTML); the csv module's
+# default 128 KiB cap would stop the whole import on one long body.
+MAX_CELL_CHARACTERS = 10 * 1024 * 1024
+
+
 def _read_rows(path, columns):
     """Yield ``(line, cells)`` where cells maps our field names (and "name") to text."""
     # utf-8-sig: spreadsheet round-trips add a byte-order mark Webflow itself does not write.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARACTERS))
     with open(path, newline="", encoding="utf-8-sig") as f:
         reader = csv.reader(f)
         header = next(reader, None)
@@ -232,12 +238,15 @@ def _read_rows(path, columns):
         if missing:
             raise WebflowFormatError(f"{path.name} has no {' or '.join(missing)} column.")
         line = reader.line_num + 1
-        for row in reader:
-            # A cell may span lines, so a row is located by the line it starts on.
-            if any(cell.strip() for cell in row):
-                cells = {k: row[i].strip() if i < len(row) else "" for k, i in positions.items()}
-                yield line, cells
-            line = reader.line_num + 1
+        try:
+            for row in reader:
+                # A cell may span lines, so a row is located by the line it starts on.
+                if any(cell.strip() for cell in row):
+                    cells = {k: row[i].strip() if i < len(row) else "" for k, i in positions.items()}
+                    yield line, cells
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            raise WebflowFormatError(f"{path.name}, line {line}: not readable as CSV ({exc}).") from exc
 
 
 def _collect(export, kind, lines, build, images):

@@ -36,7 +36,7 @@ def parse_js_date(text, label="date"):
     if match := _JS_DATE.match(text):
         try:
             offset = int(match["off"][1:3]) * 60 + int(match["off"][3:])
-            return datetime(
+            return _in_range(datetime(
                 int(match["year"]),
                 _MONTHS[match["mon"]],
                 int(match["day"]),
@@ -44,19 +44,25 @@ def parse_js_date(text, label="date"):
                 int(match["m"]),
                 int(match["s"]),
                 tzinfo=timezone(timedelta(minutes=-offset if match["off"][0] == "-" else offset)),
-            )
-        except (KeyError, ValueError):
+            ))
+        except (KeyError, ValueError, OverflowError):
             pass
     else:
         try:
             parsed = datetime.fromisoformat(text)
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-        except ValueError:
+            return _in_range(parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc))
+        except (ValueError, OverflowError):
             pass
     raise RowError(
         f"{label} {text!r} is not a date like "
         "'Sun May 01 2022 14:03:00 GMT+0000 (Coordinated Universal Time)'"
     )
+
+
+def _in_range(value):
+    """``value`` if it can be stored in UTC (year 1 to 9999 there too), else ValueError."""
+    value.astimezone(timezone.utc)  # raises OverflowError at the ends of the calendar
+    return value
 
 
 def parse_bool(text, label="boolean"):

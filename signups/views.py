@@ -40,7 +40,7 @@ def safe_next(request, candidate):
 # (django-modern-csrf), which need no per-visitor state.
 @csrf_exempt
 @fetch_metadata_csrf_protect
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     """``/signup/``: GET shows the form; POST subscribes.
 
@@ -50,7 +50,7 @@ def signup(request):
     ``{"ok": bool, "message": str, "errors": {field: [str]}}``.
     """
     copy = SignupFormCopy.load()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = SignupForm(initial={"next": request.path})
         succeeded = request.GET.get(SUCCESS_PARAM) == SUCCESS_VALUE
         return render(request, "signups/signup.html", {"form": form, "copy": copy, "succeeded": succeeded})

@@ -27,3 +27,8 @@ def test_headings_get_unique_anchors_in_document_order():
 def test_anchoring_twice_gives_the_same_html():
     once, _ = add_heading_anchors("<h2>A</h2><h3>B</h3>")
     assert add_heading_anchors(once)[0] == once
+
+
+def test_headings_never_take_the_ids_the_page_itself_uses():
+    _html, toc = add_heading_anchors("<h2>Main</h2><h2>Signup</h2><h2>Signup heading</h2>")
+    assert [e.anchor for e in toc] == ["main-2", "signup-2", "signup-heading-2"]

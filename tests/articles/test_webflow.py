@@ -444,3 +444,26 @@ class TestBody:
     def test_zero_width_paragraphs_go_and_a_plain_last_paragraph_stays(self):
         cleaned, citations = clean_body("<p>One.</p><p> \u200d&nbsp;</p><p>Two.</p>")
         assert (cleaned, citations) == ("<p>One.</p><p>Two.</p>", ())
+
+
+def test_a_date_at_the_end_of_the_calendar_skips_its_row_with_a_reason():
+    from articles.webflow_cells import RowError, parse_js_date
+
+    with pytest.raises(RowError):
+        parse_js_date("Fri Dec 31 9999 23:30:00 GMT-0500 (Eastern Standard Time)", "Publish Date")
+    with pytest.raises(RowError):
+        parse_js_date("0001-01-01T00:30:00+05:00", "Publish Date")
+
+
+def test_a_body_larger_than_the_csv_modules_default_cell_limit_is_read(tmp_path):
+    import csv as csv_module
+
+    from articles.webflow import read_export
+
+    path = tmp_path / "Site - Blog Posts - 0123456789abcdef01234567.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv_module.writer(f)
+        writer.writerow(["Name", "Slug", "Item ID", "Post Body", "Author"])
+        writer.writerow(["Long", "long", "0123456789abcdef01234568", "<p>" + "x" * 200_000 + "</p>", "isha-team"])
+    export = read_export(tmp_path)
+    assert len(export.posts[0].body) > 200_000

@@ -29,3 +29,17 @@ def test_an_address_without_both_parts_is_refused(address):
 def test_a_domain_that_cannot_be_encoded_is_refused():
     with pytest.raises(ValueError, match="not a valid domain"):
         normalize_email("jane@" + "x" * 64 + ".example")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("x@faß.de", "x@fass.de"), ("x@σος.gr", "x@σοσ.gr")],
+)
+def test_domains_idna_2008_keeps_apart_stay_two_subscribers(first, second):
+    assert normalize_email(first) != normalize_email(second)
+
+
+@pytest.mark.parametrize("address", ["zw@\u200bexample.org", "shy@ex\u00adample.org", "a\u200d@example.org"])
+def test_addresses_with_invisible_characters_are_refused(address):
+    with pytest.raises(ValueError):
+        normalize_email(address)

@@ -99,6 +99,10 @@ def test_other_methods_are_not_allowed(client):
     assert client.put(SIGNUP_URL).status_code == 405
 
 
+def test_head_answers_like_get_for_monitors_and_link_checkers(client):
+    assert client.head(SIGNUP_URL).status_code == 200
+
+
 # A valid sign-up without JavaScript
 
 
@@ -320,6 +324,7 @@ def test_a_forged_cross_site_post_is_refused_and_records_nothing(csrf_client, he
     response = post(csrf_client, "victim@example.com", **headers)
 
     assert response.status_code == 403
+    assert "This form could not be sent" in response.content.decode()
     assert not Subscriber.objects.exists()
     assert not SignupEvent.objects.exists()
 
