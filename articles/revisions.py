@@ -1,0 +1,243 @@
+"""Pending revisions: an editor's changes to a live article, kept until a publisher publishes them.
+
+Readers keep seeing the live fields while the changes wait in ``Article.pending_revision``
+as JSON::
+
+    {"fields": {"title": "...", "author": 3, "published_at": "2026-11-05T09:00:00+00:00", ...},
+     "references": [{"id": 12, "position": 0, "citation": "...", "doi": "", "pmid": "", "url": ""}, ...],
+     "related": [7, 4]}
+
+``fields`` holds the article's own fields (foreign keys as ids, dates as ISO 8601, files
+as stored names), ``references`` the References in order (``id`` is the live row an entry
+came from, or ``None`` for a new one) and ``related`` the ids of related articles in order.
+"""
+
+import datetime
+import difflib
+import os
+import re
+
+from django.core.files.base import File
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+from .models import Article, Reference, RelatedArticle
+from .sanitize import sanitize_html
+
+REFERENCE_FIELDS = ("position", "citation", "doi", "pmid", "url")
+
+
+def store_pending(article, form_data, references, related_ids, user):
+    """Keep ``form_data`` and the inlines as ``article``'s pending revision; live fields stay.
+
+    ``form_data`` maps Article field names to values as a ModelForm cleans them (model
+    instances or ids for foreign keys, dates, files: an upload is written to storage
+    now, ``False`` or "" clears). ``references`` are dicts with ``REFERENCE_FIELDS`` (and
+    optionally the ``id`` of the live row they edit); ``related_ids`` are article ids in
+    order. Written with a queryset ``update()`` so nothing else on the row changes; the
+    version is bumped so copies of the form loaded earlier are stale.
+    """
+    fields = {}
+    for name, value in form_data.items():
+        field = Article._meta.get_field(name)
+        if not field.concrete or not field.editable or field.primary_key:
+            continue
+        fields[name] = _to_json(field, article, value)
+    if "body" in fields:
+        fields["body"] = sanitize_html(fields["body"])
+    payload = {
+        "fields": fields,
+        "references": [
+            {"id": row.get("id"), **{key: row.get(key) or _blank(key) for key in REFERENCE_FIELDS}}
+            for row in sorted(references, key=lambda row: row.get("position") or 0)
+        ],
+        "related": [int(pk) for pk in dict.fromkeys(related_ids) if int(pk) != article.pk],
+    }
+    Article.objects.filter(pk=article.pk).update(
+        pending_revision=payload,
+        pending_revision_by=user,
+        pending_revision_at=timezone.now(),
+        version=F("version") + 1,
+    )
+    article.refresh_from_db(
+        fields=["pending_revision", "pending_revision_by", "pending_revision_at", "version"]
+    )
+    return article
+
+
+def apply_pending(article, user):
+    """Publish ``article``'s pending revision: its fields, references and related articles.
+
+    One transaction; the save records a history entry by ``user`` that names the editor
+    whose changes it publishes, and clears the pending revision. Returns the saved
+    article (reloaded); an article without pending changes is returned unchanged.
+    """
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        payload = article.pending_revision
+        if not payload:
+            return article
+        load_pending_fields(article)
+        editor = article.pending_revision_by
+        article.pending_revision = None
+        article.pending_revision_by = None
+        article.pending_revision_at = None
+        article._history_user = user
+        if editor is not None:
+            article._change_reason = _("Published pending changes by %(editor)s") % {
+                "editor": display_name(editor)
+            }
+        article.save()
+        article.references.all().delete()
+        Reference.objects.bulk_create(
+            Reference(article=article, **{key: row[key] for key in REFERENCE_FIELDS})
+            for row in payload.get("references", [])
+        )
+        article.related_links.all().delete()
+        existing = set(Article.objects.filter(pk__in=payload.get("related", [])).values_list("pk", flat=True))
+        RelatedArticle.objects.bulk_create(
+            RelatedArticle(from_article=article, to_article_id=pk, position=position)
+            for position, pk in enumerate(pk for pk in payload.get("related", []) if pk in existing)
+        )
+    return article
+
+
+def pending_preview(article):
+    """Return ``(article_copy, references, related)`` as readers would see them once published.
+
+    ``article_copy`` is an unsaved Article (same pk, never to be saved) with the pending
+    fields applied; ``references`` are unsaved References in order; ``related`` the
+    published articles among the related ones, in order. Without pending changes,
+    the live values are returned.
+    """
+    copy = Article(
+        **{field.attname: getattr(article, field.attname) for field in Article._meta.concrete_fields}
+    )
+    payload = article.pending_revision
+    if not payload:
+        related_ids = list(
+            article.related_links.order_by("position", "pk").values_list("to_article_id", flat=True)
+        )
+        return copy, list(article.references.all()), _published_in_order(related_ids)
+    load_pending_fields(copy)
+    copy.body = sanitize_html(copy.body)
+    copy.refresh_renditions()
+    references = [
+        Reference(article_id=article.pk, **{key: row[key] for key in REFERENCE_FIELDS})
+        for row in payload.get("references", [])
+    ]
+    return copy, references, _published_in_order(payload.get("related", []))
+
+
+def load_pending_fields(article):
+    """Set ``article``'s pending field values on the instance, in memory only."""
+    for name, value in ((article.pending_revision or {}).get("fields") or {}).items():
+        field = Article._meta.get_field(name)
+        if value is not None and not isinstance(field, models.FileField):
+            value = field.to_python(value)
+        setattr(article, field.attname, value if value is not None or field.null else "")
+    return article
+
+
+def pending_rows(article):
+    """The pending inlines as form rows: ``{"references": [...], "related": [...]}``.
+
+    Related rows are ``{"to_article": id, "position": n}``, so both kinds can prefill
+    the admin's inline forms.
+    """
+    payload = article.pending_revision or {}
+    return {
+        "references": [dict(row) for row in payload.get("references", [])],
+        "related": [
+            {"to_article": pk, "position": position} for position, pk in enumerate(payload.get("related", []))
+        ],
+    }
+
+
+def last_change(article):
+    """Return ``(user, when)`` of the latest change to ``article``: a save or stored pending changes.
+
+    ``user`` may be ``None`` (a change from the shell or a command).
+    """
+    candidates = []
+    record = article.history.select_related("history_user").order_by("-history_date").first()
+    if record is not None:
+        candidates.append((record.history_date, record.history_user))
+    if article.pending_revision_at:
+        candidates.append((article.pending_revision_at, article.pending_revision_by))
+    if not candidates:
+        return None, article.modified_at
+    when, user = max(candidates, key=lambda candidate: candidate[0])
+    return user, when
+
+
+def display_name(user):
+    if user is None:
+        return _("someone (not signed in)")
+    return user.get_full_name() or user.get_username()
+
+
+# Line breaks after block-level tags give difflib lines an editor recognises.
+_BLOCK_END = re.compile(r"(</(?:p|h[1-6]|li|ul|ol|blockquote|figure|figcaption)>|<br\s*/?>|<hr\s*/?>)")
+
+
+def html_diff(old, new):
+    """A line diff of two bodies as escaped HTML: removed lines in ``<del>``, added in ``<ins>``."""
+
+    def lines(html):
+        return [line for line in _BLOCK_END.sub(r"\1\n", html or "").splitlines() if line.strip()]
+
+    rows = []
+    for line in difflib.unified_diff(lines(old), lines(new), lineterm="", n=1):
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            rows.append(("diff-gap", "…"))
+        elif line.startswith("-"):
+            rows.append(("diff-del", format_html("<del>{}</del>", line[1:])))
+        elif line.startswith("+"):
+            rows.append(("diff-ins", format_html("<ins>{}</ins>", line[1:])))
+        else:
+            rows.append(("diff-same", line[1:]))
+    return format_html(
+        '<ul class="body-diff">{}</ul>', format_html_join("", '<li class="{}">{}</li>', rows)
+    )
+
+
+def _to_json(field, article, value):
+    if isinstance(field, models.FileField):
+        return _stored_file_name(field, article, value)
+    if value is None:
+        return None
+    if isinstance(field, models.ForeignKey):
+        return value.pk if isinstance(value, models.Model) else value
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    return value
+
+
+def _stored_file_name(field, article, value):
+    """The storage name for a file field's form value, writing a new upload to storage."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        return value
+    if getattr(value, "_committed", False):
+        return value.name
+    content = value.file if hasattr(value, "field") else value
+    if not isinstance(content, File):
+        content = File(content)
+    name = field.generate_filename(article, os.path.basename(value.name or "image"))
+    return field.storage.save(name, content, max_length=field.max_length)
+
+
+def _blank(key):
+    return 0 if key == "position" else ""
+
+
+def _published_in_order(ids):
+    by_pk = Article.objects.published().with_listing_data().in_bulk(ids)
+    return [by_pk[pk] for pk in ids if pk in by_pk]

@@ -1,0 +1,241 @@
+"""The article admin form: rich text, checked images, stale saves, history, list and preview."""
+
+import io
+import struct
+import zlib
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_prose_editor.widgets import AdminProseEditorWidget
+from PIL import Image
+
+from articles.models import Article
+from tests.factories import ArticleFactory, AuthorFactory
+
+from .admin_support import (  # noqa: F401 (fixtures)
+    ADD_URL,
+    change_url,
+    editor,
+    editor_client,
+    error_text,
+    form_data,
+    publisher,
+    publisher_client,
+    staff_in,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def image_bytes(mode="RGB", size=(40, 20), image_format="JPEG", **save_kwargs):
+    buffer = io.BytesIO()
+    Image.new(mode, size, "red" if mode != "CMYK" else (0, 255, 255, 0)).save(buffer, image_format, **save_kwargs)
+    return buffer.getvalue()
+
+
+def png_header_only(width, height):
+    """A tiny PNG whose header claims ``width`` x ``height`` (a decompression bomb's shape)."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
+def add_form_data(client, **changes):
+    author = AuthorFactory()
+    response = client.get(reverse(ADD_URL))
+    assert response.status_code == 200
+    data = {"title": "A new article", "slug": "a-new-article", "author": str(author.pk), "status": "draft"}
+    data.update(changes)
+    return form_data(response, **data)
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+# Writing
+
+
+def test_the_body_is_edited_with_the_prose_editor_and_its_assets_come_from_the_wheel(editor_client):
+    response = editor_client.get(reverse(ADD_URL))
+
+    widget = response.context["adminform"].form.fields["body"].widget
+    assert isinstance(widget, AdminProseEditorWidget)
+    assert widget.get_config()["extensions"]["Heading"] == {"levels": [2, 3, 4]}
+    assert "django_prose_editor/editor.js" in response.content.decode()
+    assert "cdn" not in str(response.context["media"]).lower()
+
+
+def test_a_hostile_body_saved_through_the_admin_form_comes_out_clean(editor_client):
+    hostile = (
+        '<h2 onclick="steal()">Heading</h2><script>alert(1)</script>'
+        '<p style="color:red">Text <a href="javascript:alert(1)">link</a></p>'
+        '<img src="x.jpg" alt="A chart" onerror="steal()"><iframe src="https://evil.example"></iframe>'
+    )
+    response = editor_client.post(reverse(ADD_URL), add_form_data(editor_client, body=hostile))
+
+    assert response.status_code == 302, error_text(response)
+    body = Article.objects.get(slug="a-new-article").body
+    for bad in ("<script", "onclick", "onerror", "style=", "javascript:", "<iframe"):
+        assert bad not in body
+    assert "<h2>Heading</h2>" in body and 'alt="A chart"' in body
+
+
+def test_an_inline_image_without_alt_text_is_refused(editor_client):
+    body = '<p>Intro</p><img src="https://example.com/chart.png"><img src="/b.png" alt="  ">'
+    response = editor_client.post(reverse(ADD_URL), add_form_data(editor_client, body=body))
+
+    assert response.status_code == 200
+    assert "Every image in the body needs alt text" in error_text(response)
+    assert "https://example.com/chart.png" in error_text(response)
+    assert not Article.objects.filter(slug="a-new-article").exists()
+
+
+def test_an_inline_image_with_alt_text_is_accepted(editor_client):
+    body = '<p>Intro</p><img src="https://example.com/chart.png" alt="Cases per year">'
+    response = editor_client.post(reverse(ADD_URL), add_form_data(editor_client, body=body))
+
+    assert response.status_code == 302, error_text(response)
+    assert 'alt="Cases per year"' in Article.objects.get(slug="a-new-article").body
+
+
+# Images
+
+
+def post_hero(client, data, name):
+    fields = add_form_data(client, hero_image_alt="A description")
+    fields["hero_image"] = SimpleUploadedFile(name, data, content_type="image/jpeg")
+    return client.post(reverse(ADD_URL), fields)
+
+
+def test_a_20000_by_20000_png_is_refused_with_a_form_error(editor_client):
+    response = post_hero(editor_client, png_header_only(20_000, 20_000), "huge.png")
+
+    assert response.status_code == 200
+    assert "too large" in error_text(response)
+    assert not Article.objects.exists()
+
+
+def test_a_text_file_renamed_jpg_is_refused_with_a_form_error(editor_client):
+    response = post_hero(editor_client, b"just some text, not a picture\n" * 10, "notes.jpg")
+
+    assert response.status_code == 200
+    assert "not a JPEG, PNG, WebP or GIF image" in error_text(response)
+    assert not Article.objects.exists()
+
+
+def test_a_file_over_the_size_limit_is_refused_with_a_form_error(editor_client, settings):
+    settings.IMAGE_MAX_UPLOAD_BYTES = 500
+    response = post_hero(editor_client, image_bytes(size=(300, 300)), "big.jpg")
+
+    assert response.status_code == 200
+    assert "the limit is" in error_text(response)
+    assert not Article.objects.exists()
+
+
+def test_a_cmyk_jpeg_is_accepted_and_stored_as_rgb(editor_client):
+    response = post_hero(editor_client, image_bytes(mode="CMYK"), "print.jpg")
+
+    assert response.status_code == 302, error_text(response)
+    article = Article.objects.get()
+    with article.hero_image.open() as handle, Image.open(handle) as stored:
+        assert stored.mode == "RGB"
+    assert article.hero_renditions["sources"]
+
+
+def test_an_exif_rotated_jpeg_is_stored_upright_without_exif(editor_client):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90 degrees clockwise to display
+    response = post_hero(editor_client, image_bytes(size=(40, 20), exif=exif.tobytes()), "phone.jpg")
+
+    assert response.status_code == 302, error_text(response)
+    with Article.objects.get().hero_image.open() as handle, Image.open(handle) as stored:
+        assert stored.size == (20, 40)
+        assert 0x0112 not in stored.getexif()
+
+
+def test_a_hero_image_needs_alt_text_or_the_decorative_mark(editor_client):
+    fields = add_form_data(editor_client)
+    fields["hero_image"] = SimpleUploadedFile("a.jpg", image_bytes(), content_type="image/jpeg")
+    response = editor_client.post(reverse(ADD_URL), fields)
+
+    assert response.status_code == 200
+    assert "Describe the hero image" in error_text(response)
+
+
+# Two editors on one article
+
+
+def test_a_save_from_a_stale_copy_is_refused_naming_who_changed_it(client, editor, django_user_model):
+    other = staff_in("Editors", django_user_model, "olga")
+    article = ArticleFactory(draft=True, title="Original", body="<p>Original body.</p>")
+    client.force_login(editor)
+    stale_page = client.get(change_url(article))
+
+    client.force_login(other)
+    response = client.post(change_url(article), form_data(client.get(change_url(article)), title="Olga's title"))
+    assert response.status_code == 302, error_text(response)
+
+    client.force_login(editor)
+    response = client.post(change_url(article), form_data(stale_page, title="Edna's title", body="<p>Mine.</p>"))
+
+    assert response.status_code == 200
+    assert "Olga changed this article on" in response.content.decode()
+    article.refresh_from_db()
+    assert article.title == "Olga's title"
+    assert article.body == "<p>Original body.</p>"
+
+
+def test_a_save_from_a_fresh_copy_goes_through(editor_client):
+    article = ArticleFactory(draft=True)
+    page = editor_client.get(change_url(article))
+    response = editor_client.post(change_url(article), form_data(page, title="Renamed"))
+
+    assert response.status_code == 302, error_text(response)
+    article.refresh_from_db()
+    assert article.title == "Renamed"
+
+
+# History, list, preview
+
+
+def test_the_history_page_lists_who_changed_what_with_a_body_diff(editor_client, editor):
+    article = ArticleFactory(draft=True, body="<p>First paragraph.</p><p>Second paragraph.</p>")
+    page = editor_client.get(change_url(article))
+    editor_client.post(change_url(article), form_data(page, body="<p>First paragraph.</p><p>Changed paragraph.</p>"))
+
+    response = editor_client.get(reverse("admin:articles_article_history", args=[article.pk]))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Edna" in html or "edna" in html
+    assert '<ul class="body-diff">' in html
+    assert "<del>&lt;p&gt;Second paragraph.&lt;/p&gt;</del>" in html
+    assert "<ins>&lt;p&gt;Changed paragraph.&lt;/p&gt;</ins>" in html
+
+
+def test_the_article_list_runs_the_same_number_of_queries_for_more_articles(publisher_client):
+    ArticleFactory.create_batch(2)
+    with CaptureQueriesContext(connection) as few:
+        assert publisher_client.get(reverse("admin:articles_article_changelist")).status_code == 200
+    ArticleFactory.create_batch(6)
+    with CaptureQueriesContext(connection) as many:
+        assert publisher_client.get(reverse("admin:articles_article_changelist")).status_code == 200
+
+    assert len(many) == len(few)
+
+
+def test_the_change_form_has_a_preview_button_to_the_article_page(editor_client):
+    article = ArticleFactory(draft=True)
+    response = editor_client.get(change_url(article))
+
+    assert response.context["preview_url"] == article.get_absolute_url()
+    assert f'href="{article.get_absolute_url()}"' in response.content.decode()
+    assert ">Preview<" in response.content.decode()
