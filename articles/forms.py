@@ -57,12 +57,17 @@ class _ImageAltParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "img":
             attributes = dict(attrs)
-            if not (attributes.get("alt") or "").strip():
+            decorative = attributes.get("role") == "presentation"
+            if not (attributes.get("alt") or "").strip() and not decorative:
                 self.missing.append(attributes.get("src") or "")
 
 
 def images_without_alt(html):
-    """The ``src`` of each ``<img>`` in ``html`` that has no (or only blank) alt text."""
+    """The ``src`` of each ``<img>`` in ``html`` without alt text and not marked decorative.
+
+    An image is decorative when it carries ``role="presentation"`` (WAI-ARIA 1.2); its
+    alt text then stays empty so screen readers skip it.
+    """
     parser = _ImageAltParser()
     parser.feed(html or "")
     parser.close()
@@ -131,7 +136,8 @@ class ArticleAdminForm(forms.ModelForm):
             raise forms.ValidationError(
                 _(
                     "Every image in the body needs alt text that describes it for people "
-                    "who cannot see it. Missing for: %(images)s"
+                    "who cannot see it (or, if purely decorative, role=\"presentation\" and "
+                    "an empty alt). Missing for: %(images)s"
                 ),
                 code="alt_required",
                 params={"images": ", ".join(src or _("an image without address") for src in missing)},

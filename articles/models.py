@@ -264,18 +264,27 @@ class Article(models.Model):
             self.published_at = timezone.now()
         if self.published_at and not self.published_on:
             self.published_on = timezone.localdate(self.published_at)
-        self.refresh_renditions()
         if self.pk:
             self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)
+        self.refresh_renditions()
         self._record_slug_change()
 
     def refresh_renditions(self):
-        """Write responsive renditions for a new hero image or thumbnail (not saved yet)."""
+        """Write renditions for a new hero image or thumbnail and store their description.
+
+        Runs after the row is saved because a new upload reaches storage only during
+        ``save()``. Writes one extra UPDATE, and only when an image changed.
+        """
+        changed = {}
         for field, attribute in (("hero_image", "hero_renditions"), ("thumbnail", "thumbnail_renditions")):
             name = getattr(self, field).name or ""
             if (getattr(self, attribute) or {}).get("name", "") != name:
-                setattr(self, attribute, make_renditions(name))
+                changed[attribute] = make_renditions(name)
+        if changed:
+            for attribute, value in changed.items():
+                setattr(self, attribute, value)
+            type(self)._default_manager.filter(pk=self.pk).update(**changed)
 
     def _record_slug_change(self):
         old_slug = getattr(self, "_loaded_slug", None)

@@ -13,7 +13,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "width", "height", "loading"},
+    "img": {"src", "alt", "width", "height", "loading", "role"},
     "h2": {"id"},
     "h3": {"id"},
 }
@@ -21,12 +21,20 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+def _attribute_filter(element, attribute, value):
+    # role is allowed only to mark an image decorative (WAI-ARIA "presentation").
+    if attribute == "role" and not (element == "img" and value == "presentation"):
+        return None
+    return value
+
+
 def sanitize_html(html):
     """Return ``html`` reduced to the allow-list above.
 
     Scripts and styles are dropped with their content; other unknown tags are dropped
     but their text kept; event-handler and style attributes and URLs with schemes
-    outside ``ALLOWED_URL_SCHEMES`` are removed. Links get ``rel="noopener noreferrer"``.
+    outside ``ALLOWED_URL_SCHEMES`` are removed; ``role`` survives only as
+    ``role="presentation"`` on an image, the mark of a decorative one. Links get ``rel="noopener noreferrer"``.
     ``None`` or "" gives "". Idempotent: sanitising clean HTML returns it unchanged.
     """
     if not html:
@@ -36,5 +44,6 @@ def sanitize_html(html):
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
+        attribute_filter=_attribute_filter,
         strip_comments=True,
     )

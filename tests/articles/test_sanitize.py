@@ -81,3 +81,29 @@ def test_a_hostile_body_saved_through_the_admin_comes_out_clean(admin_client):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert_clean(Article.objects.get(slug="hostile").body)
+
+
+def test_role_survives_only_as_the_decorative_mark_on_images():
+    cleaned = sanitize_html('<img src="a.jpg" alt="" role="presentation"><img src="b.jpg" alt="b" role="button">')
+    assert '<img src="a.jpg" alt="" role="presentation">' in cleaned
+    assert 'role="button"' not in cleaned
+
+
+def test_an_uploaded_hero_image_gets_renditions_on_its_first_save(db):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from articles.demo import demo_image
+
+    article = ArticleFactory.build(author=AuthorFactory())
+    article.hero_image = SimpleUploadedFile("fresh.jpg", demo_image(900, 450, 0))
+    article.save()
+    article.refresh_from_db()
+    assert article.hero_renditions["width"] == 900
+    assert [s["width"] for s in article.hero_renditions["sources"]] == [480, 800, 900]
+
+
+def test_inline_images_need_alt_unless_marked_decorative():
+    from articles.forms import images_without_alt
+
+    html = '<img src="a.jpg" alt=""><img src="b.jpg" alt="" role="presentation"><img src="c.jpg" alt="C">'
+    assert images_without_alt(html) == ["a.jpg"]
