@@ -14,14 +14,17 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import revisions
 from .forms import ArticleAdminForm, PendingInlineFormSet, RelatedPendingInlineFormSet
-from .models import Article, Author, Reference, RelatedArticle, SiteSettings
+from .models import Article, Author, Citation, RelatedArticle, Reviewer, SiteSettings, Source, Topic, UpdateNote
 
 
-class ReferenceInline(admin.TabularInline):
-    model = Reference
+class CitationInline(admin.TabularInline):
+    model = Citation
     formset = PendingInlineFormSet
     extra = 0
-    fields = ("position", "citation", "doi", "pmid", "url")
+    fields = ("position", "source")
+    autocomplete_fields = ("source",)
+    verbose_name = _("source")
+    verbose_name_plural = _("sources (in order; cite one in the body with its [cite:N] marker)")
 
 
 class RelatedArticleInline(admin.TabularInline):
@@ -33,6 +36,79 @@ class RelatedArticleInline(admin.TabularInline):
     autocomplete_fields = ("to_article",)
     verbose_name = _("related article")
     verbose_name_plural = _("related articles (in order)")
+
+
+class UpdateNoteInline(admin.TabularInline):
+    """Dated notes readers see as the change history.
+
+    On a live article only publishers edit them: an editor's other changes wait as a
+    pending revision, and a note announcing them must not go out before they do.
+    """
+
+    model = UpdateNote
+    extra = 0
+    fields = ("date", "text", "is_correction")
+
+    def _editable(self, request, obj):
+        live = obj is not None and obj.status == Article.Status.PUBLISHED
+        return not live or request.user.has_perm("articles.publish_article")
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_delete_permission(request, obj)
+
+
+class CitedByInline(admin.TabularInline):
+    """Which articles cite a source: how a retracted study is traced."""
+
+    model = Citation
+    extra = 0
+    fields = ("article", "position")
+    readonly_fields = ("article", "position")
+    can_delete = False
+    verbose_name_plural = _("cited by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article")
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "year", "journal", "evidence_type", "doi", "pmid")
+    list_filter = ("evidence_type", "year")
+    search_fields = ("title", "citation_text", "authors", "doi", "pmid", "journal")
+    inlines = (CitedByInline,)
+    fieldsets = (
+        (None, {"fields": ("citation_text", "evidence_type")}),
+        (
+            _("Structured citation (NLM style is built from these when complete)"),
+            {"fields": ("authors", "title", "journal", "year", "volume", "issue", "pages")},
+        ),
+        (_("Identifiers"), {"fields": ("doi", "pmid", "url")}),
+    )
+
+
+@admin.register(Reviewer)
+class ReviewerAdmin(admin.ModelAdmin):
+    list_display = ("name", "credentials", "specialty", "licence_verified_on")
+    search_fields = ("name", "specialty")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Author)
@@ -74,7 +150,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("author",)
     readonly_fields = ("created_at", "modified_at", "webflow_item_id", "imported_at")
-    inlines = (ReferenceInline, RelatedArticleInline)
+    inlines = (CitationInline, RelatedArticleInline, UpdateNoteInline)
     actions = ("publish_selected", "archive_selected")
     history_list_display = ("status",)
     fieldsets = (
@@ -144,7 +220,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if request.method != "POST" and obj is not None and obj.pending_revision:
             rows = revisions.pending_rows(obj)
-            kwargs["pending"] = rows["references"] if inline.model is Reference else rows["related"]
+            pending_rows = {Citation: rows["citations"], RelatedArticle: rows["related"]}
+            if inline.model in pending_rows:
+                kwargs["pending"] = pending_rows[inline.model]
         return kwargs
 
     def save_model(self, request, obj, form, change):
@@ -155,7 +233,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 revisions.store_pending(
                     obj,
                     self._pending_field_values(form, obj),
-                    list(obj.references.values("id", *revisions.REFERENCE_FIELDS)),
+                    list(obj.citations.values("id", "position", "source")),
                     list(
                         obj.related_links.order_by("position", "pk").values_list("to_article_id", flat=True)
                     ),
@@ -179,12 +257,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not getattr(obj, "_stored_as_pending", False):
             return super().save_related(request, form, formsets, change)
         by_model = {formset.model: formset for formset in formsets}
-        references = [
-            {key: row.get(key) for key in ("id", *revisions.REFERENCE_FIELDS)}
-            for row in by_model[Reference].kept_rows()
+        citations = [
+            {key: row.get(key) for key in ("id", "position", "source")} for row in by_model[Citation].kept_rows()
         ]
         related = [row["to_article"].pk for row in by_model[RelatedArticle].kept_rows()]
-        revisions.store_pending(obj, self._pending_field_values(form, obj), references, related, request.user)
+        revisions.store_pending(obj, self._pending_field_values(form, obj), citations, related, request.user)
 
     @staticmethod
     def _pending_field_values(form, obj):

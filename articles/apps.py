@@ -2,7 +2,10 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-EDITOR_MODELS = ("article", "author", "reference", "relatedarticle", "sitesettings", "slugredirect")
+EDITOR_MODELS = (
+    "article", "author", "citation", "relatedarticle", "reviewer", "sitesettings",
+    "slugredirect", "source", "topic", "updatenote",
+)
 
 
 def create_editorial_groups(sender, **kwargs):

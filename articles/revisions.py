@@ -4,12 +4,12 @@ Readers keep seeing the live fields while the changes wait in ``Article.pending_
 as JSON::
 
     {"fields": {"title": "...", "author": 3, "published_at": "2026-11-05T09:00:00+00:00", ...},
-     "references": [{"id": 12, "position": 0, "citation": "...", "doi": "", "pmid": "", "url": ""}, ...],
+     "citations": [{"id": 12, "position": 0, "source": 5}, ...],
      "related": [7, 4]}
 
 ``fields`` holds the article's own fields (foreign keys as ids, dates as ISO 8601, files
-as stored names), ``references`` the References in order (``id`` is the live row an entry
-came from, or ``None`` for a new one) and ``related`` the ids of related articles in order.
+as stored names), ``citations`` the attached sources in order (``id`` is the live Citation
+an entry came from, or ``None`` for a new one; ``source`` a Source id) and ``related`` the ids of related articles in order.
 """
 
 import datetime
@@ -24,19 +24,22 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from .models import Article, Reference, RelatedArticle
+from .models import Article, Citation, RelatedArticle, Source
 from .sanitize import sanitize_html
 
-REFERENCE_FIELDS = ("position", "citation", "doi", "pmid", "url")
+
+def _pk(value):
+    """An id from a model instance or an id (form rows hold instances, JSON holds ids)."""
+    return getattr(value, "pk", value)
 
 
-def store_pending(article, form_data, references, related_ids, user):
+def store_pending(article, form_data, citations, related_ids, user):
     """Keep ``form_data`` and the inlines as ``article``'s pending revision; live fields stay.
 
     ``form_data`` maps Article field names to values as a ModelForm cleans them (model
     instances or ids for foreign keys, dates, files: an upload is written to storage
-    now, ``False`` or "" clears). ``references`` are dicts with ``REFERENCE_FIELDS`` (and
-    optionally the ``id`` of the live row they edit); ``related_ids`` are article ids in
+    now, ``False`` or "" clears). ``citations`` are dicts with ``position`` and ``source``
+    (a Source or its id; optionally the ``id`` of the live Citation they edit); ``related_ids`` are article ids in
     order. Written with a queryset ``update()`` so nothing else on the row changes; the
     version is bumped so copies of the form loaded earlier are stale.
     """
@@ -50,9 +53,10 @@ def store_pending(article, form_data, references, related_ids, user):
         fields["body"] = sanitize_html(fields["body"])
     payload = {
         "fields": fields,
-        "references": [
-            {"id": row.get("id"), **{key: row.get(key) or _blank(key) for key in REFERENCE_FIELDS}}
-            for row in sorted(references, key=lambda row: row.get("position") or 0)
+        "citations": [
+            {"id": _pk(row.get("id")), "position": row.get("position") or 0, "source": _pk(row.get("source"))}
+            for row in sorted(citations, key=lambda row: row.get("position") or 0)
+            if row.get("source")
         ],
         "related": [int(pk) for pk in dict.fromkeys(related_ids) if int(pk) != article.pk],
     }
@@ -69,7 +73,7 @@ def store_pending(article, form_data, references, related_ids, user):
 
 
 def apply_pending(article, user):
-    """Publish ``article``'s pending revision: its fields, references and related articles.
+    """Publish ``article``'s pending revision: its fields, cited sources and related articles.
 
     One transaction; the save records a history entry by ``user`` that names the editor
     whose changes it publishes, and clears the pending revision. Returns the saved
@@ -91,10 +95,16 @@ def apply_pending(article, user):
                 "editor": display_name(editor)
             }
         article.save()
-        article.references.all().delete()
-        Reference.objects.bulk_create(
-            Reference(article=article, **{key: row[key] for key in REFERENCE_FIELDS})
-            for row in payload.get("references", [])
+        article.citations.all().delete()
+        existing_sources = set(
+            Source.objects.filter(pk__in=[row["source"] for row in payload.get("citations", [])]).values_list(
+                "pk", flat=True
+            )
+        )
+        Citation.objects.bulk_create(
+            Citation(article=article, position=row["position"], source_id=row["source"])
+            for row in payload.get("citations", [])
+            if row["source"] in existing_sources
         )
         article.related_links.all().delete()
         existing = set(Article.objects.filter(pk__in=payload.get("related", [])).values_list("pk", flat=True))
@@ -106,10 +116,10 @@ def apply_pending(article, user):
 
 
 def pending_preview(article):
-    """Return ``(article_copy, references, related)`` as readers would see them once published.
+    """Return ``(article_copy, sources, related)`` as readers would see them once published.
 
     ``article_copy`` is an unsaved Article (same pk, never to be saved) with the pending
-    fields applied; ``references`` are unsaved References in order; ``related`` the
+    fields applied; ``sources`` the attached Sources in order; ``related`` the
     published articles among the related ones, in order. Without pending changes,
     the live values are returned.
     """
@@ -121,15 +131,14 @@ def pending_preview(article):
         related_ids = list(
             article.related_links.order_by("position", "pk").values_list("to_article_id", flat=True)
         )
-        return copy, list(article.references.all()), _published_in_order(related_ids)
+        return copy, list(Source.objects.cited_by(article)), _published_in_order(related_ids)
     load_pending_fields(copy)
     copy.body = sanitize_html(copy.body)
     copy.refresh_renditions()
-    references = [
-        Reference(article_id=article.pk, **{key: row[key] for key in REFERENCE_FIELDS})
-        for row in payload.get("references", [])
-    ]
-    return copy, references, _published_in_order(payload.get("related", []))
+    source_ids = [row["source"] for row in payload.get("citations", [])]
+    by_id = Source.objects.in_bulk(source_ids)
+    sources = [by_id[pk] for pk in source_ids if pk in by_id]
+    return copy, sources, _published_in_order(payload.get("related", []))
 
 
 def load_pending_fields(article):
@@ -143,14 +152,14 @@ def load_pending_fields(article):
 
 
 def pending_rows(article):
-    """The pending inlines as form rows: ``{"references": [...], "related": [...]}``.
+    """The pending inlines as form rows: ``{"citations": [...], "related": [...]}``.
 
     Related rows are ``{"to_article": id, "position": n}``, so both kinds can prefill
     the admin's inline forms.
     """
     payload = article.pending_revision or {}
     return {
-        "references": [dict(row) for row in payload.get("references", [])],
+        "citations": [dict(row) for row in payload.get("citations", [])],
         "related": [
             {"to_article": pk, "position": position} for position, pk in enumerate(payload.get("related", []))
         ],
@@ -232,10 +241,6 @@ def _stored_file_name(field, article, value):
         content = File(content)
     name = field.generate_filename(article, os.path.basename(value.name or "image"))
     return field.storage.save(name, content, max_length=field.max_length)
-
-
-def _blank(key):
-    return 0 if key == "position" else ""
 
 
 def _published_in_order(ids):

@@ -2,9 +2,11 @@
 
 from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from .models import Article, SiteSettings, SlugRedirect
+from .citations import number_sources
+from .models import Article, Author, Reviewer, SiteSettings, SlugRedirect, Source, Topic
 from .toc import add_heading_anchors, reading_time
 
 
@@ -32,9 +34,10 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
     latest_count = 3
+    related_count = 3
 
     def get_queryset(self):
-        articles = Article.objects.select_related("author")
+        articles = Article.objects.select_related("author", "reviewed_by")
         if can_preview(self.request.user):
             return articles
         return articles.published()
@@ -71,18 +74,22 @@ class ArticleDetailView(DetailView):
         if showing_pending:
             from .revisions import pending_preview
 
-            article, references, related = pending_preview(live)
+            article, sources, related = pending_preview(live)
         else:
-            article, references, related = live, live.references.all(), list(self.related_articles(live))
-        body, toc = add_heading_anchors(article.body)
+            article, sources = live, list(Source.objects.cited_by(live))
+            related = Article.objects.published().related_to(live, self.related_count)
+        numbered = number_sources(article.body, sources)
+        body, toc = add_heading_anchors(numbered.body)
         context.update(
             article=article,
             showing_pending=showing_pending,
             body=body,
             toc=toc,
+            sources=numbered.entries,
             reading_minutes=reading_time(article.body),
             is_preview=article is not live or not live.is_published,
-            references=references,
+            topics=list(live.topics.all()),
+            update_notes=list(live.update_notes.all()),
             related=related,
             # Not repeating what the related list already offers.
             latest=Article.objects.published()
@@ -92,12 +99,44 @@ class ArticleDetailView(DetailView):
         )
         return context
 
-    @staticmethod
-    def related_articles(article):
-        """The editor's picks in their order, published ones only."""
-        return (
-            Article.objects.published()
-            .with_listing_data()
-            .filter(incoming_related__from_article=article)
-            .order_by("incoming_related__position", "incoming_related__pk")
-        )
+
+class ArticlesByView(ListView):
+    """A page listing the published articles of one topic, author or reviewer.
+
+    Subclasses name the ``model`` looked up by slug and the ``article_filter`` that
+    picks its articles (a lookup taking the object).
+    """
+
+    template_name = "articles/articles_by.html"
+    context_object_name = "articles"
+    model = None
+    article_filter = None
+    heading_prefix = ""
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        self.subject = get_object_or_404(self.model, slug=self.kwargs["slug"])
+        return Article.objects.published().with_listing_data().filter(**{self.article_filter: self.subject})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subject=self.subject, kind=self.kind, **kwargs)
+
+
+class TopicView(ArticlesByView):
+    """``/topics/<slug>/``: a topic's published articles."""
+
+    model, article_filter, kind = Topic, "topics", "topic"
+
+
+class AuthorView(ArticlesByView):
+    """``/authors/<slug>/``: an author's published articles."""
+
+    model, article_filter, kind = Author, "author", "author"
+
+
+class ReviewerView(ArticlesByView):
+    """``/reviewers/<slug>/``: the published articles a clinician reviewed."""
+
+    model, article_filter, kind = Reviewer, "reviewed_by", "reviewer"

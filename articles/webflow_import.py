@@ -12,7 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from .models import Article, Author, Reference, RelatedArticle
+from .models import Article, Author, Citation, RelatedArticle, Source
 from .sanitize import sanitize_html
 from .webflow import Problem
 from .webflow_html import replace_image_urls
@@ -237,12 +237,15 @@ def _import_post(row, fingerprint, force, files, report):
     article.save()
     # Equal times mean "not edited since"; see Article.edited_since_import.
     Article.objects.filter(pk=article.pk).update(imported_at=article.modified_at)
-    article.references.all().delete()
-    Reference.objects.bulk_create(
-        Reference(
-            article=article, position=i, citation=c.citation, doi=c.doi, pmid=c.pmid, url=c.url
-        )
-        for i, c in enumerate(row.references)
+    article.citations.all().delete()
+    # Shared library: the same study cited by two posts is one source (by DOI, then PMID).
+    sources = [
+        Source.objects.get_or_create_for(c.citation, doi=c.doi, pmid=c.pmid, url=c.url)[0]
+        for c in row.references
+    ]
+    Citation.objects.bulk_create(
+        Citation(article=article, position=i, source=source)
+        for i, source in enumerate(dict.fromkeys(sources))
     )
     return action, ""
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from articles.models import Article, Author, Reference, RelatedArticle
+from articles.models import Article, Author, Citation, RelatedArticle, Reviewer, Source, Topic
 from signups.emails import normalize_email
 from signups.models import Subscriber
 
@@ -38,13 +38,38 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         )
 
 
-class ReferenceFactory(factory.django.DjangoModelFactory):
+class SourceFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Reference
+        model = Source
+
+    citation_text = factory.Sequence(lambda n: f"Author A. Study number {n}. J Example. 2020;1:{n}.")
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Citation
 
     article = factory.SubFactory(ArticleFactory)
+    source = factory.SubFactory(SourceFactory)
     position = factory.Sequence(int)
-    citation = factory.Sequence(lambda n: f"Author A. Study number {n}. J Example. 2020;1:{n}.")
+
+
+class ReviewerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reviewer
+
+    name = factory.Sequence(lambda n: f"Dr Reviewer {n}")
+    slug = factory.Sequence(lambda n: f"reviewer-{n}")
+    credentials = "MD"
+    specialty = "Psychiatry"
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
 
 
 class RelatedArticleFactory(factory.django.DjangoModelFactory):

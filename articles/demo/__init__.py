@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from ..models import Article, Author, Reference, RelatedArticle
+from ..models import Article, Author, Citation, RelatedArticle, Source
 
 PALETTE = [((29, 78, 96), (120, 170, 160)), ((60, 54, 110), (170, 150, 200)), ((96, 62, 40), (220, 180, 130))]
 
@@ -156,7 +156,8 @@ def load_demo_content():
         article.thumbnail.save(f"{slug}-thumb.jpg", ContentFile(demo_image(600, 400, index)), save=False)
         article.save()
         for position, (citation, doi, pmid) in enumerate(data["references"]):
-            Reference.objects.create(article=article, position=position, citation=citation, doi=doi, pmid=pmid)
+            source, _created = Source.objects.get_or_create_for(citation, doi=doi, pmid=pmid)
+            Citation.objects.create(article=article, position=position, source=source)
         articles.append(article)
     for index, article in enumerate(articles):
         others = [a for a in articles if a != article][:2]

@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from articles import revisions
-from articles.models import Article, Reference
-from tests.factories import ArticleFactory, ReferenceFactory, RelatedArticleFactory
+from articles.models import Article, Source
+from tests.factories import ArticleFactory, CitationFactory, RelatedArticleFactory, SourceFactory
 
 from .admin_support import (  # noqa: F401 (fixtures)
     change_url,
@@ -36,25 +36,38 @@ def public_page(article):
 @pytest.fixture
 def live_article():
     article = ArticleFactory(title="Live title", body="<p>Live body.</p>")
-    ReferenceFactory(article=article, position=0, citation="Kept reference.")
-    ReferenceFactory(article=article, position=1, citation="Dropped reference.")
+    CitationFactory(article=article, position=0, source__citation_text="Kept source.")
+    CitationFactory(article=article, position=1, source__citation_text="Dropped source.")
     return article
 
 
+def cited(article):
+    """The citation texts of the sources ``article`` cites, in its order."""
+    return list(Source.objects.cited_by(article).values_list("citation_text", flat=True))
+
+
+def pending_cited(article):
+    ids = [row["source"] for row in article.pending_revision["citations"]]
+    texts = dict(Source.objects.filter(pk__in=ids).values_list("pk", "citation_text"))
+    return [texts[pk] for pk in ids]
+
+
 def save_pending_edit(client, article):
-    """An editor changes the title, body, one reference and adds another, as in the browser."""
+    """An editor changes the title and body, drops one source and adds another, as in the browser."""
+    new_source = Source.objects.filter(citation_text="New source.").first() or SourceFactory(
+        citation_text="New source."
+    )
     page = client.get(change_url(article))
     data = form_data(
         page,
         title="Pending title",
         body="<p>Pending body.</p>",
         **{
-            "references-0-citation": "Kept reference, corrected.",
-            "references-1-DELETE": "on",
-            "references-TOTAL_FORMS": "3",
-            "references-2-position": "2",
-            "references-2-citation": "New reference.",
-            "references-2-article": str(article.pk),
+            "citations-1-DELETE": "on",
+            "citations-TOTAL_FORMS": "3",
+            "citations-2-position": "2",
+            "citations-2-source": str(new_source.pk),
+            "citations-2-article": str(article.pk),
         },
     )
     return client.post(change_url(article), data)
@@ -69,12 +82,9 @@ def test_an_editors_edit_to_a_live_article_waits_for_a_publisher(editor_client, 
     assert PENDING_MESSAGE in messages_of(response)
     live_article.refresh_from_db()
     assert (live_article.title, live_article.body) == ("Live title", "<p>Live body.</p>")
-    assert list(live_article.references.values_list("citation", flat=True)) == ["Kept reference.", "Dropped reference."]
+    assert cited(live_article) == ["Kept source.", "Dropped source."]
     assert live_article.pending_revision["fields"]["title"] == "Pending title"
-    assert [row["citation"] for row in live_article.pending_revision["references"]] == [
-        "Kept reference, corrected.",
-        "New reference.",
-    ]
+    assert pending_cited(live_article) == ["Kept source.", "New source."]
     assert live_article.pending_revision_by == editor
     assert live_article.version == version + 1
     html = public_page(live_article)
@@ -92,9 +102,10 @@ def test_reopening_the_form_shows_the_pending_version_with_a_notice(editor_clien
     html = response.content.decode()
     assert "This form shows pending changes by Edna" in html
     assert "Publish pending changes" not in html
-    references = response.context["inline_admin_formsets"][0].formset
-    shown = {form["citation"].value(): bool(form["DELETE"].value()) for form in references.forms}
-    assert shown == {"Kept reference, corrected.": False, "Dropped reference.": True, "New reference.": False}
+    citations = response.context["inline_admin_formsets"][0].formset
+    texts = dict(Source.objects.values_list("pk", "citation_text"))
+    shown = {texts[int(form["source"].value())]: bool(form["DELETE"].value()) for form in citations.forms}
+    assert shown == {"Kept source.": False, "Dropped source.": True, "New source.": False}
     assert f'{live_article.get_absolute_url()}?preview=pending' in html
 
 
@@ -108,8 +119,8 @@ def test_saving_the_pending_version_again_keeps_every_pending_change(editor_clie
     pending = live_article.pending_revision
     assert pending["fields"]["title"] == "Pending title"
     assert pending["fields"]["summary"] == "Also a new summary."
-    assert [row["citation"] for row in pending["references"]] == ["Kept reference, corrected.", "New reference."]
-    assert live_article.references.count() == 2
+    assert pending_cited(live_article) == ["Kept source.", "New source."]
+    assert live_article.citations.count() == 2
 
 
 def test_a_publisher_publishes_pending_changes_with_the_button(client, editor, publisher, live_article):
@@ -128,10 +139,7 @@ def test_a_publisher_publishes_pending_changes_with_the_button(client, editor, p
     assert response.status_code == 302
     live_article.refresh_from_db()
     assert live_article.title == "Pending title" and live_article.pending_revision is None
-    assert list(live_article.references.values_list("citation", flat=True)) == [
-        "Kept reference, corrected.",
-        "New reference.",
-    ]
+    assert cited(live_article) == ["Kept source.", "New source."]
     html = public_page(live_article)
     assert "Pending title" in html and "Pending body." in html
     record = live_article.history.first()
@@ -160,10 +168,7 @@ def test_a_publishers_save_publishes_the_form_and_clears_pending_changes(client,
     assert response.status_code == 302, error_text(response)
     live_article.refresh_from_db()
     assert live_article.title == "Pending title" and live_article.pending_revision is None
-    assert sorted(live_article.references.values_list("citation", flat=True)) == [
-        "Kept reference, corrected.",
-        "New reference.",
-    ]
+    assert cited(live_article) == ["Kept source.", "New source."]
     assert "Pending body." in public_page(live_article)
 
 
@@ -203,20 +208,21 @@ def test_a_save_from_before_pending_changes_were_stored_is_refused(client, edito
 
 def test_pending_preview_shows_the_pending_version_without_saving_it(editor, live_article):
     first, second = ArticleFactory(), ArticleFactory(draft=True)
+    first_source, second_source = SourceFactory(citation_text="First."), SourceFactory(citation_text="Second.")
     revisions.store_pending(
         live_article,
         {"title": "Previewed", "body": '<p onclick="x()">Previewed body.</p>', "author": live_article.author},
-        [{"position": 1, "citation": "Second."}, {"position": 0, "citation": "First."}],
+        [{"position": 1, "source": second_source}, {"position": 0, "source": first_source.pk}],
         [second.pk, first.pk],
         editor,
     )
 
-    copy, references, related = revisions.pending_preview(live_article)
+    copy, sources, related = revisions.pending_preview(live_article)
 
     assert copy.pk == live_article.pk and copy.title == "Previewed"
     assert copy.body == "<p>Previewed body.</p>"
-    assert [reference.citation for reference in references] == ["First.", "Second."]
-    assert all(isinstance(reference, Reference) and reference.pk is None for reference in references)
+    assert sources == [first_source, second_source]
+    assert cited(live_article) == ["Kept source.", "Dropped source."]
     assert related == [first]
     assert Article.objects.get(pk=live_article.pk).title == "Live title"
 
@@ -230,7 +236,7 @@ def test_a_pending_hero_image_is_stored_but_the_live_one_stays(editor, live_arti
     stored_name = live_article.pending_revision["fields"]["hero_image"]
     assert stored_name.startswith("articles/hero/new")
     assert not live_article.hero_image
-    copy, _references, _related = revisions.pending_preview(live_article)
+    copy, _sources, _related = revisions.pending_preview(live_article)
     assert copy.hero_image.name == stored_name
 
 
@@ -242,7 +248,7 @@ def test_apply_pending_replaces_related_articles_in_order(editor, publisher, liv
     revisions.apply_pending(live_article, publisher)
 
     assert list(live_article.related_links.values_list("to_article", flat=True)) == [second.pk, first.pk]
-    assert live_article.references.count() == 0
+    assert live_article.citations.count() == 0
 
 
 # Restoring an older revision

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, SiteSettings
-from tests.factories import ArticleFactory, ReferenceFactory, RelatedArticleFactory
+from tests.factories import ArticleFactory, CitationFactory, RelatedArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,9 @@ class TestArticlePage:
             updated_on=timezone.datetime(2023, 1, 26).date(),
             author__name="Isha Team",
         )
-        ReferenceFactory(article=article, citation="Cited work.", doi="10.1111/acem.13755", pmid="30901130")
+        CitationFactory(
+            article=article, source__citation_text="Cited work.", source__doi="10.1111/acem.13755", source__pmid="30901130"
+        )
         related = ArticleFactory(title="Related read")
         RelatedArticleFactory(from_article=article, to_article=related)
         ArticleFactory(title="Another article")
@@ -101,7 +103,7 @@ class TestArticlePage:
 
     def test_links_dois_to_doi_org_and_pmids_to_pubmed(self, client):
         article = ArticleFactory()
-        ReferenceFactory(article=article, doi="10.1111/acem.13755", pmid="30901130")
+        CitationFactory(article=article, source__doi="10.1111/acem.13755", source__pmid="30901130")
         html = client.get(detail_url(article)).content.decode()
         assert 'href="https://doi.org/10.1111/acem.13755"' in html
         assert 'href="https://pubmed.ncbi.nlm.nih.gov/30901130/"' in html
@@ -175,7 +177,7 @@ class TestArticlePage:
     ):
         article = ArticleFactory()
         for _ in range(6):
-            ReferenceFactory(article=article)
+            CitationFactory(article=article)
             RelatedArticleFactory(from_article=article)
         with django_assert_max_num_queries(8):
             client.get(detail_url(article))

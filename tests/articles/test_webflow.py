@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, Author, Reference
+from articles.models import Article, Author, Citation, Source
 from articles.webflow import read_export
 from articles.webflow_cells import RowError, parse_bool, parse_js_date, parse_multi_reference
 from articles.webflow_html import clean_body
@@ -139,8 +139,8 @@ class TestRealExport:
         assert "\u200d" not in seed.body and "<p></p>" not in seed.body
         assert "PMID" not in seed.body and "Lumanauw" not in seed.body
         assert seed.body.endswith("as positive of an experience as possible.</p>")
-        [reference] = seed.references.all()
-        assert (reference.citation, reference.doi, reference.pmid, reference.url) == (
+        [source] = Source.objects.cited_by(seed)
+        assert (source.citation_text, source.doi, source.pmid, source.url) == (
             CITATION,
             "10.1111/acem.13755",
             "30901130",
@@ -172,7 +172,7 @@ class TestRealExport:
         assert "Nothing changed" in output
         assert dict(Article.objects.values_list("slug", "modified_at")) == before
         assert stored_files() == files
-        assert Reference.objects.count() == 1
+        assert (Source.objects.count(), Citation.objects.count()) == (1, 1)
 
 
 @pytest.mark.django_db
@@ -344,7 +344,7 @@ class TestExportVariants:
                 raise RuntimeError("disk full")
             return []
 
-        monkeypatch.setattr(Reference.objects, "bulk_create", fail)
+        monkeypatch.setattr(Citation.objects, "bulk_create", fail)
 
         output = run(export_copy())
 
@@ -352,6 +352,7 @@ class TestExportVariants:
         # images were saved.
         assert f"line 2 ({SEED}): failed, nothing written: RuntimeError: disk full" in output
         assert not Article.objects.filter(slug=SEED).exists()
+        assert not Source.objects.exists()
         assert not [name for name in stored_files() if "6270a1f3c2b1e84d2f0a9c3" in name]
         assert stored_files()
         assert Article.objects.count() == 5

@@ -1,4 +1,7 @@
-"""What readers read and editors write: authors, articles, their references and links."""
+"""Articles, their editors' picks, topics, update notes and old addresses."""
+
+import hashlib
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -9,39 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from simple_history.models import HistoricalRecords
 
-from isha.singletons import SingletonModel
-
-from .images import make_renditions
-from .sanitize import sanitize_html
-from .slugs import unique_slug
-
-
-class Author(models.Model):
-    """A person or team credited as "Written by" on articles."""
-
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    bio = models.TextField(
-        _("bio"), blank=True, help_text=_("A short introduction shown with the author's articles.")
-    )
-    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True, max_length=255)
-    webflow_item_id = models.CharField(
-        _("Webflow item ID"), max_length=24, unique=True, null=True, blank=True, editable=False
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("author")
-        verbose_name_plural = _("authors")
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.bio = sanitize_html(self.bio)
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
+from ..images import make_renditions
+from ..sanitize import sanitize_html
+from ..slugs import unique_slug
+from .people import Author, Reviewer
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -57,6 +31,63 @@ class ArticleQuerySet(models.QuerySet):
     def with_listing_data(self):
         """Select what a list of article cards shows, in one query."""
         return self.select_related("author")
+
+    def related_to(self, article, count):
+        """``article``'s related reading: the editor's picks in order, then articles
+        sharing a topic (newest first) until there are ``count``. Never ``article``
+        itself; call it on ``published()`` so nothing unpublished is offered. Returns a
+        list, in two queries."""
+        picks = list(
+            self.with_listing_data()
+            .filter(incoming_related__from_article=article)
+            .exclude(pk=article.pk)
+            .order_by("incoming_related__position", "incoming_related__pk")
+        )
+        missing = count - len(picks)
+        if missing > 0:
+            picks += list(
+                self.with_listing_data()
+                .filter(topics__in=article.topics.all())
+                .exclude(pk__in=[article.pk, *(a.pk for a in picks)])
+                .distinct()[:missing]
+            )
+        return picks
+
+    def review_due(self, months, now=None):
+        """Articles needing a medical review: never reviewed, changed since the sign-off,
+        or signed off more than ``months`` months (30-day months) ago."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(reviewed_at__isnull=True)
+            | Q(review_outdated=True)
+            | Q(reviewed_at__lt=now - timedelta(days=30 * months))
+        )
+
+
+class Topic(models.Model):
+    """A subject readers browse by (Depression, PTSD, Anxiety, Safety...)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("One or two plain sentences shown on the topic's page.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name, fallback="topic")
+        super().save(*args, **kwargs)
 
 
 class Article(models.Model):
@@ -154,6 +185,20 @@ class Article(models.Model):
         blank=True,
         help_text=_("Overrides the site-wide 'Learn More' link for this article only."),
     )
+    topics = models.ManyToManyField(Topic, related_name="articles", blank=True, verbose_name=_("topics"))
+    reviewed_by = models.ForeignKey(
+        Reviewer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("medically reviewed by"),
+        editable=False,
+    )
+    reviewed_at = models.DateTimeField(_("last medically reviewed"), null=True, blank=True, editable=False)
+    reviewed_body_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Kept in step with the body on save so "changed since review" can be filtered in SQL.
+    review_outdated = models.BooleanField(_("changed since review"), default=False, editable=False)
     related_articles = models.ManyToManyField(
         "self",
         through="RelatedArticle",
@@ -219,6 +264,7 @@ class Article(models.Model):
         verbose_name_plural = _("articles")
         permissions = [
             ("publish_article", _("Can publish, schedule, archive and unpublish articles")),
+            ("review_article", _("Can sign off an article's medical review")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -266,9 +312,21 @@ class Article(models.Model):
             self.published_on = timezone.localdate(self.published_at)
         if self.pk:
             self.version = (self.version or 0) + 1
+        self.review_outdated = bool(self.reviewed_at) and self.reviewed_body_hash != self.body_hash()
         super().save(*args, **kwargs)
         self.refresh_renditions()
         self._record_slug_change()
+
+    def body_hash(self):
+        """SHA-256 (hex) of the body, to tell whether it changed since a review."""
+        return hashlib.sha256(self.body.encode()).hexdigest()
+
+    def sign_off_review(self, reviewer, when=None):
+        """Record that ``reviewer`` reviewed the article as it is now, and save it."""
+        self.reviewed_by = reviewer
+        self.reviewed_at = when or timezone.now()
+        self.reviewed_body_hash = self.body_hash()
+        self.save()
 
     def refresh_renditions(self):
         """Write renditions for a new hero image or thumbnail and store their description.
@@ -326,42 +384,6 @@ class Article(models.Model):
         )
 
 
-class Reference(models.Model):
-    """A source an article cites, in the order the article lists them.
-
-    Keeps the citation exactly as written, with its DOI, PMID and URL where known.
-    """
-
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="references", verbose_name=_("article")
-    )
-    position = models.PositiveIntegerField(_("position"), default=0)
-    citation = models.TextField(_("citation"), help_text=_("The citation as written, e.g. in NLM style."))
-    doi = models.CharField(
-        _("DOI"), max_length=200, blank=True, help_text=_("For example 10.1111/acem.13755.")
-    )
-    pmid = models.CharField(_("PMID"), max_length=12, blank=True, help_text=_("PubMed ID, digits only."))
-    url = models.URLField(_("URL"), max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["article", "position", "pk"]
-        verbose_name = _("reference")
-        verbose_name_plural = _("references")
-
-    def __str__(self):
-        return self.citation[:80]
-
-    @property
-    def doi_url(self):
-        """The DOI resolver link (https://doi.org/, per the DOI Handbook §3.8), or ""."""
-        return f"https://doi.org/{self.doi}" if self.doi else ""
-
-    @property
-    def pubmed_url(self):
-        """The PubMed page for the PMID, or ""."""
-        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
-
-
 class RelatedArticle(models.Model):
     """An editor's pick of another article to read next, in order."""
 
@@ -395,6 +417,28 @@ class RelatedArticle(models.Model):
         return f"{self.from_article} → {self.to_article}"
 
 
+class UpdateNote(models.Model):
+    """A dated note in an article's change history, shown to readers."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="update_notes", verbose_name=_("article")
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    text = models.TextField(_("note"), help_text=_("What changed, e.g. 'Added a 2024 study on ...'."))
+    is_correction = models.BooleanField(
+        _("correction"), default=False, help_text=_("Tick when the note corrects an error.")
+    )
+
+    class Meta:
+        ordering = ["article", "-date", "-pk"]
+        get_latest_by = "date"
+        verbose_name = _("update note")
+        verbose_name_plural = _("update notes")
+
+    def __str__(self):
+        return f"{self.date}: {self.text[:60]}"
+
+
 class SlugRedirect(models.Model):
     """An old address of a published article, answered with a permanent redirect."""
 
@@ -411,22 +455,3 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.article.slug}"
-
-
-class SiteSettings(SingletonModel):
-    """Site-wide copy for article pages, edited in the admin. There is exactly one."""
-
-    learn_more_label = models.CharField(_("'Learn More' label"), max_length=80, default="Learn More")
-    learn_more_url = models.URLField(
-        _("'Learn More' link"),
-        default="https://www.ishahealth.com/",
-        help_text=_("Where the 'Learn More' button on every article leads, unless the article overrides it."),
-    )
-
-    class Meta:
-        verbose_name = _("site settings")
-        verbose_name_plural = _("site settings")
-
-    def __str__(self):
-        return str(_("Site settings"))
-
