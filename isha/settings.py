@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_prose_editor",
     "simple_history",
+    # The sign-up emails' queue in production (TASKS below); its table exists everywhere.
+    "django_tasks_db",
     "articles",
     "signups",
 ]
@@ -137,3 +139,69 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Sign-ups: mail, background tasks and abuse limits (issue 5) ---------------------------
+# Every variable is described in .env.example and the README's "Sign-ups" section.
+
+# Django 6.1 mailers. Console in development unless SMTP_HOST is set; SMTP in production.
+# Error reports get their own mailer that fails silently, so a mail server that is down
+# cannot turn a logged error into a second one.
+if PRODUCTION or env.str("SMTP_HOST", default=""):
+    _smtp = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env.str("SMTP_HOST", default="localhost"),
+            "port": env.int("SMTP_PORT", default=587),
+            "username": env.str("SMTP_USER", default=""),
+            "password": env.str("SMTP_PASSWORD", default=""),
+            "use_tls": env.str("SMTP_SECURITY", default="starttls") == "starttls",
+            "use_ssl": env.str("SMTP_SECURITY", default="starttls") == "ssl",
+            "timeout": env.int("SMTP_TIMEOUT", default=10),
+        },
+    }
+else:
+    _smtp = {"BACKEND": "django.core.mail.backends.console.EmailBackend", "OPTIONS": {}}
+MAILERS = {
+    "default": _smtp,
+    "admins": {**_smtp, "OPTIONS": {**_smtp["OPTIONS"], "fail_silently": True}},
+}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Isha Health <newsletter@ishahealth.com>")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+LOGGING["filters"] = {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}}
+LOGGING["handlers"]["mail_admins"] = {
+    "level": "ERROR",
+    "filters": ["require_debug_false"],
+    "class": "django.utils.log.AdminEmailHandler",
+    "using": "admins",
+}
+LOGGING["loggers"] = {"django": {"handlers": ["mail_admins"], "level": "INFO"}}
+
+# Background tasks: run at once in development and tests; a database queue worked by
+# `manage.py db_worker` in production (django.tasks alone has no queue).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if PRODUCTION
+            else "django.tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
+# A confirmation link works once, for this many days.
+SIGNUP_CONFIRM_MAX_AGE_DAYS = env.int("SIGNUP_CONFIRM_MAX_AGE_DAYS", default=7)
+# A repeat sign-up while pending resends the confirmation at most once per this many seconds.
+SIGNUP_RESEND_INTERVAL = env.int("SIGNUP_RESEND_INTERVAL", default=900)
+# A failed confirmation email is retried this many times in all, waiting 1, 2, 4... times
+# SIGNUP_EMAIL_RETRY_SECONDS between tries (needs a queue that can defer: production's).
+SIGNUP_EMAIL_MAX_ATTEMPTS = env.int("SIGNUP_EMAIL_MAX_ATTEMPTS", default=8)
+SIGNUP_EMAIL_RETRY_SECONDS = env.int("SIGNUP_EMAIL_RETRY_SECONDS", default=60)
+# A form sent sooner than this after the page was made is held for review; 0 turns it off.
+SIGNUP_MIN_FILL_SECONDS = env.float("SIGNUP_MIN_FILL_SECONDS", default=2)
+# Sign-ups per client: "COUNT/UNIT" with UNIT s, m, h or d; empty turns it off.
+SIGNUP_RATE_LIMIT = env.str("SIGNUP_RATE_LIMIT", default="20/m")
+# Proxies in front of the site that append to X-Forwarded-For (0: use REMOTE_ADDR).
+SIGNUP_TRUSTED_PROXY_HOPS = env.int("SIGNUP_TRUSTED_PROXY_HOPS", default=0)
+# Key for the one-way hash of erased addresses. Keep it stable: a new key forgets who was
+# erased. Defaults to SECRET_KEY; set it separately so SECRET_KEY can be rotated.
+SIGNUP_ERASURE_KEY = env.str("SIGNUP_ERASURE_KEY", default=SECRET_KEY)

@@ -1,29 +1,23 @@
-"""The admin for Marketing: who signed up (with each sign-up's history) and the form's copy."""
+"""The admin for Marketing: subscribers with their history, the form's copy, erasures."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from isha.singletons import SingletonModelAdmin
 
+from . import erasure, lifecycle
 from .emails import normalize_email
-from .models import SignupEvent, SignupFormCopy, Subscriber
+from .models import ErasureLog, SignupEvent, SignupFormCopy, SignupFormCopyVersion, Subscriber
+
+Status = Subscriber.Status
 
 
-class SignupEventInline(admin.TabularInline):
-    """A subscriber's sign-ups, newest first. History is a record: nobody edits it."""
-
-    model = SignupEvent
-    fields = ("created_at", "path", "article")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def get_queryset(self, request):
-        # Each row prints the event (its subscriber) and links its article.
-        return super().get_queryset(request).select_related("subscriber", "article")
+class ReadOnlyAdminMixin:
+    """History and logs are records: nobody adds, edits or deletes them here."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -33,6 +27,24 @@ class SignupEventInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class SignupEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """A subscriber's history, newest first: sign-ups, emails, status changes."""
+
+    model = SignupEvent
+    fields = (
+        "created_at", "kind", "note", "path", "article", "utm_source", "utm_medium", "utm_campaign",
+        "referrer", "copy_version",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request):
+        # Each row prints the event (its subscriber) and links its article and copy version.
+        return super().get_queryset(request).select_related("subscriber", "article", "copy_version")
 
 
 class SubscriberAdminForm(forms.ModelForm):
@@ -65,15 +77,94 @@ class SubscriberAdminForm(forms.ModelForm):
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
     form = SubscriberAdminForm
-    list_display = ("email", "created_at", "source_path", "source_article")
-    list_filter = ("created_at", ("source_article", admin.RelatedOnlyFieldListFilter))
+    list_display = (
+        "email", "status", "created_at", "confirmed_at", "source_path", "source_article", "email_status",
+    )
+    list_filter = ("status", ("source_article", admin.RelatedOnlyFieldListFilter), "created_at")
     list_select_related = ("source_article",)
     search_fields = ("email",)
     date_hierarchy = "created_at"
-    # Where and when someone signed up is recorded by the sign-up itself.
-    readonly_fields = ("email_normalized", "created_at", "source_path", "source_article")
-    fields = ("email", "email_normalized", "created_at", "source_path", "source_article")
+    # Everything but the address is recorded by the sign-up, the emails and the actions.
+    consent_fields = (
+        "status", "created_at", "confirmed_at", "unsubscribed_at", "source_path", "source_article",
+        "utm_source", "utm_medium", "utm_campaign", "referrer", "consent_version",
+    )
+    email_fields = ("email_status", "email_status_at", "email_attempts", "email_error")
+    readonly_fields = ("email_normalized", *consent_fields, *email_fields)
+    fieldsets = [
+        (None, {"fields": ("email", "email_normalized")}),
+        (_("Consent"), {"fields": consent_fields}),
+        (_("Last email"), {"fields": email_fields}),
+    ]
     inlines = [SignupEventInline]
+    actions = ["resend_confirmation", "release_held", "unsubscribe", "erase"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would skip the erasure's hash and log (and hides "delete selected"):
+        # people are erased instead.
+        return False
+
+    def _report(self, request, done, total, done_message, skipped_message):
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+        if total - done:
+            self.message_user(request, skipped_message % {"count": total - done}, messages.WARNING)
+
+    @admin.action(description=_("Resend the confirmation email"), permissions=["change"])
+    def resend_confirmation(self, request, queryset):
+        rows = list(queryset)
+        done = sum(lifecycle.request_confirmation(s, force=True) for s in rows)
+        self._report(
+            request, done, len(rows),
+            ngettext("Confirmation email queued for %(count)d subscriber.",
+                     "Confirmation email queued for %(count)d subscribers.", done),
+            _("%(count)d skipped: only pending subscribers are sent a confirmation "
+              "(release held ones first)."),
+        )
+
+    @admin.action(description=_("Release held sign-ups (and email them)"), permissions=["change"])
+    def release_held(self, request, queryset):
+        rows = list(queryset)
+        note = _("Released by %(user)s.") % {"user": request.user.get_username()}
+        done = sum(lifecycle.release(s, note=note) for s in rows)
+        self._report(
+            request, done, len(rows),
+            ngettext("%(count)d held sign-up released.", "%(count)d held sign-ups released.", done),
+            _("%(count)d skipped: not held."),
+        )
+
+    @admin.action(description=_("Unsubscribe"), permissions=["change"])
+    def unsubscribe(self, request, queryset):
+        rows = list(queryset)
+        note = _("Unsubscribed by %(user)s.") % {"user": request.user.get_username()}
+        done = sum(lifecycle.unsubscribe(s, note=note) for s in rows)
+        self._report(
+            request, done, len(rows),
+            ngettext("%(count)d subscriber unsubscribed.", "%(count)d subscribers unsubscribed.", done),
+            _("%(count)d skipped: already unsubscribed or erased."),
+        )
+
+    @admin.action(description=_("Erase personal data (on request)…"), permissions=["change"])
+    def erase(self, request, queryset):
+        rows = list(queryset.exclude(status=Status.ERASED))
+        if request.POST.get("confirmed") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "subscribers": rows,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "title": _("Erase personal data"),
+            }
+            return TemplateResponse(request, "signups/admin/erase_confirmation.html", context)
+        for subscriber in rows:
+            erasure.erase(subscriber, staff=request.user, via="admin")
+        self.message_user(
+            request,
+            ngettext("%(count)d subscriber erased.", "%(count)d subscribers erased.", len(rows))
+            % {"count": len(rows)},
+            messages.SUCCESS,
+        )
+        return None
 
 
 @admin.register(SignupFormCopy)
@@ -82,8 +173,34 @@ class SignupFormCopyAdmin(SingletonModelAdmin):
 
     fieldsets = [
         (None, {"fields": ("heading", "intro", "button_label")}),
-        (_("Messages"), {"fields": ("success_message", "error_message")}),
-        (None, {"fields": ("modified_at",)}),
+        (_("Messages"), {"fields": ("success_message", "check_inbox_message", "error_message", "rate_limited_message")}),
+        (_("Confirmation email"), {"fields": ("email_subject", "email_text", "email_html")}),
+        (_("Pages"), {
+            "description": _("Shown after someone confirms, unsubscribes, or opens a link that no longer works."),
+            "fields": (
+                "confirmed_heading", "confirmed_text", "unsubscribed_heading", "unsubscribed_text",
+                "expired_heading", "expired_text",
+            ),
+        }),
+        (None, {"fields": ("current_version", "modified_at")}),
     ]
-    readonly_fields = ("modified_at",)
+    readonly_fields = ("current_version", "modified_at")
 
+
+@admin.register(SignupFormCopyVersion)
+class SignupFormCopyVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Each version of the texts visitors consented to; kept as evidence, never edited."""
+
+    list_display = ("__str__", "created_at", "button_label")
+    fields = ("created_at", "heading", "intro", "button_label")
+    readonly_fields = fields
+
+
+@admin.register(ErasureLog)
+class ErasureLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "staff_name", "via", "subscribers")
+    list_filter = ("via",)
+    date_hierarchy = "created_at"
+    fields = ("created_at", "staff", "staff_name", "via", "subscribers")
+    readonly_fields = fields
+    list_select_related = ("staff",)

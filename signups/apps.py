@@ -3,6 +3,8 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 MARKETING_MODELS = ("subscriber", "signupevent", "signupformcopy")
+# Records Marketing may read but nobody edits.
+MARKETING_READ_ONLY = ("signupformcopyversion", "erasurelog")
 
 
 def create_marketing_group(sender, **kwargs):
@@ -10,6 +12,7 @@ def create_marketing_group(sender, **kwargs):
     from isha.groups import ensure_group
 
     ensure_group("Marketing", "signups", MARKETING_MODELS)
+    ensure_group("Marketing", "signups", MARKETING_READ_ONLY, actions=("view",))
 
 
 class SignupsConfig(AppConfig):

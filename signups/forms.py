@@ -1,5 +1,7 @@
 """The newsletter sign-up form."""
 
+from urllib.parse import urlsplit
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
@@ -7,16 +9,52 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .emails import normalize_email
+from .models import SignupFormCopyVersion
+
+HONEYPOT = "website"
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign")
+EVIDENCE_MAX_LENGTH = 200
 
 # Characters a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def referring_site(url):
+    """``https://host`` of a referrer URL, or "": the site is evidence, its path may be private."""
+    try:
+        parts = urlsplit(url or "")
+    except ValueError:
+        return ""
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return ""
+    return f"{parts.scheme}://{parts.hostname}"[:EVIDENCE_MAX_LENGTH]
+
+
+class HiddenText(forms.CharField):
+    """A hidden evidence field that never invalidates a sign-up: odd values are cut, not refused."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value):
+        try:
+            return super().clean(value)[:EVIDENCE_MAX_LENGTH]
+        except ValidationError:  # null characters and the like
+            return ""
+
+
 class SignupForm(forms.Form):
-    """One email field, plus where the visitor was (hidden fields set by the page).
+    """One email field, plus hidden fields the page fills in.
 
     ``cleaned_data["email"]`` is the trimmed address as typed;
-    ``cleaned_data["email_normalized"]`` its comparison key.
+    ``cleaned_data["email_normalized"]`` its comparison key. The hidden fields are the
+    page (``next``), when the form was made (``rendered_at``, see
+    :func:`signups.abuse.form_stamp`), the copy version shown (``copy_version``: a
+    :class:`SignupFormCopyVersion` or ``None`` if unknown), the visit's UTM parameters
+    and the referring site (``referrer``, reduced to scheme and host). None of them can
+    make a sign-up invalid. ``website`` is the honeypot: people never see it.
     """
 
     email = forms.EmailField(
@@ -34,13 +72,39 @@ class SignupForm(forms.Form):
     # Not length-limited here: an odd value must never cost a person their sign-up;
     # views.safe_next() falls back to the sign-up page for anything unusable.
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+    rendered_at = HiddenText()
+    copy_version = HiddenText()
+    utm_source = HiddenText()
+    utm_medium = HiddenText()
+    utm_campaign = HiddenText()
+    referrer = HiddenText()
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(Field("email", css_class="form-control-lg"), "next")
+        # The honeypot is rendered by the template, inside a wrapper hidden from everyone.
+        self.helper.layout = Layout(
+            Field("email", css_class="form-control-lg"),
+            "next", "rendered_at", "copy_version", *UTM_FIELDS, "referrer",
+        )
+
+    def clean_copy_version(self):
+        # A cached page may show an older version than the current one; an unknown id
+        # (tampered, or from a test database) falls back to the current version.
+        value = self.cleaned_data["copy_version"]
+        if not (value.isascii() and value.isdigit()) or len(value) > 18:
+            return None
+        return SignupFormCopyVersion.objects.filter(pk=int(value)).first()
+
+    def clean_referrer(self):
+        return referring_site(self.cleaned_data["referrer"])
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()

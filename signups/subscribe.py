@@ -1,9 +1,24 @@
-"""The sign-up use case: one subscriber per address, every attempt recorded."""
+"""The sign-up use case: one subscriber per address, every attempt recorded.
+
+What a sign-up does depends on who is signing up (issue 5, "Lifecycle"):
+
+- a new address becomes a pending subscriber and is sent the confirmation email, or a
+  held one (not emailed) when the form looked automated;
+- pending: the confirmation is sent again, at most once per ``SIGNUP_RESEND_INTERVAL``;
+- unsubscribed: back to pending, with a new confirmation email;
+- held, confirmed, bounced: the attempt is only recorded.
+
+The visitor is told the same thing in every case, so the form never reveals who is on
+the list. A sign-up that looked automated never changes an existing subscriber.
+"""
 
 from django.db import IntegrityError, transaction
 from django.urls import Resolver404, resolve
 
-from .models import SignupEvent, Subscriber
+from . import lifecycle
+from .models import SignupEvent, SignupFormCopy, Subscriber, new_token
+
+Status = Subscriber.Status
 
 
 def article_for_path(path):
@@ -24,27 +39,60 @@ def article_for_path(path):
 
 
 @transaction.atomic
-def subscribe(email, email_normalized, path=""):
-    """Record a sign-up for ``email`` from the page at ``path``.
+def subscribe(
+    email, email_normalized, path="", *, utm=None, referrer="", copy_version=None, held_reason=""
+):
+    """Record a sign-up for ``email`` from the page at ``path``; return ``(subscriber, created)``.
 
-    Creates the subscriber on first sign-up (its source is this page and article);
-    a repeat sign-up, in any letter case, adds only a :class:`SignupEvent` to the
-    existing subscriber's history. Safe under concurrency: the database's unique
-    constraint decides which of two simultaneous first sign-ups creates the row, and
-    the other becomes a repeat. Returns ``(subscriber, created)``.
+    ``utm`` maps ``utm_source``/``utm_medium``/``utm_campaign`` to the visit's values;
+    ``referrer`` is the referring site; ``copy_version`` the
+    :class:`~signups.models.SignupFormCopyVersion` the visitor saw (default: the current
+    one); ``held_reason``, when not empty, says why the form looked automated: a new
+    subscriber is then held for review instead of emailed.
+
+    Creates the subscriber on first sign-up (its source is this page, article, visit
+    and copy); any sign-up adds a :class:`SignupEvent`. Safe under concurrency: the
+    database's unique constraint decides which of two simultaneous first sign-ups
+    creates the row, and the other becomes a repeat.
     """
     article = article_for_path(path) if path else None
+    if copy_version is None:
+        copy_version = SignupFormCopy.load().current_version
+    evidence = {"utm_source": "", "utm_medium": "", "utm_campaign": "", **(utm or {}), "referrer": referrer}
+    status = Status.HELD if held_reason else Status.PENDING
     try:
         with transaction.atomic():
             subscriber = Subscriber.objects.create(
                 email=email,
                 email_normalized=email_normalized,
+                status=status,
                 source_path=path,
                 source_article=article,
+                consent_version=copy_version,
+                confirmation_nonce=new_token(),
+                **evidence,
             )
         created = True
     except IntegrityError:
         subscriber = Subscriber.objects.get(email_normalized=email_normalized)
         created = False
-    SignupEvent.objects.create(subscriber=subscriber, path=path, article=article)
+    note = ""
+    if held_reason:
+        note = f"Held: {held_reason}" if created else f"Looked automated, only recorded: {held_reason}"
+    elif created:
+        lifecycle.request_confirmation(subscriber)
+    elif subscriber.status == Status.PENDING:
+        if lifecycle.request_confirmation(subscriber):
+            note = "Confirmation email sent again."
+    elif subscriber.status == Status.UNSUBSCRIBED:
+        if lifecycle.return_to_pending(subscriber, consent_version=copy_version):
+            note = "Signed up again after unsubscribing: back to pending."
+    SignupEvent.objects.create(
+        subscriber=subscriber,
+        path=path,
+        article=article,
+        copy_version=copy_version,
+        note=note,
+        **evidence,
+    )
     return subscriber, created

@@ -1,19 +1,26 @@
-"""The sign-up endpoint: validate, record, answer (HTML with redirect, or JSON)."""
+"""The sign-up endpoint and the pages behind the emailed links (confirm, unsubscribe)."""
 
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext_lazy as _
 from modern_csrf.decorators import csrf_protect as fetch_metadata_csrf_protect
 
-from .forms import SignupForm
+from . import abuse, lifecycle, tokens
+from .forms import HONEYPOT, UTM_FIELDS, SignupForm
 from .models import SignupFormCopy
 from .subscribe import subscribe
 
 SUCCESS_PARAM = "signup"
 SUCCESS_VALUE = "thanks"
+UNKNOWN_LINK = _(
+    "Please check that you copied the whole link from the email. Each of our emails "
+    "has a working unsubscribe link at the bottom."
+)
 
 
 def wants_json(request):
@@ -35,6 +42,43 @@ def safe_next(request, candidate):
     return reverse("signups:signup")
 
 
+def form_initial(request, copy):
+    """Initial values of the form's hidden fields for a page at ``request.path``.
+
+    Nothing here is per visitor beyond the URL (a cached page is keyed by its URL):
+    the render time, the copy version and the URL's UTM parameters.
+    """
+    initial = {
+        "next": request.path,
+        "rendered_at": abuse.form_stamp(),
+        "copy_version": copy.current_version_id or "",
+    }
+    initial.update({name: request.GET.get(name, "")[:200] for name in UTM_FIELDS})
+    return initial
+
+
+def _succeeded(request, copy, next_path):
+    if wants_json(request):
+        return JsonResponse(
+            {"ok": True, "message": copy.success_message, "detail": copy.check_inbox_message, "errors": {}}
+        )
+    return HttpResponseRedirect(f"{next_path}?{SUCCESS_PARAM}={SUCCESS_VALUE}#signup")
+
+
+def _rate_limited(request, copy):
+    if wants_json(request):
+        response = JsonResponse(
+            {"ok": False, "message": copy.error_message, "detail": copy.rate_limited_message, "errors": {}},
+            status=429,
+        )
+    else:
+        form = SignupForm(request.POST)
+        context = {"form": form, "copy": copy, "failed": True, "rate_limited": True}
+        response = render(request, "signups/signup.html", context, status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
 # The form sits on pages that are cached for anonymous readers, so it carries no CSRF
 # token; cross-site POSTs are refused by Fetch-metadata / Origin checks instead
 # (django-modern-csrf), which need no per-visitor state.
@@ -46,26 +90,119 @@ def signup(request):
 
     POST answers a plain form with a redirect back to the page it came from (showing
     the success message there) or, on invalid input, this page with the error message,
-    the field's error and the typed value (status 400). The page script gets JSON:
-    ``{"ok": bool, "message": str, "errors": {field: [str]}}``.
+    the field's error and the typed value (status 400); a client over
+    ``SIGNUP_RATE_LIMIT`` gets the error copy and a "try again" note (status 429). The
+    page script gets JSON: ``{"ok": bool, "message": str, "detail": str,
+    "errors": {field: [str]}}``. A filled honeypot is answered like success and
+    nothing is stored; a form sent too fast is stored as held (see
+    :func:`signups.abuse.fill_time_problem`).
     """
     copy = SignupFormCopy.load()
     if request.method in ("GET", "HEAD"):
-        form = SignupForm(initial={"next": request.path})
+        form = SignupForm(initial=form_initial(request, copy))
         succeeded = request.GET.get(SUCCESS_PARAM) == SUCCESS_VALUE
         return render(request, "signups/signup.html", {"form": form, "copy": copy, "succeeded": succeeded})
+
+    if abuse.over_rate_limit(request):
+        return _rate_limited(request, copy)
+    next_path = safe_next(request, request.POST.get("next"))
+    if request.POST.get(HONEYPOT, "").strip():
+        return _succeeded(request, copy, next_path)
 
     form = SignupForm(request.POST)
     if not form.is_valid():
         if wants_json(request):
             errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
-            return JsonResponse({"ok": False, "message": copy.error_message, "errors": errors}, status=400)
+            return JsonResponse(
+                {"ok": False, "message": copy.error_message, "detail": "", "errors": errors}, status=400
+            )
         return render(
             request, "signups/signup.html", {"form": form, "copy": copy, "failed": True}, status=400
         )
 
-    next_path = safe_next(request, form.cleaned_data.get("next"))
-    subscribe(form.cleaned_data["email"], form.cleaned_data["email_normalized"], path=next_path)
-    if wants_json(request):
-        return JsonResponse({"ok": True, "message": copy.success_message, "errors": {}})
-    return HttpResponseRedirect(f"{next_path}?{SUCCESS_PARAM}={SUCCESS_VALUE}#signup")
+    data = form.cleaned_data
+    subscribe(
+        data["email"],
+        data["email_normalized"],
+        path=next_path,
+        utm={name: data[name] for name in UTM_FIELDS},
+        referrer=data["referrer"],
+        copy_version=data["copy_version"],
+        held_reason=abuse.fill_time_problem(data["rendered_at"]),
+    )
+    return _succeeded(request, copy, next_path)
+
+
+def _link_expired(request, copy, *, resend_token="", status=410):
+    context = {
+        "copy": copy,
+        "resend_token": resend_token,
+        "form": SignupForm(initial=form_initial(request, copy) | {"next": reverse("signups:signup")}),
+    }
+    return render(request, "signups/link_expired.html", context, status=status)
+
+
+# Not cached (never_cache): the page depends on the token's state. The POST comes from
+# our own page: checked by Fetch metadata / Origin like the sign-up, no cookie needed.
+@never_cache
+@csrf_exempt
+@fetch_metadata_csrf_protect
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request, token):
+    """``/signup/confirm/<token>/``: GET shows a "Confirm" button; only POST confirms.
+
+    Mail scanners that follow links only GET, so they confirm nobody. An expired link
+    whose subscriber is still pending offers a button that emails a fresh one
+    (``action=resend``); a used, replaced or tampered link shows the "link expired"
+    copy with the sign-up form, which also sends a fresh email to a pending address.
+    """
+    copy = SignupFormCopy.load()
+    try:
+        subscriber = tokens.read_confirmation_token(token)
+    except tokens.ExpiredToken as expired:
+        if request.method == "POST" and expired.subscriber and request.POST.get("action") == "resend":
+            lifecycle.request_confirmation(expired.subscriber)
+            context = {"heading": _("Check your inbox"), "text": copy.check_inbox_message}
+            return render(request, "signups/message.html", context)
+        return _link_expired(request, copy, resend_token=token if expired.subscriber else "")
+    except tokens.UsedToken:
+        return _link_expired(request, copy)
+    except tokens.BadToken:
+        return _link_expired(request, copy, status=400)
+
+    if request.method == "POST":
+        if lifecycle.confirm(subscriber, subscriber.confirmation_nonce):
+            return HttpResponseRedirect(reverse("signups:confirmed"))
+        return _link_expired(request, copy)
+    return render(request, "signups/confirm.html", {"copy": copy})
+
+
+def confirmed(request):
+    """``/signup/confirmed/``: the "you are subscribed" page, after a confirmation."""
+    copy = SignupFormCopy.load()
+    return render(request, "signups/message.html", {"heading": copy.confirmed_heading, "text": copy.confirmed_text})
+
+
+# A mail provider's one-click POST (RFC 8058) has neither a CSRF cookie nor a token,
+# and comes from no page of ours: the secret token in the URL is what authenticates it.
+@never_cache
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request, token):
+    """``/signup/unsubscribe/<token>/``: GET shows a button; POST unsubscribes at once.
+
+    The POST is the RFC 8058 one-click target of the ``List-Unsubscribe`` header (its
+    body is ``List-Unsubscribe=One-Click``, but any POST to the URL counts) and the
+    button's form. Idempotent: a second POST changes nothing and shows the same page.
+    An unknown token gets 404 with no hint about who exists.
+    """
+    copy = SignupFormCopy.load()
+    subscriber = tokens.subscriber_for_unsubscribe_token(token)
+    if subscriber is None:
+        context = {"heading": _("This link is not valid"), "text": UNKNOWN_LINK, "show_signup": True}
+        return render(request, "signups/message.html", context, status=404)
+    if request.method == "POST":
+        lifecycle.unsubscribe(subscriber, note="One-click / link in an email.")
+        context = {"heading": copy.unsubscribed_heading, "text": copy.unsubscribed_text, "show_signup": True}
+        return render(request, "signups/message.html", context)
+    return render(request, "signups/unsubscribe.html", {"copy": copy})

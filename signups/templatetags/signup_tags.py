@@ -4,7 +4,7 @@ from django import template
 
 from ..forms import SignupForm
 from ..models import SignupFormCopy
-from ..views import SUCCESS_PARAM, SUCCESS_VALUE
+from ..views import SUCCESS_PARAM, SUCCESS_VALUE, form_initial
 
 register = template.Library()
 
@@ -14,11 +14,13 @@ def signup_form(context):
     """Render the sign-up block with the admin-edited copy.
 
     After a plain-form sign-up the page is shown again with ``?signup=thanks``; the
-    block then shows the success message in place of the form.
+    block then shows the success message and the "check your inbox" copy in place of
+    the form. The hidden fields hold nothing per visitor, so the page can be cached.
     """
     request = context["request"]
+    copy = SignupFormCopy.load()
     return {
-        "copy": SignupFormCopy.load(),
-        "form": SignupForm(initial={"next": request.path}),
+        "copy": copy,
+        "form": SignupForm(initial=form_initial(request, copy)),
         "succeeded": request.GET.get(SUCCESS_PARAM) == SUCCESS_VALUE,
     }

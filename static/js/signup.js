@@ -35,12 +35,30 @@
     });
   }
 
-  function announce(status, text, kind) {
+  function announce(status, text, kind, detail) {
     var message = document.createElement("p");
     message.className = "signup__message signup__message--" + kind;
     message.textContent = text;
     status.replaceChildren(message);
+    if (detail) {
+      var more = document.createElement("p");
+      more.className = "signup__detail";
+      more.textContent = detail;
+      status.appendChild(more);
+    }
     status.focus();
+  }
+
+  // Consent evidence the server cannot see on a cached page: the visit's UTM parameters
+  // (the page's own URL) and the site the visitor came from (document.referrer).
+  function fillEvidence(form) {
+    var params = new URLSearchParams(window.location.search);
+    ["utm_source", "utm_medium", "utm_campaign"].forEach(function (name) {
+      var field = form.querySelector('input[name="' + name + '"]');
+      if (field && params.get(name)) { field.value = params.get(name).slice(0, 200); }
+    });
+    var referrer = form.querySelector('input[name="referrer"]');
+    if (referrer && document.referrer) { referrer.value = document.referrer.slice(0, 500); }
   }
 
   function enhance(form) {
@@ -48,6 +66,7 @@
     var status = block.querySelector("[data-signup-status]");
     var button = form.querySelector('button[type="submit"]');
     var label = button.textContent;
+    fillEvidence(form);
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -71,9 +90,9 @@
           button.textContent = label;
           if (result.ok) {
             form.remove();
-            announce(status, result.message, "success");
+            announce(status, result.message, "success", result.detail);
           } else {
-            announce(status, result.message || form.getAttribute("data-error-message"), "error");
+            announce(status, result.message || form.getAttribute("data-error-message"), "error", result.detail);
             showFieldErrors(form, result.errors);
           }
         });

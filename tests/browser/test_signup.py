@@ -6,12 +6,19 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from signups.models import DEFAULT_ERROR, DEFAULT_SUCCESS, Subscriber
+from signups.models import DEFAULT_CHECK_INBOX, DEFAULT_ERROR, DEFAULT_SUCCESS, Subscriber
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.browser
 
 WAIT_LABEL = "Please wait..."
+# The success message, then the "check your inbox" copy.
+SUCCESS_TEXT = re.compile(rf"^\s*{re.escape(DEFAULT_SUCCESS)}\s*{re.escape(DEFAULT_CHECK_INBOX)}\s*$")
+
+
+def expect_success(status):
+    expect(status).to_have_text(SUCCESS_TEXT)
+    expect(status.get_by_role("paragraph").first).to_have_text(DEFAULT_SUCCESS)
 
 
 @pytest.fixture
@@ -73,7 +80,7 @@ def test_with_javascript_the_success_message_is_announced_without_a_reload(
         pytest.fail("the script never sent the sign-up")
     assert not Subscriber.objects.exists()
     held[0].continue_()
-    expect(status).to_have_text(DEFAULT_SUCCESS)
+    expect_success(status)
     expect(block.locator("form")).to_have_count(0)
     assert page.evaluate("window.notReloaded") is True
     assert page.url == article_url
@@ -130,7 +137,7 @@ def test_without_javascript_the_form_posts_and_the_article_shows_the_success_mes
 
     expect(page).to_have_url(article_url + "?signup=thanks#signup")
     block, status, email = signup_block(page)
-    expect(status).to_have_text(DEFAULT_SUCCESS)
+    expect_success(status)
     expect(email).to_have_count(0)
     assert Subscriber.objects.get().email == "jane@example.com"
 
@@ -168,6 +175,20 @@ def test_by_keyboard_alone_tab_to_the_field_type_and_press_enter(page, live_serv
     page.keyboard.type("jane@example.com")
     page.keyboard.press("Enter")
 
-    expect(status).to_have_text(DEFAULT_SUCCESS)
+    expect_success(status)
     expect(status).to_be_focused()
     assert Subscriber.objects.get().email == "jane@example.com"
+
+
+def test_the_script_sends_the_visits_utm_parameters_and_referring_site(page, article_path, article_url):
+    page.goto(article_url + "?utm_source=news&utm_medium=email&utm_campaign=spring", referer="https://www.google.com/search?q=x")
+    block, status, email = signup_block(page)
+
+    email.fill("jane@example.com")
+    block.get_by_role("button", name="Sign up").click()
+
+    expect_success(status)
+    subscriber = Subscriber.objects.get()
+    assert (subscriber.utm_source, subscriber.utm_medium, subscriber.utm_campaign) == ("news", "email", "spring")
+    assert subscriber.referrer == "https://www.google.com"
+    assert subscriber.source_path == article_path

@@ -3,8 +3,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from signups.models import DEFAULT_ERROR, DEFAULT_SUCCESS, SignupEvent, SignupFormCopy, Subscriber
+from signups.models import (
+    DEFAULT_CHECK_INBOX,
+    DEFAULT_ERROR,
+    DEFAULT_SUCCESS,
+    SignupEvent,
+    SignupFormCopy,
+    Subscriber,
+)
 from tests.factories import ArticleFactory, SubscriberFactory
+from tests.signups.conftest import form_stamp
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +34,13 @@ def edited_copy():
     copy.button_label = "Count me in"
     copy.success_message = "You are on the list, welcome."
     copy.error_message = "That did not work, please check the address."
+    copy.check_inbox_message = "Look for our email."
     copy.save()
     return copy
 
 
 def post(client, email, next_path="/", **extra):
-    return client.post(SIGNUP_URL, {"email": email, "next": next_path}, **extra)
+    return client.post(SIGNUP_URL, {"email": email, "next": next_path, "rendered_at": form_stamp()}, **extra)
 
 
 # The page and the block
@@ -74,6 +83,7 @@ def test_admin_edited_success_message_replaces_the_form_after_a_sign_up(client, 
     text = client.get(article.get_absolute_url() + "?signup=thanks").text
 
     assert "You are on the list, welcome." in text
+    assert text.index("You are on the list, welcome.") < text.index("Look for our email.")
     assert "data-signup-form" not in text
 
 
@@ -142,7 +152,9 @@ def test_a_sign_up_from_the_signup_page_comes_back_to_it_with_the_success_messag
     response = post(client, "jane@example.com", SIGNUP_URL)
 
     assert response["Location"] == SIGNUP_URL + THANKS
-    assert DEFAULT_SUCCESS in client.get(response["Location"]).text
+    page = client.get(response["Location"]).text
+    assert DEFAULT_SUCCESS in page
+    assert DEFAULT_CHECK_INBOX in page
 
 
 @pytest.mark.parametrize("again", ["JANE@example.COM", "  jane@example.com  ", "Jane@Example.Com\t"])
@@ -274,7 +286,12 @@ def test_json_success_answers_ok_with_the_success_message(client, article, edite
     response = post(client, "jane@example.com", article.get_absolute_url(), **JSON)
 
     assert response.status_code == 200
-    assert response.json() == {"ok": True, "message": "You are on the list, welcome.", "errors": {}}
+    assert response.json() == {
+        "ok": True,
+        "message": "You are on the list, welcome.",
+        "detail": "Look for our email.",
+        "errors": {},
+    }
     assert Subscriber.objects.get().source_article == article
 
 
@@ -296,6 +313,7 @@ def test_json_failure_answers_400_with_the_error_message_and_field_errors(client
     assert response.json() == {
         "ok": False,
         "message": "That did not work, please check the address.",
+        "detail": "",
         "errors": {"email": ["Enter a valid email address, like name@example.com."]},
     }
     assert not Subscriber.objects.exists()

@@ -1,0 +1,139 @@
+"""Erasing a person on request (GDPR art. 17): their data goes, a one-way hash stays.
+
+:func:`erase` removes everything that identifies a subscriber (address, evidence,
+history, queued and finished task rows that mention them) and keeps:
+
+- the subscriber row itself, anonymous, with status ``erased`` (so counts of past
+  sign-ups per day and per article stay true);
+- :class:`~signups.models.ErasedAddress`, an HMAC-SHA256 of the normalised address under
+  ``SIGNUP_ERASURE_KEY``, so an import can ask :func:`is_erased` and skip the person;
+- one :class:`~signups.models.ErasureLog` row: when, by which staff member, how.
+
+Other parts of the site that hold personal data register a step with
+:func:`erasure_step` (issue 6 adds the export logs' recorded filters); each step is
+called inside the erasure's transaction as ``step(subscriber, email_normalized)``.
+"""
+
+import hashlib
+import hmac
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from .emails import normalize_email
+from .models import ErasedAddress, ErasureLog, SignupEvent, Subscriber, new_token
+
+STEPS = []
+
+
+def erasure_step(func):
+    """Register ``func(subscriber, email_normalized)`` to run on every erasure; returns it."""
+    STEPS.append(func)
+    return func
+
+
+def address_digest(email_normalized):
+    """Hex HMAC-SHA256 of a normalised address under ``SIGNUP_ERASURE_KEY``.
+
+    Keyed, so the stored hashes cannot be checked against a list of guessed addresses
+    without the key.
+    """
+    key = settings.SIGNUP_ERASURE_KEY.encode()
+    return hmac.new(key, email_normalized.lower().encode(), hashlib.sha256).hexdigest()
+
+
+def is_erased(email_normalized):
+    """True if the address (already normalised) was erased: importers must not re-add it."""
+    return ErasedAddress.objects.filter(digest=address_digest(email_normalized)).exists()
+
+
+@erasure_step
+def _remove_task_rows(subscriber, email_normalized):
+    # The queue's table (production) holds our tasks' arguments (the subscriber id) and,
+    # for a failed run, a traceback that may quote the address.
+    if not apps.is_installed("django_tasks_db"):
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    mentions = Q(args_kwargs__args__0=subscriber.pk) & Q(task_path__startswith="signups.")
+    if subscriber.email:
+        mentions |= Q(traceback__icontains=subscriber.email) | Q(traceback__icontains=email_normalized)
+    DBTaskResult.objects.filter(mentions).delete()
+
+
+@erasure_step
+def _remove_admin_log_entries(subscriber, email_normalized):
+    # The admin's "recent actions" name the object by its str(): the address.
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Subscriber), object_id=str(subscriber.pk)
+    ).delete()
+
+
+@transaction.atomic
+def erase(subscriber, *, staff=None, via="admin"):
+    """Erase ``subscriber`` (a :class:`Subscriber`) and log it; returns the subscriber.
+
+    ``staff`` is the user who did it (``None`` from the command line without ``--by``);
+    ``via`` says how ("admin", "command"). Already erased rows are left as they are.
+    """
+    if subscriber.status == Subscriber.Status.ERASED:
+        return subscriber
+    _erase_one(subscriber)
+    _log(staff, via, 1)
+    return subscriber
+
+
+@transaction.atomic
+def erase_address(email, *, staff=None, via="command"):
+    """Erase whoever signed up as ``email`` (any letter case or IDN form) and log it.
+
+    The address's hash is recorded even if nobody has it, so a later import cannot add
+    it. Returns the number of subscriber rows erased (0 or 1). Raises ``ValueError`` for
+    a string that is not an address (see :func:`signups.emails.normalize_email`).
+    """
+    email_normalized = normalize_email(email)
+    subscriber = Subscriber.objects.filter(email_normalized=email_normalized).first()
+    if subscriber is None:
+        ErasedAddress.objects.get_or_create(digest=address_digest(email_normalized))
+        _log(staff, via, 0)
+        return 0
+    _erase_one(subscriber)
+    _log(staff, via, 1)
+    return 1
+
+
+def _erase_one(subscriber):
+    email_normalized = subscriber.email_normalized
+    ErasedAddress.objects.get_or_create(digest=address_digest(email_normalized))
+    for step in STEPS:
+        step(subscriber, email_normalized)
+    SignupEvent.objects.filter(subscriber=subscriber).delete()
+    Subscriber.objects.filter(pk=subscriber.pk).update(
+        email="",
+        # Unique, and not derived from the address: nothing to match it against.
+        email_normalized=f"erased-{subscriber.pk}",
+        status=Subscriber.Status.ERASED,
+        utm_source="",
+        utm_medium="",
+        utm_campaign="",
+        referrer="",
+        unsubscribe_token=new_token(),
+        confirmation_nonce="",
+        email_status="",
+        email_error="",
+    )
+    subscriber.refresh_from_db()
+
+
+def _log(staff, via, count):
+    ErasureLog.objects.create(
+        staff=staff if staff is not None and staff.pk else None,
+        staff_name=staff.get_username() if staff is not None else "",
+        via=via,
+        subscribers=count,
+    )

@@ -1,0 +1,105 @@
+"""A subscriber's status changes: confirmation requested, confirmed, unsubscribed, released.
+
+Each change is one conditional ``UPDATE`` (``filter(status=...).update(...)``), so two
+requests racing for the same change make it once, and each made change adds one
+:class:`SignupEvent` to the subscriber's history. Emails are enqueued only after the
+transaction commits (``transaction.on_commit``), so a rolled-back sign-up sends nothing.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import SignupEvent, Subscriber, new_token
+
+Status = Subscriber.Status
+Kind = SignupEvent.Kind
+
+
+def request_confirmation(subscriber, *, force=False):
+    """Enqueue the confirmation email for a pending ``subscriber``; return True if enqueued.
+
+    Without ``force`` at most one email per ``SIGNUP_RESEND_INTERVAL`` seconds: a repeat
+    sign-up within the interval only records its event. Staff actions pass ``force``.
+    Does nothing (returns False) for anyone not pending.
+    """
+    from .tasks import send_confirmation
+
+    now = timezone.now()
+    rows = Subscriber.objects.filter(pk=subscriber.pk, status=Status.PENDING)
+    if not force:
+        since = now - timedelta(seconds=settings.SIGNUP_RESEND_INTERVAL)
+        rows = rows.filter(
+            Q(confirmation_requested_at__isnull=True) | Q(confirmation_requested_at__lte=since)
+        )
+    if not rows.update(
+        confirmation_requested_at=now,
+        email_status=Subscriber.EmailStatus.QUEUED,
+        email_status_at=now,
+        email_attempts=0,
+        email_error="",
+    ):
+        return False
+    subscriber_id = subscriber.pk
+    transaction.on_commit(lambda: send_confirmation.enqueue(subscriber_id))
+    return True
+
+
+@transaction.atomic
+def confirm(subscriber, nonce):
+    """Confirm ``subscriber`` if still pending with ``nonce``; return True if this call did.
+
+    Clears the nonce, so the link that carried it cannot be used again.
+    """
+    now = timezone.now()
+    done = Subscriber.objects.filter(
+        pk=subscriber.pk, status=Status.PENDING, confirmation_nonce=nonce
+    ).update(status=Status.CONFIRMED, confirmed_at=now, confirmation_nonce="")
+    if done:
+        SignupEvent.objects.create(subscriber=subscriber, kind=Kind.CONFIRMED)
+    return bool(done)
+
+
+@transaction.atomic
+def unsubscribe(subscriber, *, note=""):
+    """Unsubscribe ``subscriber`` at once; idempotent (True only if this call changed it).
+
+    Pending links stop working (the nonce is cleared). Erased people stay erased.
+    """
+    done = Subscriber.objects.filter(pk=subscriber.pk, status__in=Status.can_unsubscribe()).update(
+        status=Status.UNSUBSCRIBED, unsubscribed_at=timezone.now(), confirmation_nonce=""
+    )
+    if done:
+        SignupEvent.objects.create(subscriber=subscriber, kind=Kind.UNSUBSCRIBED, note=note)
+    return bool(done)
+
+
+@transaction.atomic
+def release(subscriber, *, note=""):
+    """Move a held ``subscriber`` to pending and send the confirmation; True if released."""
+    done = Subscriber.objects.filter(pk=subscriber.pk, status=Status.HELD).update(
+        status=Status.PENDING, confirmation_nonce=new_token()
+    )
+    if done:
+        SignupEvent.objects.create(subscriber=subscriber, kind=Kind.RELEASED, note=note)
+        request_confirmation(subscriber, force=True)
+    return bool(done)
+
+
+@transaction.atomic
+def return_to_pending(subscriber, *, consent_version=None):
+    """An unsubscribed person signed up again: pending, with a new link; True if changed.
+
+    ``consent_version`` (the copy they saw this time) replaces the recorded one: it is
+    this consent that a confirmation would confirm.
+    """
+    changes = {"status": Status.PENDING, "confirmation_nonce": new_token(), "unsubscribed_at": None}
+    if consent_version is not None:
+        changes["consent_version"] = consent_version
+    done = Subscriber.objects.filter(pk=subscriber.pk, status=Status.UNSUBSCRIBED).update(**changes)
+    if done:
+        request_confirmation(subscriber, force=True)
+    return bool(done)

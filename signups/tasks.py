@@ -1,0 +1,86 @@
+"""Background work for sign-ups (``django.tasks``): sending the confirmation email.
+
+``django.tasks`` has no retries, so the task retries itself: on failure it records the
+error on the subscriber (shown in the admin) and enqueues itself again with a growing
+delay (``run_after``), up to ``SIGNUP_EMAIL_MAX_ATTEMPTS`` tries. Arguments are ids and
+counters only (JSON-safe, and no address in the queue's table).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from .mailing import confirmation_message
+from .models import SignupEvent, SignupFormCopy, Subscriber
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRY_DELAY = timedelta(hours=6)
+
+
+def retry_delay(attempt):
+    """Wait before try ``attempt + 1``: the base, doubled for each try so far, at most 6 hours."""
+    base = timedelta(seconds=settings.SIGNUP_EMAIL_RETRY_SECONDS)
+    return min(base * 2 ** (attempt - 1), MAX_RETRY_DELAY)
+
+
+@task
+def send_confirmation(subscriber_id, attempt=1):
+    """Send the confirmation email to subscriber ``subscriber_id``; return what happened.
+
+    Returns ``"sent"``, ``"skipped"`` (no longer pending, erased, or this request's email
+    already went: the task is idempotent, so a duplicate run sends nothing), ``"retry"``
+    (failed, enqueued again) or ``"failed"`` (failed on the last try, or the backend
+    cannot defer, e.g. the immediate backend in development). Never raises for a mail
+    error: the failure is on the subscriber, not in the task result, where a traceback
+    could hold the address.
+    """
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None or subscriber.status != Subscriber.Status.PENDING:
+        return "skipped"
+    if (
+        subscriber.email_status == Subscriber.EmailStatus.SENT
+        and subscriber.confirmation_requested_at
+        and subscriber.email_status_at >= subscriber.confirmation_requested_at
+    ):
+        return "skipped"
+    message = confirmation_message(subscriber, SignupFormCopy.load())
+    try:
+        message.send()
+    except Exception as exc:
+        return _failed(subscriber, attempt, exc)
+    now = timezone.now()
+    Subscriber.objects.filter(pk=subscriber.pk).update(
+        email_status=Subscriber.EmailStatus.SENT, email_status_at=now, email_attempts=attempt, email_error=""
+    )
+    SignupEvent.objects.create(subscriber=subscriber, kind=SignupEvent.Kind.EMAILED)
+    return "sent"
+
+
+def _failed(subscriber, attempt, exc):
+    now = timezone.now()
+    error = f"{type(exc).__name__}: {exc}"[:1000]
+    can_defer = send_confirmation.get_backend().supports_defer
+    retry = can_defer and attempt < settings.SIGNUP_EMAIL_MAX_ATTEMPTS
+    status = Subscriber.EmailStatus.FAILED if retry else Subscriber.EmailStatus.GAVE_UP
+    Subscriber.objects.filter(pk=subscriber.pk).update(
+        email_status=status, email_status_at=now, email_attempts=attempt, email_error=error
+    )
+    note = f"Try {attempt}: {type(exc).__name__}."
+    if retry:
+        run_after = now + retry_delay(attempt)
+        note += f" Next try at {run_after:%Y-%m-%d %H:%M} UTC."
+        subscriber_id = subscriber.pk
+        transaction.on_commit(
+            lambda: send_confirmation.using(run_after=run_after).enqueue(subscriber_id, attempt + 1)
+        )
+    SignupEvent.objects.create(subscriber=subscriber, kind=SignupEvent.Kind.EMAIL_FAILED, note=note)
+    logger.warning(
+        "Confirmation email to subscriber %s failed (try %s, %s): %s",
+        subscriber.pk, attempt, "will retry" if retry else "giving up", type(exc).__name__,
+    )
+    return "retry" if retry else "failed"

@@ -1,0 +1,217 @@
+"""Bots kept out without losing people: honeypot, fill time, rate limit (issue 5, "Abuse")."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+
+from signups import abuse
+from signups.models import DEFAULT_CHECK_INBOX, DEFAULT_ERROR, DEFAULT_SUCCESS, SignupEvent, Subscriber
+from tests.signups.conftest import JSON, form_stamp
+
+pytestmark = pytest.mark.django_db
+
+
+# Honeypot
+
+
+def test_the_honeypot_is_hidden_from_people_screen_readers_and_autofill(client):
+    text = client.get("/signup/").text
+
+    wrapper = text[text.rindex("<div", 0, text.index('name="website"')):text.index('name="website"')]
+    assert 'class="visually-hidden"' in wrapper
+    assert 'aria-hidden="true"' in wrapper
+    field = text[text.index('name="website"') - 200:text.index('name="website"') + 200]
+    assert 'autocomplete="off"' in field
+    assert 'tabindex="-1"' in field
+
+
+@pytest.mark.parametrize("headers", [{}, JSON], ids=["form", "json"])
+def test_a_filled_honeypot_stores_nothing_sends_nothing_and_answers_like_success(sign_up, mailoutbox, headers):
+    response = sign_up("bot@example.com", "/signup/", data={"website": "http://spam.example"}, **headers)
+
+    if headers:
+        assert response.json() == {"ok": True, "message": DEFAULT_SUCCESS, "detail": DEFAULT_CHECK_INBOX, "errors": {}}
+    else:
+        assert response.status_code == 302
+        assert response["Location"] == "/signup/?signup=thanks#signup"
+    assert not Subscriber.objects.exists()
+    assert not SignupEvent.objects.exists()
+    assert mailoutbox == []
+
+
+# Fill time
+
+
+def test_a_too_fast_sign_up_is_held_not_lost_and_not_emailed(sign_up, mailoutbox, settings):
+    settings.SIGNUP_MIN_FILL_SECONDS = 2
+
+    response = sign_up("quick@example.com", data={"rendered_at": form_stamp(seconds_ago=0.5)}, **JSON)
+
+    assert response.json()["ok"] is True
+    assert response.json()["message"] == DEFAULT_SUCCESS
+    subscriber = Subscriber.objects.get()
+    assert subscriber.status == Subscriber.Status.HELD
+    assert "s after the form was shown (minimum 2 s)" in subscriber.events.get().note
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("stamp", [None, "", "forged:value", form_stamp().replace(":", ";")])
+def test_a_missing_or_forged_timestamp_is_held_never_refused(sign_up, mailoutbox, stamp):
+    response = sign_up("jane@example.com", data={"rendered_at": stamp})
+
+    assert response.status_code == 302
+    assert Subscriber.objects.get().status == Subscriber.Status.HELD
+    assert mailoutbox == []
+
+
+def test_a_person_at_a_normal_pace_is_pending_and_emailed(sign_up, mailoutbox, settings):
+    settings.SIGNUP_MIN_FILL_SECONDS = 2
+
+    sign_up("jane@example.com", data={"rendered_at": form_stamp(seconds_ago=3)})
+
+    assert Subscriber.objects.get().status == Subscriber.Status.PENDING
+    assert len(mailoutbox) == 1
+
+
+def test_a_page_from_a_cache_only_makes_the_check_more_lenient(client, sign_up, settings):
+    """The stamp is made when the page is rendered, so a cached copy carries an older one."""
+    settings.SIGNUP_MIN_FILL_SECONDS = 2
+    page = client.get("/signup/").text
+    stamp = page.split('name="rendered_at" value="')[1].split('"')[0]
+
+    assert abuse.fill_time_problem(stamp)  # sent at once: too fast
+    assert abuse.fill_time_problem(form_stamp(seconds_ago=3600)) == ""  # an hour-old cached page
+
+
+def test_zero_turns_the_fill_time_check_off(sign_up, mailoutbox, settings):
+    settings.SIGNUP_MIN_FILL_SECONDS = 0
+
+    sign_up("jane@example.com", data={"rendered_at": None})
+
+    assert Subscriber.objects.get().status == Subscriber.Status.PENDING
+    assert len(mailoutbox) == 1
+
+
+def test_a_too_fast_repeat_never_changes_an_existing_subscriber(sign_up, mailoutbox):
+    from tests.factories import SubscriberFactory
+
+    subscriber = SubscriberFactory(email="jane@example.com", status=Subscriber.Status.UNSUBSCRIBED)
+
+    sign_up("jane@example.com", data={"rendered_at": None})
+
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+    assert "only recorded" in subscriber.events.get().note
+    assert mailoutbox == []
+
+
+# Rate limit
+
+
+def test_the_21st_sign_up_in_a_minute_from_one_client_is_turned_away_with_429(sign_up, settings):
+    settings.SIGNUP_RATE_LIMIT = "20/m"
+
+    answers = [sign_up(f"person{n}@example.com").status_code for n in range(20)]
+    turned_away = sign_up("person20@example.com")
+
+    assert answers == [302] * 20
+    assert turned_away.status_code == 429
+    assert turned_away["Retry-After"] == "60"
+    assert DEFAULT_ERROR in turned_away.text
+    assert "try again in a minute" in turned_away.text
+    assert 'value="person20@example.com"' in turned_away.text
+    assert Subscriber.objects.count() == 20
+
+
+def test_over_the_limit_the_script_gets_json_with_the_note(sign_up, settings):
+    settings.SIGNUP_RATE_LIMIT = "1/m"
+    sign_up("a@example.com", **JSON)
+
+    response = sign_up("b@example.com", **JSON)
+
+    assert response.status_code == 429
+    assert response.json()["ok"] is False
+    assert response.json()["message"] == DEFAULT_ERROR
+    assert "try again in a minute" in response.json()["detail"]
+
+
+def test_the_limit_is_per_client_and_configurable(sign_up, settings):
+    settings.SIGNUP_RATE_LIMIT = "2/m"
+
+    statuses = [sign_up(f"a{n}@example.com", REMOTE_ADDR="203.0.113.1").status_code for n in range(3)]
+    other = sign_up("b@example.com", REMOTE_ADDR="203.0.113.2")
+
+    assert statuses == [302, 302, 429]
+    assert other.status_code == 302
+
+
+def test_an_empty_limit_turns_it_off(sign_up, settings):
+    settings.SIGNUP_RATE_LIMIT = ""
+
+    assert {sign_up(f"p{n}@example.com").status_code for n in range(25)} == {302}
+
+
+def test_a_broken_cache_never_costs_a_sign_up(sign_up, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "add", broken)
+
+    assert sign_up("jane@example.com").status_code == 302
+    assert Subscriber.objects.count() == 1
+
+
+def test_the_rate_limit_keeps_no_address_in_the_cache(sign_up):
+    sign_up("jane@example.com", REMOTE_ADDR="198.51.100.7")
+
+    keys = list(cache._cache.keys())
+    assert keys
+    assert not any("198.51.100.7" in key for key in keys)
+
+
+@pytest.mark.parametrize(
+    ("hops", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.1"),
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),
+        (2, "6.6.6.6, 203.0.113.9, 10.0.0.2", "203.0.113.9"),
+        (2, "203.0.113.9", "10.0.0.1"),
+        (1, "", "10.0.0.1"),
+    ],
+)
+def test_the_client_address_trusts_only_the_configured_proxy_hops(settings, hops, forwarded, expected):
+    settings.SIGNUP_TRUSTED_PROXY_HOPS = hops
+    request = SimpleNamespace(META={"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": forwarded})
+
+    assert abuse.client_ip(request) == expected
+
+
+def test_behind_a_proxy_clients_are_counted_apart(sign_up, settings):
+    settings.SIGNUP_TRUSTED_PROXY_HOPS = 1
+    settings.SIGNUP_RATE_LIMIT = "1/m"
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+
+    first = sign_up("a@example.com", HTTP_X_FORWARDED_FOR="203.0.113.1", **proxy)
+    second = sign_up("b@example.com", HTTP_X_FORWARDED_FOR="203.0.113.2", **proxy)
+    again = sign_up("c@example.com", HTTP_X_FORWARDED_FOR="203.0.113.1", **proxy)
+
+    assert (first.status_code, second.status_code, again.status_code) == (302, 302, 429)
+
+
+@pytest.mark.parametrize(
+    ("rate", "parsed"),
+    [("20/m", (20, 60)), ("100/10m", (100, 600)), (" 5 / h ", (5, 3600)), ("1/d", (1, 86400)), ("", None), ("0", None), ("off", None)],
+)
+def test_rates_are_parsed(rate, parsed):
+    assert abuse.parse_rate(rate) == parsed
+
+
+@pytest.mark.parametrize("rate", ["20", "20/week", "m/20", "-1/m"])
+def test_a_malformed_rate_is_an_error_and_the_view_lets_sign_ups_through(rate, sign_up, settings):
+    with pytest.raises(ValueError):
+        abuse.parse_rate(rate)
+    settings.SIGNUP_RATE_LIMIT = rate
+
+    assert sign_up("jane@example.com").status_code == 302
