@@ -10,4 +10,5 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.TopicView.as_view(), name="topic"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("reviewers/<slug:slug>/", views.ReviewerView.as_view(), name="reviewer"),
+    path("search/", views.SearchView.as_view(), name="search"),
 ]

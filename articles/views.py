@@ -7,6 +7,7 @@ from django.views.generic import DetailView, ListView
 
 from .citations import number_sources
 from .models import Article, Author, Reviewer, SiteSettings, SlugRedirect, Source, Topic
+from .search import MAX_QUERY_LENGTH, clean_query, has_words, search_articles, with_snippets
 from .toc import add_heading_anchors, reading_time
 
 
@@ -140,3 +141,27 @@ class ReviewerView(ArticlesByView):
     """``/reviewers/<slug>/``: the published articles a clinician reviewed."""
 
     model, article_filter, kind = Reviewer, "reviewed_by", "reviewer"
+
+
+class SearchView(ListView):
+    """``/search/?q=``: published articles matching the query, best match first."""
+
+    template_name = "articles/search_results.html"
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        self.query, self.query_was_cut = clean_query(self.request.GET.get("q", ""))
+        return search_articles(self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["articles"] = context["object_list"] = with_snippets(context["object_list"], self.query)
+        return context | {
+            "query": self.query,
+            "query_was_cut": self.query_was_cut,
+            "query_has_words": has_words(self.query),
+            "max_query_length": MAX_QUERY_LENGTH,
+        }

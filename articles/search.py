@@ -1,0 +1,176 @@
+"""Searching published articles for ``/search/?q=``.
+
+On PostgreSQL: full-text search (English stemming, title/summary/body weighted A/B/C,
+``ts_rank`` ordering, ``ts_headline`` snippets). Elsewhere (SQLite in development): every
+word must appear in the title, summary or body, title matches first, and a snippet is cut
+from the body in Python. Both answer through ``Article.objects.published()``.
+
+No index backs the PostgreSQL vector: it is computed per search, which is fine for a few
+hundred articles. A stored ``SearchVectorField`` with a GIN index is the next step if the
+library grows.
+"""
+
+import html
+import re
+import unicodedata
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .models import Article
+
+MAX_QUERY_LENGTH = 200
+# On SQLite each word costs three LIKE clauses; more words than this are ignored.
+MAX_FALLBACK_WORDS = 10
+SNIPPET_CHARS = 220
+
+# The body is sanitised HTML (articles/sanitize.py), whose serialiser escapes "<" and ">"
+# in text and attribute values, so a tag is exactly "<" up to the next ">". The same
+# pattern runs in PostgreSQL (regexp_replace) and in Python.
+TAG_PATTERN = "<[^>]*>"
+_TAG_RE = re.compile(TAG_PATTERN)
+_WORD_RE = re.compile(r"\w+")
+# ts_headline marks matches with these; the snippet is escaped first and only then are
+# they turned into <mark> tags. They come from the Unicode private use area, which no
+# article needs; one typed into a body would only add a harmless <mark>.
+_START_SEL, _STOP_SEL = "\ue000", "\ue001"
+
+
+def clean_query(raw):
+    """Return ``(query, was_cut)``: ``raw`` without control characters (which PostgreSQL
+    refuses, NUL above all), whitespace collapsed, at most ``MAX_QUERY_LENGTH`` long."""
+    text = _single_spaced(raw or "")
+    if len(text) <= MAX_QUERY_LENGTH:
+        return text, False
+    return text[:MAX_QUERY_LENGTH].rstrip(), True
+
+
+def _single_spaced(text):
+    """``text`` with control characters and runs of whitespace made single spaces."""
+    return " ".join("".join(" " if unicodedata.category(c) in ("Cc", "Cs") else c for c in text).split())
+
+
+def has_words(query):
+    """False for queries of punctuation and operators only (``"``, ``-``, ``&&&``)."""
+    return bool(_WORD_RE.search(query))
+
+
+def search_articles(query):
+    """Published articles matching ``query`` (cleaned with :func:`clean_query`), best
+    first, with what a list of article cards needs. Empty for a query with no words.
+
+    Call :func:`with_snippets` on the page of results being shown.
+    """
+    query, _ = clean_query(query)
+    if not has_words(query):
+        return Article.objects.none()
+    articles = Article.objects.published().with_listing_data()
+    if connection.vendor == "postgresql":
+        return _postgres_search(articles, query)
+    return _simple_search(articles, query)
+
+
+def with_snippets(articles, query):
+    """``articles`` (a page of :func:`search_articles` results) as a list, each with a
+    ``snippet``: safe HTML, a passage of the body with the matches in ``<mark>``."""
+    query, _ = clean_query(query)
+    articles = list(articles)
+    for article in articles:
+        if hasattr(article, "headline"):
+            article.snippet = _highlight(html.unescape(article.headline))
+        else:
+            article.snippet = _simple_snippet(article.body, _fallback_words(query))
+    return articles
+
+
+def _plain_body():
+    """The body as text in SQL: tags replaced by spaces so words in adjacent blocks stay
+    apart. Entities (&amp;) are left; the English parser skips them and with_snippets
+    decodes them."""
+    return Func(
+        F("body"), Value(TAG_PATTERN), Value(" "), Value("g"), function="regexp_replace", output_field=TextField()
+    )
+
+
+def _postgres_search(articles, query):
+    # The tags are stripped rather than searched as raw HTML: the parser would skip them in
+    # the vector, but ts_headline would hand them back in the snippet.
+    vector = (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector(_plain_body(), weight="C", config="english")
+    )
+    search_query = SearchQuery(query, search_type="websearch", config="english")
+    return (
+        articles.alias(document=vector)
+        .filter(document=search_query)
+        .annotate(
+            rank=SearchRank(vector, search_query),
+            headline=SearchHeadline(
+                _plain_body(),
+                search_query,
+                config="english",
+                start_sel=_START_SEL,
+                stop_sel=_STOP_SEL,
+                max_words=25,
+                min_words=10,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+def _fallback_words(query):
+    # "OR" is an operator in PostgreSQL's web search syntax, not a word to look for; a
+    # single letter would match inside nearly every article.
+    words = [word for word in _WORD_RE.findall(query.lower()) if len(word) > 1 and word != "or"]
+    return list(dict.fromkeys(words))[:MAX_FALLBACK_WORDS]
+
+
+def _simple_search(articles, query):
+    words = _fallback_words(query)
+    if not words:
+        return articles.none()
+    matches, in_title, in_summary = Q(), Q(), Q()
+    for word in words:
+        matches &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+        in_title &= Q(title__icontains=word)
+        in_summary &= Q(summary__icontains=word)
+    # The body is matched as stored HTML: a word that is only a tag or attribute name
+    # ("strong", "href") matches too. Acceptable for a development fallback.
+    return (
+        articles.filter(matches)
+        .annotate(
+            rank=Case(
+                When(in_title, then=Value(2)),
+                When(in_summary, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+def _simple_snippet(body, words):
+    text = _single_spaced(html.unescape(_TAG_RE.sub(" ", body or "")))
+    if not words:
+        return _highlight(text[:SNIPPET_CHARS])
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    first = pattern.search(text)
+    start = max(0, first.start() - SNIPPET_CHARS // 3) if first else 0
+    end = min(len(text), start + SNIPPET_CHARS)
+    passage = text[start:end]
+    marked = pattern.sub(lambda match: f"{_START_SEL}{match.group()}{_STOP_SEL}", passage)
+    return _highlight(("… " if start else "") + marked + (" …" if end < len(text) else ""))
+
+
+def _highlight(text):
+    """``text`` escaped, whitespace collapsed, the match markers made <mark> tags."""
+    safe = escape(_single_spaced(text))
+    return mark_safe(safe.replace(_START_SEL, "<mark>").replace(_STOP_SEL, "</mark>"))
