@@ -1,4 +1,4 @@
-"""The editors' product: articles, authors and the site-wide article settings."""
+"""The editors' product: articles, sources, reviewers, authors and the site-wide article settings."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
@@ -7,24 +7,45 @@ from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import revisions
-from .forms import ArticleAdminForm, PendingInlineFormSet, RelatedPendingInlineFormSet
+from .citations import MARKER_RE, marker_for
+from .forms import ArticleAdminForm, CitationInlineFormSet, RelatedPendingInlineFormSet, SourceAdminForm
 from .models import Article, Author, Citation, RelatedArticle, Reviewer, SiteSettings, Source, Topic, UpdateNote
+
+
+CITE_HELP = _(
+    "To cite a source in the body, attach it here and type its marker, e.g. [cite:12], "
+    "where the claim is; the marker shows once the row is saved, and in the source "
+    "library. Readers see numbered sources in order of first citation, then the rest in "
+    "this order. A body citing a source not attached here is not saved."
+)
 
 
 class CitationInline(admin.TabularInline):
     model = Citation
-    formset = PendingInlineFormSet
+    formset = CitationInlineFormSet
     extra = 0
-    fields = ("position", "source")
+    fields = ("position", "source", "marker")
+    readonly_fields = ("marker",)
     autocomplete_fields = ("source",)
     verbose_name = _("source")
     verbose_name_plural = _("sources (in order; cite one in the body with its [cite:N] marker)")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "source":
+            kwargs["help_text"] = CITE_HELP
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("marker to paste in the body"))
+    def marker(self, obj):
+        return marker_for(obj.source_id) if obj.source_id else "–"
 
 
 class RelatedArticleInline(admin.TabularInline):
@@ -82,18 +103,36 @@ class CitedByInline(admin.TabularInline):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "year", "journal", "evidence_type", "doi", "pmid")
+    """The source library. Each source shows the marker editors paste in a body to cite
+    it, and which articles cite it."""
+
+    form = SourceAdminForm
+    list_display = ("__str__", "marker", "year", "journal", "evidence_type", "doi", "pmid")
     list_filter = ("evidence_type", "year")
     search_fields = ("title", "citation_text", "authors", "doi", "pmid", "journal")
+    readonly_fields = ("marker",)
     inlines = (CitedByInline,)
     fieldsets = (
-        (None, {"fields": ("citation_text", "evidence_type")}),
+        (None, {"fields": ("marker", "citation_text", "evidence_type")}),
         (
             _("Structured citation (NLM style is built from these when complete)"),
             {"fields": ("authors", "title", "journal", "year", "volume", "issue", "pages")},
         ),
         (_("Identifiers"), {"fields": ("doi", "pmid", "url")}),
     )
+
+    @admin.display(description=_("Marker to paste in the body"), ordering="pk")
+    def marker(self, obj):
+        return obj.marker or _("Given when the source is saved.")
+
+    def get_search_results(self, request, queryset, search_term):
+        # Lets editors find a source by the marker they see in a body ("[cite:12]"),
+        # in the list and in the article form's source picker.
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        match = MARKER_RE.fullmatch(search_term.strip())
+        if match:
+            results |= queryset.filter(pk=int(match.group(1)))
+        return results, may_have_duplicates
 
 
 @admin.register(Reviewer)
@@ -129,6 +168,53 @@ class ArticleHistoryHelper(HistoricalRecordContextHelper):
         return context
 
 
+class ReviewDueFilter(admin.SimpleListFilter):
+    """Articles needing a medical review, by reason; "due" is all of them (``review_due()``).
+
+    The interval is the site settings' ``review_interval_months``. The filtered list has a
+    stable address to bookmark: ``admin:articles_article_review_due`` redirects to it.
+    """
+
+    title = _("medical review")
+    parameter_name = "review"
+    DUE = "due"
+
+    def __init__(self, request, params, model, model_admin):
+        self.months = SiteSettings.load().review_interval_months
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        months = self.months
+        expired = ngettext(
+            "Reviewed more than %(months)d month ago", "Reviewed more than %(months)d months ago", months
+        )
+        return (
+            (self.DUE, _("Review due (any reason)")),
+            ("never", _("Never reviewed")),
+            ("changed", _("Changed since review")),
+            ("expired", expired % {"months": months}),
+            ("current", _("Reviewed and current")),
+        )
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        due = queryset.review_due(self.months)
+        if value == self.DUE:
+            return due
+        if value == "never":
+            return queryset.filter(reviewed_at__isnull=True)
+        if value == "changed":
+            return queryset.filter(review_outdated=True)
+        if value == "expired":
+            # Reviewed long ago with the body unchanged since: the rest of review_due().
+            return due.filter(reviewed_at__isnull=False, review_outdated=False)
+        if value == "current":
+            return queryset.exclude(pk__in=due.values("pk"))
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     """Articles, with roles (Editors write, Publishers publish), pending revisions and history.
@@ -142,9 +228,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
     object_history_list_template = "admin/articles/article/object_history_list.html"
     list_display = (
         "title", "status", "author", "published_at", "updated_on", "modified_at", "featured", "has_pending",
+        "review_state",
     )
-    list_filter = ("status", "featured", "needs_editor_attention", "author")
-    list_select_related = ("author",)
+    list_filter = ("status", ReviewDueFilter, "featured", "needs_editor_attention", "author")
+    list_select_related = ("author", "reviewed_by")
     search_fields = ("title", "summary", "slug")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
@@ -180,6 +267,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def has_pending(self, obj):
         return obj.pending_revision_at is not None
 
+    @admin.display(description=_("Review"), ordering="reviewed_at")
+    def review_state(self, obj):
+        return review_state(obj)
+
     # Roles
 
     def has_publish_permission(self, request):
@@ -202,9 +293,17 @@ class ArticleAdmin(SimpleHistoryAdmin):
             actions.pop("delete_selected", None)
         return actions
 
+    def has_review_permission(self, request):
+        return request.user.has_perm("articles.review_article")
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user
+        if getattr(request, "_article_reverting", False) and obj is not None:
+            # The restore form saves without the inlines, so the attached sources stay.
+            form.attached_source_ids = list(
+                Citation.objects.filter(article_id=obj.pk).values_list("source_id", flat=True)
+            )
         return form
 
     # Pending revisions
@@ -300,15 +399,38 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         return [
             path(
+                "review-due/",
+                self.admin_site.admin_view(self.review_due_view),
+                name="articles_article_review_due",
+            ),
+            path(
                 "<path:object_id>/publish-pending/",
                 self.admin_site.admin_view(self.publish_pending_view),
                 name="articles_article_publish_pending",
+            ),
+            path(
+                "<path:object_id>/sign-off-review/",
+                self.admin_site.admin_view(self.sign_off_review_view),
+                name="articles_article_sign_off_review",
             ),
             *super().get_urls(),
         ]
 
     def publish_pending_view(self, request, object_id):
         return _publish_pending(self, request, object_id)
+
+    def sign_off_review_view(self, request, object_id):
+        return _sign_off_review(self, request, object_id)
+
+    def review_due_view(self, request):
+        """A bookmarkable address for the articles due for a medical review."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return redirect(review_due_url())
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "review_due_url": review_due_url()}
+        return super().changelist_view(request, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
@@ -327,6 +449,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
                     and not self.has_publish_permission(request)
                 ),
                 publish_pending_url=reverse("admin:articles_article_publish_pending", args=[obj.pk]),
+                can_review=self.has_review_permission(request),
+                reviewer_profile=Reviewer.objects.filter(user_id=request.user.pk).first(),
+                sign_off_url=reverse("admin:articles_article_sign_off_review", args=[obj.pk]),
+                # The form shows the pending body; a sign-off reviews the live one readers see.
+                pending_body_differs=bool(obj.pending_revision)
+                and Article.objects.filter(pk=obj.pk).values_list("body", flat=True).first() != obj.body,
+                live_url=reverse("articles:detail", kwargs={"slug": live_slug}),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -413,6 +542,68 @@ def _publish_pending(model_admin, request, object_id):
         article = revisions.apply_pending(article, request.user)
         model_admin.log_change(request, article, [{"changed": {"fields": [str(_("pending changes"))]}}])
     model_admin.message_user(request, _("The pending changes are published."), messages.SUCCESS)
+    return redirect(change_url)
+
+
+def review_state(article):
+    """The article's medical review in a few words, for the change list's "Review" column."""
+    if article.reviewed_at is None:
+        return gettext("Never reviewed")
+    if article.review_outdated:
+        return gettext("Changed since review")
+    when = formats.date_format(timezone.localtime(article.reviewed_at), "DATE_FORMAT")
+    return gettext("Reviewed %(date)s") % {"date": when}
+
+
+def review_due_url():
+    return f"{reverse('admin:articles_article_changelist')}?{ReviewDueFilter.parameter_name}={ReviewDueFilter.DUE}"
+
+
+def _sign_off_review(model_admin, request, object_id):
+    """The change page's "Sign off medical review" button.
+
+    Signs off the live article (the body readers see), as it was when the reviewer
+    loaded the page: a save or new pending changes since then refuse it. The article is
+    loaded fresh, never with pending changes applied, so the sign-off's save keeps them
+    pending.
+    """
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not model_admin.has_review_permission(request):
+        raise PermissionDenied
+    change_url = reverse("admin:articles_article_change", args=[object_id])
+    reviewer = Reviewer.objects.filter(user_id=request.user.pk).first()
+    if reviewer is None:
+        model_admin.message_user(
+            request,
+            _(
+                "Your account is not linked to a medical reviewer profile, so you cannot sign "
+                "off reviews. Ask an administrator to choose your account as the staff account "
+                "of your profile under Medical reviewers."
+            ),
+            messages.ERROR,
+        )
+        return redirect(change_url)
+    with transaction.atomic():
+        article = get_object_or_404(Article.objects.select_for_update(), pk=object_id)
+        if request.POST.get("version") != str(article.version):
+            model_admin.message_user(
+                request,
+                _("The article was changed after you opened it; read it again before signing off."),
+                messages.ERROR,
+            )
+            return redirect(change_url)
+        article._history_user = request.user
+        article._change_reason = gettext("Medical review signed off by %(reviewer)s") % {"reviewer": reviewer}
+        article.sign_off_review(reviewer)
+        model_admin.log_change(
+            request, article, gettext("Signed off the medical review as %(reviewer)s.") % {"reviewer": reviewer}
+        )
+    model_admin.message_user(
+        request,
+        _("You signed off the medical review of “%(title)s”.") % {"title": article.title},
+        messages.SUCCESS,
+    )
     return redirect(change_url)
 
 

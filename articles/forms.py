@@ -1,9 +1,13 @@
-"""The article forms editors use in the admin: rich text, checked images, roles, stale saves,
-and inlines that can show a pending revision."""
+"""The forms editors use in the admin: rich text, checked images, roles, stale saves,
+inlines that can show a pending revision, citation markers checked against the attached
+sources, and the source library's identifiers."""
 
+import re
 from html.parser import HTMLParser
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
@@ -11,8 +15,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 
+from .citations import MARKER_RE
 from .images import normalized_upload
-from .models import Article
+from .models import Article, Source
+from .models.sources import clean_doi
 from .revisions import display_name, last_change
 from .sanitize import sanitize_html
 
@@ -74,6 +80,47 @@ def images_without_alt(html):
     return parser.missing
 
 
+UNKNOWN_SOURCE_MESSAGE = _(
+    "The body cites %(marker)s, but there is no source %(number)s in the library. Check "
+    "the number, or remove the marker."
+)
+UNATTACHED_SOURCE_MESSAGE = _(
+    "The body cites %(marker)s, but that source is not attached below. Attach it under "
+    "Sources, or remove the marker."
+)
+UNATTACHED_ON_RESTORE_MESSAGE = _(
+    "This revision's body cites %(marker)s, but that source is no longer attached to the "
+    "article. Attach it under Sources on the article's page, then restore this revision."
+)
+
+
+def unattached_marker_errors(body, attached_source_ids, *, restoring=False):
+    """One ``ValidationError`` per source ``body`` cites that is not in ``attached_source_ids``.
+
+    Checks the body as it will be stored (sanitised), so a marker the sanitiser drops
+    is not held against it. Each source is named once, by its marker as first typed.
+    ``restoring`` words the message for the history's restore form, which has no inlines.
+    """
+    attached = set(attached_source_ids)
+    typed = {}
+    for match in MARKER_RE.finditer(sanitize_html(body or "")):
+        source_id = int(match.group(1))
+        if source_id not in attached:
+            typed.setdefault(source_id, match.group(0))
+    if not typed:
+        return []
+    in_library = set(Source.objects.filter(pk__in=typed).values_list("pk", flat=True))
+    errors = []
+    for source_id, marker in typed.items():
+        if source_id not in in_library:
+            message, code = UNKNOWN_SOURCE_MESSAGE, "unknown_source"
+        else:
+            message = UNATTACHED_ON_RESTORE_MESSAGE if restoring else UNATTACHED_SOURCE_MESSAGE
+            code = "unattached_source"
+        errors.append(ValidationError(message, code=code, params={"marker": marker, "number": source_id}))
+    return errors
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The admin's article form.
 
@@ -85,6 +132,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     user = None
+    #: Set by the admin for the history's restore form, which saves without the inlines:
+    #: the ids of the sources attached now, which the restored body may cite.
+    attached_source_ids = None
 
     class Meta:
         model = Article
@@ -182,6 +232,9 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned_data = super().clean()
         if self.stored:
             self._refuse_stale_copy(cleaned_data.get("version"))
+        if self.attached_source_ids is not None and "body" in cleaned_data:
+            for error in unattached_marker_errors(cleaned_data["body"], self.attached_source_ids, restoring=True):
+                self.add_error("body", error)
         return cleaned_data
 
     def _refuse_stale_copy(self, loaded_version):
@@ -263,8 +316,73 @@ class PendingInlineFormSet(BaseInlineFormSet):
         return sorted(rows, key=lambda row: row.get("position") or 0)
 
 
+class CitationInlineFormSet(PendingInlineFormSet):
+    """The article's attached sources; refuses a body citing a source not attached.
+
+    In the admin, ``instance`` is the article built from the already-validated main
+    form, so its body is the one being saved; the attached sources are the rows this
+    save keeps (rows marked for deletion are not attached any more).
+    """
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        attached = [getattr(row["source"], "pk", row["source"]) for row in self.kept_rows() if row.get("source")]
+        errors = unattached_marker_errors(self.instance.body, attached)
+        if errors:
+            raise ValidationError(errors)
+
+
 class RelatedPendingInlineFormSet(PendingInlineFormSet):
     pending_key = "to_article"
+
+
+PMID_PREFIX_RE = re.compile(r"^\s*pmid:?\s*", re.IGNORECASE)
+
+
+class SourceAdminForm(forms.ModelForm):
+    """A library source. DOIs and PMIDs are stored bare (a pasted doi.org link or "PMID:"
+    prefix is removed). A DOI or PMID already in the library is refused on its field,
+    naming the source that has it; the unique constraints behind this would only say so
+    at the top of the form, without saying which source."""
+
+    class Meta:
+        model = Source
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Room for a pasted "PMID: 30901130"; the model checks the stored digits' length.
+        pmid = self.fields["pmid"]
+        pmid.max_length = None
+        pmid.validators = [v for v in pmid.validators if not isinstance(v, MaxLengthValidator)]
+        pmid.widget.attrs.pop("maxlength", None)
+
+    def clean_doi(self):
+        # Pasted resolver links ("https://doi.org/10...") are accepted and stored bare,
+        # before the model's validator checks the form.
+        doi = clean_doi(self.cleaned_data.get("doi"))
+        self._refuse_duplicate(
+            Source.objects.filter(doi__iexact=doi) if doi else None,
+            _("%(source)s already has this DOI. Attach that source instead of adding it twice."),
+        )
+        return doi
+
+    def clean_pmid(self):
+        pmid = PMID_PREFIX_RE.sub("", self.cleaned_data.get("pmid") or "").strip()
+        self._refuse_duplicate(
+            Source.objects.filter(pmid=pmid) if pmid else None,
+            _("%(source)s already has this PMID. Attach that source instead of adding it twice."),
+        )
+        return pmid
+
+    def _refuse_duplicate(self, matches, message):
+        if matches is None:
+            return
+        other = matches.exclude(pk=self.instance.pk).first() if self.instance.pk else matches.first()
+        if other is not None:
+            raise ValidationError(message, code="duplicate", params={"source": f"“{other}”"})
 
 
 def _to_second(value):

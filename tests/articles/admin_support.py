@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from tests.factories import ReviewerFactory
+
 
 def staff_in(group_name, django_user_model, username):
     user = django_user_model.objects.create_user(
@@ -23,6 +25,20 @@ def editor(django_user_model):
 @pytest.fixture
 def publisher(django_user_model):
     return staff_in("Publishers", django_user_model, "pablo")
+
+
+@pytest.fixture
+def reviewer(django_user_model):
+    """A staff account in the Reviewers group, linked to a medical reviewer profile."""
+    user = staff_in("Reviewers", django_user_model, "rhea")
+    ReviewerFactory(name="Dr Rhea Patel", credentials="MD, PhD", user=user)
+    return user
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
 
 
 @pytest.fixture
@@ -123,6 +139,7 @@ def error_text(response):
     form = context["adminform"].form
     messages = [str(message) for errors in form.errors.values() for message in errors]
     for inline in context.get("inline_admin_formsets", []):
+        messages += [str(message) for message in inline.formset.non_form_errors()]
         for errors in inline.formset.errors:
             messages += [str(message) for field_errors in errors.values() for message in field_errors]
     return " ".join(messages)

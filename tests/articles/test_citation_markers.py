@@ -1,0 +1,216 @@
+"""A body may cite only the sources attached to the article, whatever path saves it."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, Citation
+from tests.factories import ArticleFactory, CitationFactory, SourceFactory
+
+from .admin_support import (  # noqa: F401 (fixtures)
+    change_url,
+    editor,
+    editor_client,
+    error_text,
+    form_data,
+    publisher,
+    publisher_client,
+    reviewer,
+    reviewer_client,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft():
+    """A draft citing one attached source, ``draft.attached``."""
+    article = ArticleFactory(draft=True, body="<p>Old body.</p>")
+    article.attached = CitationFactory(article=article, position=0).source
+    return article
+
+
+def attach_new_source(source, article, index=1):
+    """The inline fields a browser sends when one more source is attached in the form."""
+    return {
+        "citations-TOTAL_FORMS": str(index + 1),
+        f"citations-{index}-position": str(index),
+        f"citations-{index}-source": str(source.pk),
+        f"citations-{index}-article": str(article.pk),
+    }
+
+
+def save(client, article, **changes):
+    return client.post(change_url(article), form_data(client.get(change_url(article)), **changes))
+
+
+def test_a_marker_to_an_unattached_source_is_refused_naming_the_marker(editor_client, draft):
+    elsewhere = SourceFactory()
+    response = save(editor_client, draft, body=f"<p>A claim.[cite:{elsewhere.pk}]</p>")
+
+    assert response.status_code == 200
+    assert (
+        f"The body cites [cite:{elsewhere.pk}], but that source is not attached below. "
+        "Attach it under Sources, or remove the marker."
+    ) in error_text(response)
+    draft.refresh_from_db()
+    assert draft.body == "<p>Old body.</p>"
+
+
+def test_a_marker_as_typed_is_named_once_however_often_it_appears(editor_client, draft):
+    elsewhere = SourceFactory()
+    response = save(editor_client, draft, body=f"<p>[cite: {elsewhere.pk}] and [cite:{elsewhere.pk}]</p>")
+
+    assert error_text(response).count("The body cites") == 1
+    assert f"[cite: {elsewhere.pk}]" in error_text(response)
+
+
+def test_a_marker_to_an_attached_source_is_accepted(editor_client, draft):
+    body = f"<p>A claim.[cite:{draft.attached.pk}]</p>"
+    response = save(editor_client, draft, body=body)
+
+    assert response.status_code == 302, error_text(response)
+    draft.refresh_from_db()
+    assert draft.body == body
+
+
+def test_a_marker_to_a_source_detached_in_the_same_save_is_refused(editor_client, draft):
+    response = save(
+        editor_client, draft, body=f"<p>A claim.[cite:{draft.attached.pk}]</p>", **{"citations-0-DELETE": "on"}
+    )
+
+    assert response.status_code == 200
+    assert f"The body cites [cite:{draft.attached.pk}], but that source is not attached below" in error_text(response)
+    assert Citation.objects.filter(article=draft, source=draft.attached).exists()
+    draft.refresh_from_db()
+    assert draft.body == "<p>Old body.</p>"
+
+
+def test_a_marker_to_a_source_attached_in_the_same_save_is_accepted(editor_client, draft):
+    added = SourceFactory()
+    response = save(
+        editor_client, draft, body=f"<p>A claim.[cite:{added.pk}]</p>", **attach_new_source(added, draft)
+    )
+
+    assert response.status_code == 302, error_text(response)
+    assert set(draft.citations.values_list("source", flat=True)) == {draft.attached.pk, added.pk}
+
+
+def test_a_marker_to_no_source_at_all_says_the_number_is_not_in_the_library(editor_client, draft):
+    response = save(editor_client, draft, body="<p>A claim.[cite:987654]</p>")
+
+    assert response.status_code == 200
+    assert "The body cites [cite:987654], but there is no source 987654 in the library" in error_text(response)
+
+
+def test_a_new_article_citing_a_source_it_does_not_attach_is_not_created(editor_client):
+    from tests.factories import AuthorFactory
+
+    source, author = SourceFactory(), AuthorFactory()
+    page = editor_client.get(reverse("admin:articles_article_add"))
+    data = form_data(
+        page, title="New", slug="new", author=str(author.pk), status="draft", body=f"<p>[cite:{source.pk}]</p>"
+    )
+
+    response = editor_client.post(reverse("admin:articles_article_add"), data)
+
+    assert response.status_code == 200
+    assert f"The body cites [cite:{source.pk}]" in error_text(response)
+    assert not Article.objects.filter(slug="new").exists()
+
+
+def test_staff_who_only_view_the_sources_keep_them_attached_when_saving(reviewer_client, draft):
+    body = f"<p>Reworded.[cite:{draft.attached.pk}]</p>"
+    response = save(reviewer_client, draft, body=body)
+
+    assert response.status_code == 302, error_text(response)
+    draft.refresh_from_db()
+    assert draft.body == body
+
+
+# Pending revisions of a live article go through the same check.
+
+
+def test_an_editors_pending_change_citing_an_unattached_source_is_refused(editor_client):
+    live = ArticleFactory(body="<p>Live body.</p>")
+    elsewhere = SourceFactory()
+    response = save(editor_client, live, body=f"<p>Pending.[cite:{elsewhere.pk}]</p>")
+
+    assert response.status_code == 200
+    assert f"The body cites [cite:{elsewhere.pk}]" in error_text(response)
+    live.refresh_from_db()
+    assert live.pending_revision is None
+
+
+def test_an_editors_pending_change_citing_a_source_it_attaches_is_kept_as_pending(editor_client):
+    live = ArticleFactory(body="<p>Live body.</p>")
+    added = SourceFactory()
+    response = save(editor_client, live, body=f"<p>Pending.[cite:{added.pk}]</p>", **attach_new_source(added, live, 0))
+
+    assert response.status_code == 302, error_text(response)
+    live.refresh_from_db()
+    assert live.body == "<p>Live body.</p>"
+    assert [row["source"] for row in live.pending_revision["citations"]] == [added.pk]
+    assert live.pending_revision["fields"]["body"] == f"<p>Pending.[cite:{added.pk}]</p>"
+
+
+def test_a_pending_change_detaching_a_source_the_pending_body_still_cites_is_refused(editor_client):
+    source = SourceFactory()
+    live = ArticleFactory(body=f"<p>Live.[cite:{source.pk}]</p>")
+    CitationFactory(article=live, source=source, position=0)
+
+    response = save(editor_client, live, **{"citations-0-DELETE": "on"})
+
+    assert response.status_code == 200
+    assert f"The body cites [cite:{source.pk}]" in error_text(response)
+    live.refresh_from_db()
+    assert live.pending_revision is None
+
+
+# Restoring an older revision keeps today's sources, so its body is checked against them.
+
+
+def test_restoring_a_revision_that_cites_a_since_detached_source_is_refused(publisher_client):
+    source = SourceFactory()
+    article = ArticleFactory(draft=True, body=f"<p>Old.[cite:{source.pk}]</p>")
+    citation = CitationFactory(article=article, source=source)
+    old_record = article.history.first()
+    article.body = "<p>New.</p>"
+    article.save()
+    citation.delete()
+
+    page = publisher_client.get(reverse("admin:articles_article_simple_history", args=[article.pk, old_record.history_id]))
+    response = publisher_client.post(page.wsgi_request.path, form_data(page, form_id="historicalarticle_form"))
+
+    assert response.status_code == 200
+    assert f"This revision's body cites [cite:{source.pk}], but that source is no longer attached" in error_text(
+        response
+    )
+    article.refresh_from_db()
+    assert article.body == "<p>New.</p>"
+
+
+def test_restoring_a_revision_citing_a_still_attached_source_goes_through(publisher_client):
+    source = SourceFactory()
+    article = ArticleFactory(draft=True, body=f"<p>Old.[cite:{source.pk}]</p>")
+    CitationFactory(article=article, source=source)
+    old_record = article.history.first()
+    article.body = "<p>New.</p>"
+    article.save()
+
+    page = publisher_client.get(reverse("admin:articles_article_simple_history", args=[article.pk, old_record.history_id]))
+    response = publisher_client.post(page.wsgi_request.path, form_data(page, form_id="historicalarticle_form"))
+
+    assert response.status_code == 302, error_text(response)
+    article.refresh_from_db()
+    assert article.body == f"<p>Old.[cite:{source.pk}]</p>"
+
+
+# Editors can see which marker to type.
+
+
+def test_each_attached_source_shows_its_marker_and_the_inline_explains_markers(editor_client, draft):
+    response = editor_client.get(change_url(draft))
+
+    html = response.content.decode()
+    assert f"[cite:{draft.attached.pk}]" in html
+    assert "type its marker, e.g. [cite:12], where the claim is" in html
