@@ -1,0 +1,169 @@
+"""What search engines and link previews read: descriptions, absolute URLs, images, JSON-LD.
+
+Everything here is built from objects the views already loaded, so a page's head adds
+no queries. Values are plain text; templates escape them, and :func:`json_ld_script`
+escapes JSON for a ``<script>`` element.
+"""
+
+import html
+import json
+import re
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.encoding import iri_to_uri
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
+
+from .citations import MARKER_RE
+
+SITE_NAME = "Isha Health"
+SITE_DESCRIPTION = "Evidence-based articles on ketamine therapy from Isha Health's clinical team."
+# Search engines show about this many characters of a description.
+DESCRIPTION_LENGTH = 160
+# An author credited by a name like these is a team, not a person (schema.org Organization).
+ORGANIZATION_NAME_RE = re.compile(r"\b(team|staff|editorial|isha health)\b", re.IGNORECASE)
+# As django.utils.html.json_script: in a <script> element, "</script>" or "<!--" in a
+# string must not end or change the element.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def absolute_url(path):
+    """``path`` (a URL path, or an already absolute URL) on the public site, ``settings.SITE_URL``.
+
+    Links shared outside the site must not depend on the Host header of the request
+    that happened to render them.
+    """
+    return urljoin(settings.SITE_URL, iri_to_uri(path))
+
+
+def meta_description(text, length=DESCRIPTION_LENGTH):
+    """``text`` as a one-line plain description of at most ``length`` characters.
+
+    Tags and citation markers are removed, entities decoded (the template escapes the
+    result once) and whitespace collapsed; a longer text is cut at a word with "…".
+    """
+    text = " ".join(html.unescape(strip_tags(MARKER_RE.sub("", text or ""))).split())
+    if len(text) <= length:
+        return text
+    return text[: length - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
+
+
+def article_description(article):
+    """The article's description: its summary, else the start of its body."""
+    return meta_description(article.summary) or meta_description(article.body)
+
+
+def hero_image(article):
+    """``{"url", "width", "height"}`` of the article's largest hero rendition, or None.
+
+    The largest rendition is the original size re-encoded upright without metadata; its
+    JPEG/PNG file is used because not every link preview reads WebP. Without current
+    renditions the uploaded file is used, without dimensions.
+    """
+    if not article.hero_image:
+        return None
+    renditions = article.hero_renditions or {}
+    if renditions.get("name") == article.hero_image.name and renditions.get("sources"):
+        largest = renditions["sources"][-1]
+        return {
+            "url": absolute_url(default_storage.url(largest["fallback"])),
+            "width": renditions["width"],
+            "height": renditions["height"],
+        }
+    return {"url": absolute_url(article.hero_image.url), "width": None, "height": None}
+
+
+def person_or_organization(name, url=""):
+    kind = "Organization" if ORGANIZATION_NAME_RE.search(name) else "Person"
+    return {"@type": kind, "name": name, **({"url": url} if url else {})}
+
+
+def publisher():
+    return {
+        "@type": "Organization",
+        "name": SITE_NAME,
+        "url": absolute_url("/"),
+        "logo": {"@type": "ImageObject", "url": absolute_url(static("img/favicon.svg"))},
+    }
+
+
+def citation_json_ld(source):
+    """A schema.org CreativeWork (ScholarlyArticle when it has a DOI or PMID) for ``source``."""
+    links = [link for link in (source.doi_url, source.pubmed_url, source.url) if link]
+    work = {
+        "@type": "ScholarlyArticle" if source.doi or source.pmid else "CreativeWork",
+        "name": source.display_citation,
+    }
+    if links:
+        work["url"] = links[0]
+    if links[1:]:
+        work["sameAs"] = links[1:]
+    identifiers = [
+        {"@type": "PropertyValue", "propertyID": kind, "value": value}
+        for kind, value in (("DOI", source.doi), ("PMID", source.pmid))
+        if value
+    ]
+    if identifiers:
+        work["identifier"] = identifiers
+    return work
+
+
+def article_json_ld(article, sources, topics, url):
+    """The article page as a schema.org ``MedicalWebPage`` whose main entity is the ``Article``.
+
+    ``sources`` are the view's numbered entries ``(number, source, backlinks)``,
+    ``topics`` the article's topics and ``url`` the page's canonical URL. Review
+    fields appear only once a reviewer has signed the article off.
+    """
+    description = article_description(article)
+    image = hero_image(article)
+    entity = {
+        "@type": "Article",
+        "headline": article.title,
+        "description": description,
+        "author": person_or_organization(
+            article.author.name, absolute_url(article.author.get_absolute_url())
+        ),
+        "publisher": publisher(),
+        "mainEntityOfPage": url,
+    }
+    if article.published_on:
+        entity["datePublished"] = article.published_on.isoformat()
+    if article.updated_on or article.published_on:
+        entity["dateModified"] = (article.updated_on or article.published_on).isoformat()
+    if image:
+        entity["image"] = image["url"]
+    page = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "url": url,
+        "name": article.title,
+        "description": description,
+        "mainEntity": entity,
+    }
+    if topics:
+        page["about"] = [{"@type": "Thing", "name": topic.name} for topic in topics]
+    if article.reviewed_by and article.reviewed_at:
+        reviewer = article.reviewed_by
+        page["reviewedBy"] = {
+            "@type": "Person",
+            "name": reviewer.name,
+            "honorificSuffix": reviewer.credentials,
+            "url": absolute_url(reviewer.get_absolute_url()),
+            **({"jobTitle": reviewer.specialty} if reviewer.specialty else {}),
+        }
+        page["lastReviewed"] = timezone.localdate(article.reviewed_at).isoformat()
+    if sources:
+        page["citation"] = [citation_json_ld(source) for _number, source, _backlinks in sources]
+    return page
+
+
+def json_ld_script(data):
+    """``data`` serialised into a ``<script type="application/ld+json">`` element."""
+    text = json.dumps(data, cls=DjangoJSONEncoder).translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))

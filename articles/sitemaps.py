@@ -1,0 +1,90 @@
+"""``/sitemap.xml``: the home page, published articles, and the topic, author and
+reviewer pages that list at least one of them."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Article, Author, Reviewer, Topic
+
+
+class SiteURLSitemap(Sitemap):
+    """Locations on ``settings.SITE_URL``, not on whatever Host the request named."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class HomeSitemap(SiteURLSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return ["articles:list"]
+
+    def location(self, name):
+        return reverse(name)
+
+    def lastmod(self, name):
+        return Article.objects.published().values_list("published_at", flat=True).first()
+
+
+class ArticleSitemap(SiteURLSitemap):
+    def items(self):
+        return Article.objects.published().only("slug", "published_at", "updated_on", "modified_at")
+
+    def lastmod(self, article):
+        """The reader-facing "Last updated" date where the editor set one, else the
+        date of the last save (or of publication, for an article scheduled after it).
+
+        Always a date: the sitemap compares the values, and dates and datetimes don't compare.
+        """
+        return article.updated_on or timezone.localdate(max(article.modified_at, article.published_at))
+
+
+class ListingSitemap(SiteURLSitemap):
+    """Pages listing the published articles of a ``model`` (``lookup`` from Article to it)."""
+
+    model = None
+    lookup = None
+
+    def items(self):
+        newest = (
+            Article.objects.published()
+            .filter(**{self.lookup: OuterRef("pk")})
+            .order_by("-published_at")
+            .values("published_at")[:1]
+        )
+        return self.model.objects.annotate(newest_article=Subquery(newest)).filter(
+            newest_article__isnull=False
+        )
+
+    def lastmod(self, item):
+        return item.newest_article
+
+
+class TopicSitemap(ListingSitemap):
+    model, lookup = Topic, "topics"
+
+
+class AuthorSitemap(ListingSitemap):
+    model, lookup = Author, "author"
+
+
+class ReviewerSitemap(ListingSitemap):
+    model, lookup = Reviewer, "reviewed_by"
+
+
+SITEMAPS = {
+    "home": HomeSitemap,
+    "articles": ArticleSitemap,
+    "topics": TopicSitemap,
+    "authors": AuthorSitemap,
+    "reviewers": ReviewerSitemap,
+}
