@@ -5,7 +5,13 @@ Webflow importer, the shell) goes through :func:`sanitize_html`, so nothing depe
 which door the content came in by.
 """
 
+import re
+
 import nh3
+
+# C0 controls except tab, newline and carriage return, plus DEL: never meaningful in
+# text, invalid in XML 1.0 (feeds) and invisible on the page.
+CONTROL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "a", "ul", "ol", "li",
@@ -47,3 +53,8 @@ def sanitize_html(html):
         attribute_filter=_attribute_filter,
         strip_comments=True,
     )
+
+
+def strip_control_characters(text):
+    """``text`` without C0 control characters (tab, LF, CR kept) and DEL."""
+    return CONTROL_CHARACTERS_RE.sub("", text or "")

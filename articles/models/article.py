@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..images import make_renditions
-from ..sanitize import sanitize_html
+from ..sanitize import sanitize_html, strip_control_characters
 from ..slugs import unique_slug
 from .people import Author, Reviewer
 
@@ -27,6 +27,11 @@ class ArticleQuerySet(models.QuerySet):
         """
         now = now or timezone.now()
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
+
+    def scheduled(self, now=None):
+        """Published articles whose publication time is still to come."""
+        now = now or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
 
     def with_listing_data(self):
         """Select what a list of article cards shows, in one query."""
@@ -303,6 +308,7 @@ class Article(models.Model):
         return instance
 
     def save(self, *args, **kwargs):
+        self.title, self.summary = strip_control_characters(self.title), strip_control_characters(self.summary)
         self.body = sanitize_html(self.body)
         if not self.slug:
             self.slug = unique_slug(self, self.title)

@@ -109,3 +109,10 @@ def test_inline_images_need_alt_unless_marked_decorative():
 
     html = '<img src="a.jpg" alt=""><img src="b.jpg" alt="" role="presentation"><img src="c.jpg" alt="C">'
     assert images_without_alt(html) == ["a.jpg"]
+
+
+@pytest.mark.django_db
+def test_control_characters_pasted_into_a_title_or_summary_are_dropped_on_save():
+    article = ArticleFactory(title="Ket\x01amine\x0b", summary="Sum\x1bmary\tok")
+    article.refresh_from_db()
+    assert (article.title, article.summary) == ("Ketamine", "Summary\tok")
