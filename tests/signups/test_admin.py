@@ -312,3 +312,141 @@ def test_an_editor_cannot_open_the_subscribers_or_the_form_copy(client, django_u
     assert client.get(SUBSCRIBERS_URL).status_code == 403
     assert client.get(COPY_LIST_URL).status_code == 403
     assert client.get(copy_change_url()).status_code == 403
+
+
+# Statuses, actions and history (issue 5)
+
+Status = Subscriber.Status
+
+
+def run_action(admin_client, action, *subscribers, **extra):
+    return admin_client.post(
+        SUBSCRIBERS_URL, {"action": action, "_selected_action": [s.pk for s in subscribers], **extra}, follow=True
+    )
+
+
+def test_the_subscriber_list_filters_by_status_held_included(admin_client):
+    SubscriberFactory(email="held@example.com", status=Status.HELD)
+    SubscriberFactory(email="confirmed@example.com", status=Status.CONFIRMED)
+
+    response = admin_client.get(SUBSCRIBERS_URL, {"status__exact": "held"})
+
+    assert "held@example.com" in response.text
+    assert "confirmed@example.com" not in response.text
+    filter_choices = response.text
+    for status in Status.values:
+        assert f"status__exact={status}" in filter_choices
+
+
+def test_resend_confirmation_emails_pending_subscribers_and_skips_others(admin_client, mailoutbox, run_on_commit):
+    pending = SubscriberFactory(email="pending@example.com")
+    confirmed = SubscriberFactory(email="confirmed@example.com", status=Status.CONFIRMED)
+
+    with run_on_commit():
+        response = run_action(admin_client, "resend_confirmation", pending, confirmed)
+
+    assert [m.to for m in mailoutbox] == [["pending@example.com"]]
+    assert "Confirmation email queued for 1 subscriber." in response.text
+    assert "1 skipped" in response.text
+
+
+def test_staff_can_resend_within_the_visitors_resend_interval(admin_client, mailoutbox, run_on_commit, sign_up):
+    sign_up("jane@example.com")
+
+    with run_on_commit():
+        run_action(admin_client, "resend_confirmation", Subscriber.objects.get())
+
+    assert len(mailoutbox) == 2
+
+
+def test_releasing_a_held_sign_up_makes_it_pending_and_emails_it(admin_client, mailoutbox, run_on_commit):
+    held = SubscriberFactory(email="held@example.com", status=Status.HELD)
+
+    with run_on_commit():
+        response = run_action(admin_client, "release_held", held)
+
+    held.refresh_from_db()
+    assert held.status == Status.PENDING
+    assert len(mailoutbox) == 1
+    assert "1 held sign-up released." in response.text
+    assert held.events.filter(kind="released", note__contains="admin").exists()
+
+
+def test_the_unsubscribe_action_unsubscribes_and_records_who_did_it(admin_client):
+    confirmed = SubscriberFactory(status=Status.CONFIRMED)
+
+    run_action(admin_client, "unsubscribe", confirmed)
+
+    confirmed.refresh_from_db()
+    assert confirmed.status == Status.UNSUBSCRIBED
+    assert confirmed.events.get().note == "Unsubscribed by admin."
+
+
+def test_subscribers_cannot_be_deleted_only_erased(admin_client):
+    subscriber = SubscriberFactory()
+
+    response = admin_client.get(SUBSCRIBERS_URL)
+
+    assert "delete_selected" not in response.text
+    assert 'value="erase"' in response.text
+    assert admin_client.post(reverse("admin:signups_subscriber_delete", args=[subscriber.pk])).status_code == 403
+
+
+def test_a_subscribers_page_shows_the_whole_history_and_the_last_email(admin_client, sign_up, client):
+    from signups import tokens
+
+    sign_up("jane@example.com", data={"utm_source": "spring-news"})
+    subscriber = Subscriber.objects.get()
+    client.post(reverse("signups:confirm", args=[tokens.make_confirmation_token(subscriber)]))
+    client.post(reverse("signups:unsubscribe", args=[subscriber.unsubscribe_token]))
+
+    response = admin_client.get(subscriber_change_url(subscriber))
+
+    inline = response.context["inline_admin_formsets"][0]
+    assert [e.kind for e in inline.formset.queryset] == ["unsubscribed", "confirmed", "emailed", "signed_up"]
+    for shown in ("confirmation emailed", "confirmed", "unsubscribed", "spring-news", "sent"):
+        assert f">{shown}<" in response.text.lower()
+    assert subscriber.unsubscribe_token not in response.text
+    assert subscriber.confirmation_nonce not in response.text
+
+
+def test_the_list_shows_status_and_last_email_with_a_flat_query_count(admin_client, django_assert_max_num_queries, sign_up):
+    for n in range(2):
+        sign_up(f"first{n}@example.com", ArticleFactory().get_absolute_url())
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(SUBSCRIBERS_URL)
+    # Counted now: the next requests reset the connection's query log that `few` reads.
+    baseline = len(few)
+    for n in range(10):
+        sign_up(f"more{n}@example.com", ArticleFactory().get_absolute_url())
+
+    with django_assert_max_num_queries(baseline):
+        response = admin_client.get(SUBSCRIBERS_URL)
+    assert response.context["cl"].result_count == 12
+    assert "Sent" in response.text or "sent" in response.text
+
+
+def test_the_copy_page_groups_the_email_and_the_pages_next_to_the_messages(admin_client):
+    response = admin_client.get(copy_change_url())
+
+    fieldsets = {title: fields for title, options in response.context["adminform"].fieldsets for fields in [options["fields"]]}
+    assert "check_inbox_message" in fieldsets["Messages"]
+    assert fieldsets["Confirmation email"] == ("email_subject", "email_text", "email_html")
+    assert {"confirmed_text", "unsubscribed_text", "expired_text"} <= set(fieldsets["Pages"])
+    assert 'name="email_html"' in response.text
+
+
+def test_saving_an_email_without_the_confirm_link_is_a_form_error(admin_client):
+    response = admin_client.post(copy_change_url(), copy_form_data(email_text="No link"))
+
+    assert response.status_code == 200
+    assert "Put {confirm_link} where the confirmation link goes." in response.text
+    assert "{confirm_link}" in SignupFormCopy.load().email_text
+
+
+def test_marketing_can_read_versions_and_the_erasure_log(client, django_user_model):
+    client.force_login(staff_in("Marketing", django_user_model))
+
+    assert client.get(reverse("admin:signups_signupformcopyversion_changelist")).status_code == 200
+    assert client.get(reverse("admin:signups_erasurelog_changelist")).status_code == 200
+    assert client.get(reverse("admin:signups_erasurelog_add")).status_code == 403
