@@ -205,4 +205,4 @@ SIGNUP_RATE_LIMIT = env.str("SIGNUP_RATE_LIMIT", default="20/m")
 SIGNUP_TRUSTED_PROXY_HOPS = env.int("SIGNUP_TRUSTED_PROXY_HOPS", default=0)
 # Key for the one-way hash of erased addresses. Keep it stable: a new key forgets who was
 # erased. Defaults to SECRET_KEY; set it separately so SECRET_KEY can be rotated.
-SIGNUP_ERASURE_KEY = env.str("SIGNUP_ERASURE_KEY", default=SECRET_KEY)
+SIGNUP_ERASURE_KEY = env.str("SIGNUP_ERASURE_KEY", default="") or SECRET_KEY
