@@ -35,6 +35,8 @@ BODY_EDITOR_CONFIG = {
         "ListItem": True,
         "Blockquote": True,
         "Image": True,
+        "Figure": True,
+        "Caption": True,
         "HardBreak": True,
         "History": True,
     }

@@ -30,6 +30,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "isha.apps.IshaConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -87,6 +88,25 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Whole public pages for anonymous readers (isha.pagecache); 0 turns it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# How long browsers may reuse a page without asking (0: always revalidate).
+PAGE_CACHE_BROWSER_SECONDS = env.int("PAGE_CACHE_BROWSER_SECONDS", default=0)
+# Saving or deleting any of these retires every cached page.
+PAGE_CACHE_INVALIDATED_BY = [
+    "articles.Article",
+    "articles.Author",
+    "articles.Citation",
+    "articles.RelatedArticle",
+    "articles.Reviewer",
+    "articles.SiteSettings",
+    "articles.SlugRedirect",
+    "articles.Source",
+    "articles.Topic",
+    "articles.UpdateNote",
+    "signups.SignupFormCopy",
+]
 
 CACHES = {
     "default": {

@@ -9,11 +9,14 @@ from django.views.generic import TemplateView
 
 from articles.sitemaps import SITEMAPS
 
+from .health import healthz
+
 admin.site.site_header = "Isha Health admin"
 admin.site.site_title = "Isha Health admin"
 admin.site.index_title = "Articles, sign-ups and site copy"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(

@@ -1,11 +1,14 @@
 from django.urls import path
 
+from isha.pagecache import cache_public_page
+
 from . import views
 
 app_name = "signups"
 
 urlpatterns = [
-    path("signup/", views.signup, name="signup"),
+    # GETs are cached for anonymous visitors; POSTs always reach the view.
+    path("signup/", cache_public_page(views.signup), name="signup"),
     path("signup/confirm/<str:token>/", views.confirm, name="confirm"),
     path("signup/confirmed/", views.confirmed, name="confirmed"),
     path("signup/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

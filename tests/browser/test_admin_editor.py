@@ -280,14 +280,6 @@ def test_a_publisher_writes_previews_and_publishes_an_article_with_heading_link_
     assert page_errors == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "articles/forms.py BODY_EDITOR_CONFIG enables the Image extension but not Figure; "
-        "django-prose-editor only defines a toolbar item (the URL/alt dialog) for Figure, "
-        "so editors have no way to insert an image except pasting HTML"
-    ),
-)
 def test_the_editor_toolbar_offers_an_image_with_alt_text(
     page, live_server, publisher, author, image_url
 ):
