@@ -1,0 +1,147 @@
+"""Anonymous readers get shared cached pages; nothing personal or stale leaks through."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import SiteSettings
+from signups.models import SignupFormCopy, Subscriber
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+def fetch(url, client=None):
+    response = (client or Client()).get(url)
+    return response, response.content.decode()
+
+
+def test_a_second_anonymous_visitor_is_served_from_the_cache_without_queries(django_assert_num_queries):
+    article = ArticleFactory()
+    first, _ = fetch(article.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second, _ = fetch(article.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_saving_an_article_retires_cached_pages():
+    article = ArticleFactory(title="Before")
+    fetch(article.get_absolute_url())
+    fetch("/")
+    article.title = "After"
+    article.save()
+    assert "After" in fetch(article.get_absolute_url())[1]
+    assert "After" in fetch("/")[1]
+
+
+def test_editing_the_sign_up_copy_or_site_settings_retires_cached_pages():
+    article = ArticleFactory()
+    fetch(article.get_absolute_url())
+    copy = SignupFormCopy.load()
+    copy.heading = "Fresh heading"
+    copy.save()
+    assert "Fresh heading" in fetch(article.get_absolute_url())[1]
+    site = SiteSettings.load()
+    site.disclosure = "Fresh disclosure."
+    site.save()
+    assert "Fresh disclosure." in fetch(article.get_absolute_url())[1]
+
+
+def test_a_scheduled_article_appears_when_its_time_comes_despite_the_cache():
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        ArticleFactory(title="Already out")
+        scheduled = ArticleFactory(title="Coming soon", published_at=start + timedelta(minutes=5))
+        assert "Coming soon" not in fetch("/")[1]
+    with time_machine.travel(start + timedelta(minutes=5, seconds=1), tick=False):
+        assert "Coming soon" in fetch("/")[1]
+        assert fetch(scheduled.get_absolute_url())[0].status_code == 200
+
+
+def test_logged_in_staff_are_never_served_or_stored_from_the_cache(admin_client):
+    article = ArticleFactory(draft=True)
+    public = ArticleFactory()
+    staff_response = admin_client.get(article.get_absolute_url())
+    assert "Preview: not published" in staff_response.content.decode()
+    assert "X-Page-Cache" not in staff_response
+    admin_client.get(public.get_absolute_url())
+    assert fetch(public.get_absolute_url())[0]["X-Page-Cache"] == "miss"
+    assert fetch(article.get_absolute_url())[0].status_code == 404
+
+
+def test_cached_pages_carry_no_cookie_and_no_csrf_token():
+    article = ArticleFactory()
+    fetch(article.get_absolute_url())
+    response, html = fetch(article.get_absolute_url())
+    assert response["X-Page-Cache"] == "hit"
+    assert not response.cookies
+    assert "csrfmiddlewaretoken" not in html
+
+
+def test_a_cookieless_visitor_signs_up_from_a_page_another_visitor_warmed(settings):
+    """Without JavaScript and without cookies, through the cache, with CSRF enforced."""
+    settings.SIGNUP_MIN_FILL_SECONDS = 0
+    article = ArticleFactory()
+    url = article.get_absolute_url()
+    Client().get(url)  # the first visitor warms the cache
+
+    second = Client(enforce_csrf_checks=True)
+    response = second.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    assert not second.cookies
+    form_fields = _hidden_fields(response.content.decode())
+    posted = second.post(
+        "/signup/",
+        {**form_fields, "email": "second@example.com"},
+        HTTP_SEC_FETCH_SITE="same-origin",
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert posted.status_code == 302
+    assert Subscriber.objects.filter(email="second@example.com").exists()
+    thanks = second.get(posted["Location"])
+    assert SignupFormCopy.load().success_message in thanks.content.decode()
+
+
+def test_a_forged_cross_site_post_is_still_refused_on_a_cached_page():
+    article = ArticleFactory()
+    Client().get(article.get_absolute_url())
+    attacker = Client(enforce_csrf_checks=True)
+    response = attacker.post(
+        "/signup/",
+        {"email": "victim@example.com", "next": article.get_absolute_url()},
+        HTTP_SEC_FETCH_SITE="cross-site",
+        HTTP_ORIGIN="https://evil.example",
+    )
+    assert response.status_code == 403
+    assert not Subscriber.objects.exists()
+
+
+def test_turning_the_cache_off_renders_every_time(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    article = ArticleFactory()
+    fetch(article.get_absolute_url())
+    assert "X-Page-Cache" not in fetch(article.get_absolute_url())[0]
+
+
+def _hidden_fields(html):
+    import re
+
+    form = html[html.index("<form class=\"signup__form\"") :]
+    form = form[: form.index("</form>")]
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and 'type="hidden"' in tag:
+            fields[name.group(1)] = value.group(1) if value else ""
+    return fields
