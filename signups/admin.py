@@ -99,6 +99,12 @@ class SubscriberAdmin(admin.ModelAdmin):
     inlines = [SignupEventInline]
     actions = ["resend_confirmation", "release_held", "unsubscribe", "erase"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An erased row has no address to correct, and must not be given one back.
+        if obj is not None and obj.status == Status.ERASED:
+            return ("email", *self.readonly_fields)
+        return self.readonly_fields
+
     def has_delete_permission(self, request, obj=None):
         # Deleting would skip the erasure's hash and log (and hides "delete selected"):
         # people are erased instead.

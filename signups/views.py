@@ -4,10 +4,10 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from django.utils.translation import gettext_lazy as _
 from modern_csrf.decorators import csrf_protect as fetch_metadata_csrf_protect
 
 from . import abuse, lifecycle, tokens

@@ -196,3 +196,14 @@ def test_the_admins_own_log_forgets_the_address(anna, admin_client):
     erase(anna)
 
     assert not LogEntry.objects.filter(object_repr__icontains="anna").exists()
+
+
+def test_an_erased_row_cannot_be_given_an_address_again_in_the_admin(anna, admin_client):
+    erase(anna)
+    url = reverse("admin:signups_subscriber_change", args=[anna.pk])
+
+    admin_client.post(url, {"email": ADDRESS, "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0"})
+
+    anna.refresh_from_db()
+    assert anna.email == ""
+    assert 'name="email"' not in admin_client.get(url).text
