@@ -8,7 +8,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast migrate demo check-python clean
+.PHONY: install run run-prod worker test migrate demo check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
@@ -32,6 +32,18 @@ demo: migrate
 
 run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production on this host: needs DJANGO_ENV=production and the variables .env.example
+# marks required. Static files are collected (hashed, compressed) before gunicorn starts.
+run-prod: install
+	$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py
+
+# The background worker (sign-up emails), one or more per site, separate from the web.
+worker: install
+	$(PY) manage.py db_worker
 
 test: install
 	$(PY) -m pytest
