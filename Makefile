@@ -7,6 +7,7 @@ PIP := $(VENV)/bin/pip
 PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TEST_WORKERS ?= auto
 
 .PHONY: install run run-prod worker test migrate demo check-python clean
 
@@ -45,8 +46,9 @@ run-prod: install
 worker: install
 	$(PY) manage.py db_worker
 
+# In parallel (pytest-xdist): the suite passed a minute run serially.
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 clean:
 	rm -rf $(VENV) staticfiles test-output

@@ -83,9 +83,12 @@ def cache_public_page(view):
             return view(request, *args, **kwargs)
         key = f"pagecache:{generation()}:{request.get_full_path()}"
         cached = cache.get(key)
-        if cached is not None:
-            cached["X-Page-Cache"] = "hit"
-            return cached
+        # The entry carries its own deadline: a page must not outlive the next scheduled
+        # publication even if the cache backend keeps it a little longer.
+        if cached is not None and cached[0] > time.time():
+            response = cached[1]
+            response["X-Page-Cache"] = "hit"
+            return response
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
@@ -95,7 +98,7 @@ def cache_public_page(view):
             if timeout > 0:
                 response["X-Page-Cache"] = "miss"
                 patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_BROWSER_SECONDS)
-                cache.set(key, response, timeout)
+                cache.set(key, (time.time() + timeout, response), timeout)
         return response
 
     return wrapper

@@ -1,10 +1,25 @@
 import os
 
 import pytest
+from django.conf import settings as django_settings
 
 # Playwright runs an event loop in the test thread; without this, database access in
 # tests after a browser test raises SynchronousOnlyOperation (see STACK.md).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _own_redis_database_per_worker():
+    """With REDIS_URL set, parallel workers each get their own Redis database (15, 14...),
+    so one worker's cache.clear() cannot empty another's cache mid-test."""
+    cache = django_settings.CACHES["default"]
+    if cache["BACKEND"].endswith("RedisCache"):
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+        index = int(worker[2:]) if worker[2:].isdigit() else 0
+        base = cache["LOCATION"].rsplit("/", 1)[0]
+        cache["LOCATION"] = f"{base}/{15 - index % 16}"
+
+
+_own_redis_database_per_worker()
 
 
 @pytest.fixture(autouse=True)
