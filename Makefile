@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_WORKERS ?= auto
 
-.PHONY: install run run-prod worker test migrate demo check-python clean
+.PHONY: install run run-prod worker test bench migrate demo check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
@@ -49,6 +49,11 @@ worker: install
 # In parallel (pytest-xdist): the suite passed a minute run serially.
 test: install
 	$(PY) -m pytest -n $(TEST_WORKERS)
+
+# Speed against bare Django under gunicorn on PostgreSQL and Redis (README, "Performance").
+# Installs wrk if missing; makes and drops its own database; about six minutes.
+bench: install
+	bash bench/run.sh
 
 clean:
 	rm -rf $(VENV) staticfiles test-output

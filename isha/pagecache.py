@@ -1,11 +1,13 @@
 """Whole-page caching for anonymous readers, invalidated by any content change.
 
 Public pages are the same for every visitor without a session, so their rendered
-responses are kept in the cache (Redis in production) under a key made of the page's
-full path and a *generation* number. Any change to content (an article, author, source,
-the sign-up form's copy...) bumps the generation, which retires every cached page at
-once without having to know which pages showed the changed row. Scheduled articles
-need no job either: a page is never kept past the next scheduled publication time.
+responses are kept in the cache (Redis in production) under the page's full path,
+together with the *generation* number current when it was made. Any change to content
+(an article, author, source, the sign-up form's copy...) bumps the generation, which
+retires every cached page at once without having to know which pages showed the
+changed row. Scheduled articles need no job either: a page is never kept past the next
+scheduled publication time. A hit costs one cache round trip (the generation and the
+page are read together).
 
 Who is never served from or stored in the cache: anyone with a session cookie (staff
 previews, logged-in pages), requests other than GET/HEAD, requests with a ``preview``
@@ -21,6 +23,7 @@ from django.utils.cache import patch_cache_control
 
 GENERATION_KEY = "pagecache:generation"
 NEXT_CHANGE_KEY = "pagecache:next-change"
+PAGE_KEY_PREFIX = "pagecache:page:"
 
 
 def generation():
@@ -81,12 +84,18 @@ def cache_public_page(view):
         ttl = settings.PAGE_CACHE_SECONDS
         if not ttl or not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = f"pagecache:{generation()}:{request.get_full_path()}"
-        cached = cache.get(key)
-        # The entry carries its own deadline: a page must not outlive the next scheduled
+        key = PAGE_KEY_PREFIX + request.get_full_path()
+        # One round trip (a hit is mostly this): the current generation and the page.
+        found = cache.get_many([GENERATION_KEY, key])
+        current = found.get(GENERATION_KEY)
+        if current is None:
+            current = generation()
+        cached = found.get(key)
+        # A page made in an older generation was retired by a content change. The entry
+        # also carries its own deadline: a page must not outlive the next scheduled
         # publication even if the cache backend keeps it a little longer.
-        if cached is not None and cached[0] > time.time():
-            response = cached[1]
+        if cached is not None and cached[0] == current and cached[1] > time.time():
+            response = cached[2]
             response["X-Page-Cache"] = "hit"
             return response
         response = view(request, *args, **kwargs)
@@ -98,7 +107,7 @@ def cache_public_page(view):
             if timeout > 0:
                 response["X-Page-Cache"] = "miss"
                 patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_BROWSER_SECONDS)
-                cache.set(key, (time.time() + timeout, response), timeout)
+                cache.set(key, (current, time.time() + timeout, response), timeout)
         return response
 
     return wrapper
