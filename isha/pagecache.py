@@ -70,6 +70,48 @@ def _cacheable_request(request):
     )
 
 
+def _cached_response(request):
+    """The stored page for ``request`` if it is still current, else ``None``.
+
+    Remembers the generation it saw on the request, so storing a freshly rendered page
+    needs no second look-up. One round trip: the generation and the page together.
+    """
+    key = PAGE_KEY_PREFIX + request.get_full_path()
+    found = cache.get_many([GENERATION_KEY, key])
+    current = found.get(GENERATION_KEY)
+    if current is None:
+        current = generation()
+    request._page_cache = (key, current)
+    cached = found.get(key)
+    # A page made in an older generation was retired by a content change. The entry
+    # also carries its own deadline: a page must not outlive the next scheduled
+    # publication even if the cache backend keeps it a little longer.
+    if cached is not None and cached[0] == current and cached[1] > time.time():
+        response = cached[2]
+        response["X-Page-Cache"] = "hit"
+        return response
+    return None
+
+
+class PageCacheMiddleware:
+    """Answer cache hits before sessions, authentication and the URL resolver run.
+
+    Place it after the middleware that sets security headers (so cached pages get them
+    too) and before the session middleware. Only pages stored by
+    :func:`cache_public_page` views can be found, so nothing else is ever served from it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.PAGE_CACHE_SECONDS and _cacheable_request(request):
+            response = _cached_response(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+
 def cache_public_page(view):
     """Decorate a view whose anonymous GET responses may be shared between visitors.
 
@@ -77,6 +119,8 @@ def cache_public_page(view):
     scheduled publication. The response says ``X-Page-Cache: hit`` or ``miss`` and is
     marked ``Cache-Control: public, max-age=...`` for anonymous readers only when the
     setting ``PAGE_CACHE_BROWSER_SECONDS`` allows it (default 0: browsers revalidate).
+    Hits are normally answered earlier by :class:`PageCacheMiddleware`; without it the
+    decorator looks the page up itself.
     """
 
     @wraps(view)
@@ -84,20 +128,11 @@ def cache_public_page(view):
         ttl = settings.PAGE_CACHE_SECONDS
         if not ttl or not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = PAGE_KEY_PREFIX + request.get_full_path()
-        # One round trip (a hit is mostly this): the current generation and the page.
-        found = cache.get_many([GENERATION_KEY, key])
-        current = found.get(GENERATION_KEY)
-        if current is None:
-            current = generation()
-        cached = found.get(key)
-        # A page made in an older generation was retired by a content change. The entry
-        # also carries its own deadline: a page must not outlive the next scheduled
-        # publication even if the cache backend keeps it a little longer.
-        if cached is not None and cached[0] == current and cached[1] > time.time():
-            response = cached[2]
-            response["X-Page-Cache"] = "hit"
-            return response
+        if not hasattr(request, "_page_cache"):
+            response = _cached_response(request)
+            if response is not None:
+                return response
+        key, current = request._page_cache
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()

@@ -32,6 +32,9 @@ def test_a_second_anonymous_visitor_is_served_from_the_cache_without_queries(dja
         second, _ = fetch(article.get_absolute_url())
     assert second["X-Page-Cache"] == "hit"
     assert second.content == first.content
+    # Hits are answered early, but still inside the security-header middleware.
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Permissions-Policy", "Referrer-Policy"):
+        assert second[header] == first[header]
 
 
 def test_saving_an_article_retires_cached_pages():
