@@ -10,8 +10,10 @@ from django.utils.translation import ngettext
 from isha.singletons import SingletonModelAdmin
 
 from . import erasure, lifecycle
+from .admin_export import ExportAdminMixin
 from .emails import normalize_email
-from .models import ErasureLog, SignupEvent, SignupFormCopy, SignupFormCopyVersion, Subscriber
+from .forms import FORMULA_PREFIXES
+from .models import ErasureLog, ExportLog, SignupEvent, SignupFormCopy, SignupFormCopyVersion, Subscriber
 
 Status = Subscriber.Status
 
@@ -57,10 +59,15 @@ class SubscriberAdminForm(forms.ModelForm):
 
     class Meta:
         model = Subscriber
-        fields = ("email",)
+        fields = ("email", "first_name", "last_name")
 
     def clean_email(self):
         email = self.cleaned_data["email"]
+        if email.startswith(FORMULA_PREFIXES):
+            # A spreadsheet would read it as a formula (see signups.forms).
+            raise ValidationError(
+                _("An address cannot start with %(char)s.") % {"char": email[0]}, code="formula_prefix"
+            )
         try:
             normalized = normalize_email(email)
         except ValueError as exc:
@@ -75,34 +82,34 @@ class SubscriberAdminForm(forms.ModelForm):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(ExportAdminMixin, admin.ModelAdmin):
     form = SubscriberAdminForm
     list_display = (
         "email", "status", "created_at", "confirmed_at", "source_path", "source_article", "email_status",
     )
     list_filter = ("status", ("source_article", admin.RelatedOnlyFieldListFilter), "created_at")
     list_select_related = ("source_article",)
-    search_fields = ("email",)
+    search_fields = ("email", "first_name", "last_name")
     date_hierarchy = "created_at"
     # Everything but the address is recorded by the sign-up, the emails and the actions.
     consent_fields = (
         "status", "created_at", "confirmed_at", "unsubscribed_at", "source_path", "source_article",
-        "utm_source", "utm_medium", "utm_campaign", "referrer", "consent_version",
+        "utm_source", "utm_medium", "utm_campaign", "referrer", "consent_version", "import_source",
     )
     email_fields = ("email_status", "email_status_at", "email_attempts", "email_error")
     readonly_fields = ("email_normalized", *consent_fields, *email_fields)
     fieldsets = [
-        (None, {"fields": ("email", "email_normalized")}),
+        (None, {"fields": ("email", "email_normalized", "first_name", "last_name")}),
         (_("Consent"), {"fields": consent_fields}),
         (_("Last email"), {"fields": email_fields}),
     ]
     inlines = [SignupEventInline]
-    actions = ["resend_confirmation", "release_held", "unsubscribe", "erase"]
+    actions = ["resend_confirmation", "release_held", "unsubscribe", "export_selected", "erase"]
 
     def get_readonly_fields(self, request, obj=None):
         # An erased row has no address to correct, and must not be given one back.
         if obj is not None and obj.status == Status.ERASED:
-            return ("email", *self.readonly_fields)
+            return ("email", "first_name", "last_name", *self.readonly_fields)
         return self.readonly_fields
 
     def has_delete_permission(self, request, obj=None):
@@ -210,3 +217,19 @@ class ErasureLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = ("created_at", "staff", "staff_name", "via", "subscribers")
     readonly_fields = fields
     list_select_related = ("staff",)
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every export of subscribers (personal data): who, when, what, how many."""
+
+    list_display = ("created_at", "user_name", "via", "format", "preset", "row_count", "filters_display")
+    list_filter = ("via", "format", "preset")
+    date_hierarchy = "created_at"
+    fields = ("created_at", "user", "user_name", "via", "format", "preset", "filters_display", "row_count")
+    readonly_fields = fields
+    list_select_related = ("user",)
+
+    @admin.display(description=_("filters"))
+    def filters_display(self, obj):
+        return ", ".join(f"{key}={value}" for key, value in obj.filters.items()) or "-"

@@ -4,14 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 MARKETING_MODELS = ("subscriber", "signupevent", "signupformcopy")
 # Records Marketing may read but nobody edits.
-MARKETING_READ_ONLY = ("signupformcopyversion", "erasurelog")
+MARKETING_READ_ONLY = ("signupformcopyversion", "erasurelog", "exportlog")
 
 
 def create_marketing_group(sender, **kwargs):
-    """After every ``migrate``: the "Marketing" group manages sign-ups and the form's copy."""
+    """After every ``migrate``: the "Marketing" group manages sign-ups and the form's copy,
+    and may export subscribers (a permission of its own: exports hold personal data)."""
     from isha.groups import ensure_group
 
-    ensure_group("Marketing", "signups", MARKETING_MODELS)
+    ensure_group("Marketing", "signups", MARKETING_MODELS, extra=("export_subscriber",))
     ensure_group("Marketing", "signups", MARKETING_READ_ONLY, actions=("view",))
 
 

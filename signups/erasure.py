@@ -1,7 +1,8 @@
 """Erasing a person on request (GDPR art. 17): their data goes, a one-way hash stays.
 
 :func:`erase` removes everything that identifies a subscriber (address, evidence,
-history, queued and finished task rows that mention them) and keeps:
+history, names, queued and finished task rows and export-log filters that mention them)
+and keeps:
 
 - the subscriber row itself, anonymous, with status ``erased`` (so counts of past
   sign-ups per day and per article stay true);
@@ -10,7 +11,7 @@ history, queued and finished task rows that mention them) and keeps:
 - one :class:`~signups.models.ErasureLog` row: when, by which staff member, how.
 
 Other parts of the site that hold personal data register a step with
-:func:`erasure_step` (issue 6 adds the export logs' recorded filters); each step is
+:func:`erasure_step` (as the export logs' recorded filters do below); each step is
 called inside the erasure's transaction as ``step(subscriber, email_normalized)``.
 """
 
@@ -23,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from .emails import normalize_email
-from .models import ErasedAddress, ErasureLog, SignupEvent, Subscriber, new_token
+from .models import ErasedAddress, ErasureLog, ExportLog, SignupEvent, Subscriber, new_token
 
 STEPS = []
 
@@ -74,6 +75,41 @@ def _remove_admin_log_entries(subscriber, email_normalized):
     ).delete()
 
 
+ERASED_FILTER = "[erased]"
+
+
+@erasure_step
+def _remove_from_export_logs(subscriber, email_normalized):
+    # Export logs keep the filters used: a search for the person's address is recorded
+    # masked (j***@example.com), but a search for part of it ("jane.doe") as typed.
+    from .export import mask_email
+
+    addresses = {a.lower() for a in (subscriber.email, email_normalized) if a}
+    masks = {mask_email(a) for a in addresses}
+    local = email_normalized.rpartition("@")[0]
+
+    def mentions(key, value):
+        value = value.strip().lower()
+        if not value:
+            return False
+        if any(a in value for a in addresses) or value in masks:
+            return True
+        # The admin's free-text search: any term holding the local part names the person.
+        return key == "q" and len(local) >= 3 and local in value
+
+    def scrub(key, value):
+        if isinstance(value, str):
+            return ERASED_FILTER if mentions(key, value) else value
+        if isinstance(value, list):
+            return [scrub(key, item) for item in value]
+        return value
+
+    for log in ExportLog.objects.exclude(filters={}).only("filters").iterator():
+        scrubbed = {key: scrub(key, value) for key, value in log.filters.items()}
+        if scrubbed != log.filters:
+            ExportLog.objects.filter(pk=log.pk).update(filters=scrubbed)
+
+
 @transaction.atomic
 def erase(subscriber, *, staff=None, via="admin"):
     """Erase ``subscriber`` (a :class:`Subscriber`) and log it; returns the subscriber.
@@ -115,6 +151,8 @@ def _erase_one(subscriber):
     SignupEvent.objects.filter(subscriber=subscriber).delete()
     Subscriber.objects.filter(pk=subscriber.pk).update(
         email="",
+        first_name="",
+        last_name="",
         # Unique, and not derived from the address: nothing to match it against.
         email_normalized=f"erased-{subscriber.pk}",
         status=Subscriber.Status.ERASED,

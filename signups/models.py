@@ -52,6 +52,11 @@ class Subscriber(models.Model):
 
     email = models.EmailField(_("email address"), max_length=254)
     email_normalized = models.CharField(_("normalised address"), max_length=254, editable=False)
+    first_name = models.CharField(
+        _("first name"), max_length=100, blank=True,
+        help_text=_("Only known for people imported from another list; the form asks for no name."),
+    )
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
     )
@@ -75,6 +80,13 @@ class Subscriber(models.Model):
     referrer = models.CharField(
         _("referring site"), max_length=200, blank=True,
         help_text=_("The site the visitor came from, when their browser said so."),
+    )
+    import_source = models.CharField(
+        _("imported from"), max_length=200, blank=True,
+        help_text=_(
+            "The list this person was imported from (their consent was given there, at the "
+            "recorded sign-up and confirmation times); empty for sign-ups through our form."
+        ),
     )
     consent_version = models.ForeignKey(
         "SignupFormCopyVersion",
@@ -105,6 +117,7 @@ class Subscriber(models.Model):
                 violation_error_message=_("This address is already on the list."),
             ),
         ]
+        permissions = [("export_subscriber", _("Can export sign-ups"))]
 
     def __str__(self):
         return self.email or f"({self.get_status_display()} #{self.pk})"
@@ -124,6 +137,7 @@ class SignupEvent(models.Model):
         CONFIRMED = "confirmed", _("confirmed")
         UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
         RELEASED = "released", _("released by staff")
+        IMPORTED = "imported", _("imported from another list")
 
     subscriber = models.ForeignKey(
         Subscriber, on_delete=models.CASCADE, related_name="events", verbose_name=_("subscriber")
@@ -266,3 +280,47 @@ class ErasureLog(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.via} {self.staff_name}".strip()
+
+
+class ExportLog(models.Model):
+    """One export of subscribers: who, when, what format and layout, which filters, how many.
+
+    ``filters`` holds the admin list's parameters or the command's options as given,
+    except that a search term that is an email address is kept masked
+    (``j***@example.com``, see :func:`signups.export.mask_email`); erasing a person
+    removes anything of their address left here (:mod:`signups.erasure`).
+    """
+
+    class Via(models.TextChoices):
+        ADMIN = "admin", _("admin list")
+        ACTION = "action", _("admin action (selected rows)")
+        COMMAND = "command", _("command")
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff member"),
+    )
+    user_name = models.CharField(
+        _("staff member's name"), max_length=150, blank=True,
+        help_text=_("Kept if the account is later removed; empty for the command line."),
+    )
+    via = models.CharField(_("how"), max_length=10, choices=Via)
+    format = models.CharField(_("format"), max_length=10)
+    preset = models.CharField(_("layout"), max_length=20)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        verbose_name = _("export")
+        verbose_name_plural = _("export log")
+
+    def __str__(self):
+        who = self.user_name or self.get_via_display()
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.format} {self.preset} by {who}"

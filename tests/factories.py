@@ -87,3 +87,10 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.com")
     email_normalized = factory.LazyAttribute(lambda o: normalize_email(o.email))
+
+
+class ConfirmedSubscriberFactory(SubscriberFactory):
+    """A subscriber who has confirmed (sign-up export and dashboard tests)."""
+
+    status = Subscriber.Status.CONFIRMED
+    confirmed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=5))

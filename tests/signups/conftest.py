@@ -36,3 +36,31 @@ def sign_up(client, django_capture_on_commit_callbacks):
 def run_on_commit(django_capture_on_commit_callbacks):
     """``with run_on_commit(): ...`` runs the on-commit callbacks (enqueued tasks) at the end."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def staff_in(group_name, django_user_model, username=None):
+    """A staff user in ``group_name`` (a group made by post_migrate)."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        username=username or group_name.lower(), password="x", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def marketing_client(client, django_user_model):
+    """A client logged in as a member of Marketing (who may export)."""
+    client.force_login(staff_in("Marketing", django_user_model))
+    return client
+
+
+@pytest.fixture
+def editor_client(django_user_model):
+    """A client of its own logged in as a member of Editors (no sign-up permissions)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(staff_in("Editors", django_user_model))
+    return client

@@ -151,12 +151,12 @@ def test_the_subscriber_pages_query_count_does_not_grow_with_its_history(
         admin_client.get(subscriber_change_url(subscriber))
 
 
-def test_timestamps_and_the_normalised_address_are_read_only(admin_client):
+def test_timestamps_and_the_normalised_address_are_read_only_and_names_editable(admin_client):
     subscriber = SubscriberFactory(email="jane@example.com")
 
     form = admin_client.get(subscriber_change_url(subscriber)).context["adminform"].form
 
-    assert list(form.fields) == ["email"]
+    assert list(form.fields) == ["email", "first_name", "last_name"]
 
 
 def test_correcting_an_address_in_the_admin_updates_its_comparison_key(admin_client):
@@ -450,3 +450,14 @@ def test_marketing_can_read_versions_and_the_erasure_log(client, django_user_mod
     assert client.get(reverse("admin:signups_signupformcopyversion_changelist")).status_code == 200
     assert client.get(reverse("admin:signups_erasurelog_changelist")).status_code == 200
     assert client.get(reverse("admin:signups_erasurelog_add")).status_code == 403
+
+
+def test_the_admin_refuses_an_address_a_spreadsheet_would_read_as_a_formula(admin_client):
+    subscriber = SubscriberFactory(email="jane@example.com")
+
+    response = admin_client.post(subscriber_change_url(subscriber), subscriber_form_data(subscriber, "+jane@example.com"))
+
+    assert response.status_code == 200
+    assert "An address cannot start with +." in response.text
+    subscriber.refresh_from_db()
+    assert subscriber.email == "jane@example.com"

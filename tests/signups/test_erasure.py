@@ -207,3 +207,12 @@ def test_an_erased_row_cannot_be_given_an_address_again_in_the_admin(anna, admin
     anna.refresh_from_db()
     assert anna.email == ""
     assert 'name="email"' not in admin_client.get(url).text
+
+
+def test_erasure_removes_imported_names(anna):
+    Subscriber.objects.filter(pk=anna.pk).update(first_name="Anna", last_name="Person")
+
+    erase(anna)
+
+    anna.refresh_from_db()
+    assert (anna.first_name, anna.last_name) == ("", "")

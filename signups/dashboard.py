@@ -1,0 +1,134 @@
+"""What converts: sign-ups per day and week, the confirmation rate, the articles that bring them.
+
+Counted over the same queryset as the export (:func:`signups.export.filter_subscribers`
+with the period's dates), so the dashboard's numbers are the export's row counts for the
+same filters. Every sign-up counts, whatever became of it: erased people keep their
+anonymous row for exactly this.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from .export import filter_subscribers, start_of_day
+from .models import Subscriber
+
+TOP_ARTICLES = 10
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    x: float = 0
+    y: float = 0
+    width: float = 0
+    height: float = 0
+
+
+@dataclass
+class Chart:
+    """A bar chart's geometry, drawn as SVG by the template (no script, no CDN)."""
+
+    title: str
+    summary: str
+    bars: list
+    width: int = 720
+    height: int = 220
+    top: int = 20
+    bottom: int = 30
+    left: int = 40
+
+    @property
+    def maximum(self):
+        return max((bar.count for bar in self.bars), default=0)
+
+    @property
+    def baseline(self):
+        return self.height - self.bottom
+
+    @property
+    def axis_labels(self):
+        """The bars labelled under the axis: the first, the last and a few between."""
+        if not self.bars:
+            return []
+        step = max(1, len(self.bars) // 6)
+        picked = self.bars[::step]
+        if picked[-1] is not self.bars[-1]:
+            picked.append(self.bars[-1])
+        return picked
+
+    def layout(self):
+        plot_width = self.width - self.left - 10
+        plot_height = self.baseline - self.top
+        slot = plot_width / max(len(self.bars), 1)
+        for index, bar in enumerate(self.bars):
+            bar.width = round(max(slot * 0.8, 1), 2)
+            bar.x = round(self.left + index * slot + slot * 0.1, 2)
+            bar.height = round(plot_height * bar.count / self.maximum, 2) if self.maximum else 0
+            bar.y = round(self.baseline - bar.height, 2)
+        return self
+
+
+def default_period(today=None):
+    """The last 30 days, today included, in the site's zone."""
+    today = today or timezone.localdate()
+    return today - timedelta(days=29), today
+
+
+def stats(since, until, queryset=None):
+    """The dashboard's numbers for sign-ups from ``since`` to ``until`` (dates, both included)."""
+    queryset = filter_subscribers(
+        Subscriber.objects.all() if queryset is None else queryset, since=since, until=until
+    ).order_by()
+    totals = queryset.aggregate(
+        total=Count("pk"), confirmed=Count("pk", filter=Q(confirmed_at__isnull=False))
+    )
+    tz = timezone.get_current_timezone()
+    per_day = dict(
+        queryset.annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    days = [since + timedelta(days=offset) for offset in range((until - since).days + 1)]
+    weeks = {}
+    for day in days:
+        monday = day - timedelta(days=day.weekday())
+        weeks[monday] = weeks.get(monday, 0) + per_day.get(day, 0)
+    top = (
+        queryset.exclude(source_article=None)
+        .values("source_article__pk", "source_article__title", "source_article__slug")
+        .annotate(signups=Count("pk"), confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)))
+        .order_by("-signups", "source_article__title")[:TOP_ARTICLES]
+    )
+    total, confirmed = totals["total"], totals["confirmed"]
+    return {
+        "since": since,
+        "until": until,
+        "start": start_of_day(since),
+        "end": start_of_day(until + timedelta(days=1)),
+        "total": total,
+        "confirmed": confirmed,
+        "rate": confirmed / total if total else None,
+        "daily": _chart("Sign-ups per day", days, per_day, "day"),
+        "weekly": _chart("Sign-ups per week", list(weeks), weeks, "week starting"),
+        "top_articles": list(top),
+    }
+
+
+def _chart(title, keys, counts, unit):
+    bars = [Bar(label=key.isoformat(), count=counts.get(key, 0)) for key in keys]
+    if bars:
+        busiest = max(bars, key=lambda bar: bar.count)
+        summary = (
+            f"{sum(bar.count for bar in bars)} sign-ups over {len(bars)} "
+            f"{'days' if unit == 'day' else 'weeks'}, from {bars[0].label} to {bars[-1].label}; "
+            f"the most in one {unit.split()[0]} was {busiest.count} ({unit} {busiest.label})."
+        )
+    else:
+        summary = "No days in this period."
+    return Chart(title=title, summary=summary, bars=bars).layout()

@@ -1,0 +1,141 @@
+"""``manage.py export_signups``: the admin's export, from the command line (scheduled jobs)."""
+
+import os
+import shutil
+import sys
+import tempfile
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.models import Article
+from signups import export
+from signups.models import Subscriber
+
+STATUSES = [value for value, _label in Subscriber.Status.choices]
+PROGRESS_EVERY = 100_000
+
+
+def _date(value):
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"{value!r} is not a date; write it as YYYY-MM-DD.") from None
+
+
+def _statuses(values):
+    names = [name.strip().lower() for value in values for name in value.split(",") if name.strip()]
+    if "all" in names:
+        return list(STATUSES)
+    unknown = [name for name in names if name not in STATUSES]
+    if unknown:
+        raise CommandError(
+            f"Unknown status {', '.join(map(repr, unknown))}; choose from {', '.join(STATUSES)} (or all)."
+        )
+    return names
+
+
+class Command(BaseCommand):
+    help = (
+        "Export subscribers as CSV or XLSX, to standard output or a file; progress goes to "
+        "standard error and the export is recorded in the export log. Without --status the "
+        "full layout holds pending, held and confirmed people; mailing layouts (mailchimp, "
+        "ghost) hold confirmed subscribers only."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--status", action="append", default=[], metavar="STATUS",
+            help=f"Only these statuses (repeat or separate by commas): {', '.join(STATUSES)}, or all.",
+        )
+        parser.add_argument("--since", type=str, metavar="DATE", help="Signed up on or after this date (YYYY-MM-DD, site's zone).")
+        parser.add_argument("--until", type=str, metavar="DATE", help="Signed up on or before this date.")
+        parser.add_argument("--source", metavar="SLUG", help="Only people who signed up from this article.")
+        parser.add_argument("--format", default="csv", help="csv (default) or xlsx.")
+        parser.add_argument("--preset", default="full", help=f"The layout: {', '.join(export.PRESETS)} (default full).")
+        parser.add_argument("--no-bom", action="store_true", help="Leave out the CSV's byte-order mark.")
+        parser.add_argument("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
+
+    def handle(self, *args, **options):
+        fmt = options["format"].lower()
+        if fmt not in export.FORMATS:
+            raise CommandError(f"Unknown format {options['format']!r}; choose csv or xlsx.")
+        try:
+            preset = export.get_preset(options["preset"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        statuses = _statuses(options["status"])
+        if preset.mailing and set(statuses) - {Subscriber.Status.CONFIRMED}:
+            raise CommandError(
+                f"The {preset.name} layout is for mailing and holds confirmed subscribers only; "
+                "use --preset full for other statuses."
+            )
+        since = _date(options["since"]) if options["since"] else None
+        until = _date(options["until"]) if options["until"] else None
+        if since and until and since > until:
+            raise CommandError("--since must not be after --until.")
+        source = options["source"]
+        if source and not Article.objects.filter(slug=source).exists():
+            raise CommandError(f"No article has the slug {source!r}.")
+
+        queryset = export.filter_subscribers(
+            Subscriber.objects.order_by("created_at", "pk"),
+            statuses=statuses or list(export.DEFAULT_STATUSES), since=since, until=until, source=source,
+        )
+        total = export.count(queryset, preset)
+        if fmt == "xlsx":
+            try:
+                export.check_xlsx(total)
+            except export.TooManyRows as exc:
+                raise CommandError(str(exc)) from None
+        self.stderr.write(f"Exporting {total:,} subscribers ({preset.name} layout, {fmt})…")
+        rows = self._progress(export.rows(queryset, preset), total)
+        output = options["output"]
+        try:
+            if fmt == "csv":
+                self._write_csv(rows, output, bom=not options["no_bom"])
+            else:
+                self._write_xlsx(rows, output)
+        except OSError as exc:
+            raise CommandError(f"Could not write {output or 'to standard output'}: {exc.strerror or exc}") from None
+        export.log_export(
+            via="command", format=fmt, preset=preset.name, row_count=total,
+            filters={
+                "status": statuses or [str(s) for s in export.DEFAULT_STATUSES],
+                **{name: options[name] for name in ("since", "until", "source") if options[name]},
+                **({"output": os.path.basename(output)} if output else {}),
+            },
+        )
+        self.stderr.write(f"Done: {total:,} rows{f' written to {output}' if output else ''}.")
+
+    def _progress(self, rows, total):
+        for index, row in enumerate(rows):
+            if index and index % PROGRESS_EVERY == 0:
+                self.stderr.write(f"  {index:,} of {total:,} rows…")
+            yield row
+
+    def _write_csv(self, rows, output, *, bom):
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as handle:
+                for chunk in export.csv_chunks(rows, bom=bom):
+                    handle.write(chunk)
+        else:
+            for chunk in export.csv_chunks(rows, bom=bom):
+                self.stdout.write(chunk, ending="")
+            self.stdout.flush()
+
+    def _write_xlsx(self, rows, output):
+        if output:
+            export.write_xlsx(rows, output)
+            return
+        handle, name = tempfile.mkstemp(suffix=".xlsx")
+        os.close(handle)
+        try:
+            export.write_xlsx(rows, name)
+            target = getattr(self.stdout, "_out", sys.stdout)
+            target = getattr(target, "buffer", target)
+            with open(name, "rb") as source:
+                shutil.copyfileobj(source, target)
+            target.flush()
+        finally:
+            os.unlink(name)
