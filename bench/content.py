@@ -51,6 +51,7 @@ from articles.models import (  # noqa: E402
     UpdateNote,
 )
 from articles.sanitize import sanitize_html  # noqa: E402
+from articles.search import refresh_search_vectors  # noqa: E402
 from articles.slugs import slug_base  # noqa: E402
 from signups.models import SignupFormCopy  # noqa: E402
 
@@ -310,6 +311,8 @@ def generate(total, seed):
             picks += [RelatedArticle(from_article_id=article.pk, to_article_id=o.pk, position=p)
                       for p, o in enumerate(chosen)]
     RelatedArticle.objects.bulk_create(picks, batch_size=1000)
+    # bulk_create skips Article.save(), which keeps the search documents in step.
+    refresh_search_vectors(Article.objects.filter(pk__in=[a.pk for a in articles]))
     UpdateNote.objects.bulk_create(
         [
             UpdateNote(article_id=a.pk, date=timezone.localdate(now) - timedelta(days=rng.randint(1, 300)),

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # Search fields and lookups on PostgreSQL; harmless on SQLite.
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_prose_editor",

@@ -4,6 +4,7 @@ import hashlib
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -241,6 +242,9 @@ class Article(models.Model):
     pending_revision_at = models.DateTimeField(
         _("pending changes saved"), null=True, blank=True, editable=False
     )
+    # PostgreSQL full-text search document (title A, summary B, body C), kept in step on
+    # save and GIN-indexed (migration 0005); unused on other databases.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     modified_at = models.DateTimeField(_("modified"), auto_now=True)
     webflow_item_id = models.CharField(
@@ -259,6 +263,7 @@ class Article(models.Model):
             "pending_revision_at",
             "webflow_fingerprint",
             "modified_at",
+            "search_vector",
         ]
     )
 
@@ -321,6 +326,9 @@ class Article(models.Model):
         self.review_outdated = bool(self.reviewed_at) and self.reviewed_body_hash != self.body_hash()
         super().save(*args, **kwargs)
         self.refresh_renditions()
+        from ..search import refresh_search_vectors
+
+        refresh_search_vectors(type(self)._default_manager.filter(pk=self.pk))
         self._record_slug_change()
 
     def body_hash(self):
