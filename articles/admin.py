@@ -43,6 +43,10 @@ class CitationInline(admin.TabularInline):
             kwargs["help_text"] = CITE_HELP
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_queryset(self, request):
+        # Each row prints its citation, which names the article and the source.
+        return super().get_queryset(request).select_related("article", "source")
+
     @admin.display(description=_("marker to paste in the body"))
     def marker(self, obj):
         return marker_for(obj.source_id) if obj.source_id else "–"
@@ -57,6 +61,10 @@ class RelatedArticleInline(admin.TabularInline):
     autocomplete_fields = ("to_article",)
     verbose_name = _("related article")
     verbose_name_plural = _("related articles (in order)")
+
+    def get_queryset(self, request):
+        # Each row prints its pick, which names both articles.
+        return super().get_queryset(request).select_related("from_article", "to_article")
 
 
 class UpdateNoteInline(admin.TabularInline):
@@ -98,7 +106,8 @@ class CitedByInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("article")
+        # Each row prints its citation, which names the article and the source.
+        return super().get_queryset(request).select_related("article", "source")
 
 
 @admin.register(Source)
