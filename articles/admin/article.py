@@ -1,4 +1,4 @@
-"""The editors' product: articles, sources, reviewers, authors and the site-wide article settings."""
+"""The article admin: writing, roles, pending revisions, history and publishing."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
@@ -7,18 +7,16 @@ from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils import formats, timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from . import revisions
-from .citations import MARKER_RE, marker_for
-from .forms import ArticleAdminForm, CitationInlineFormSet, RelatedPendingInlineFormSet, SourceAdminForm
-from .models import Article, Author, Citation, RelatedArticle, Reviewer, SiteSettings, Source, Topic, UpdateNote
-
+from .. import revisions
+from ..citations import marker_for
+from ..forms import ArticleAdminForm, CitationInlineFormSet, RelatedPendingInlineFormSet
+from ..models import Article, Citation, RelatedArticle, Reviewer, UpdateNote
+from .review import ReviewDueFilter, review_due_url, review_state, sign_off_review
 
 CITE_HELP = _(
     "To cite a source in the body, attach it here and type its marker, e.g. [cite:12], "
@@ -92,79 +90,6 @@ class UpdateNoteInline(admin.TabularInline):
         return self._editable(request, obj) and super().has_delete_permission(request, obj)
 
 
-class CitedByInline(admin.TabularInline):
-    """Which articles cite a source: how a retracted study is traced."""
-
-    model = Citation
-    extra = 0
-    fields = ("article", "position")
-    readonly_fields = ("article", "position")
-    can_delete = False
-    verbose_name_plural = _("cited by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        # Each row prints its citation, which names the article and the source.
-        return super().get_queryset(request).select_related("article", "source")
-
-
-@admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    """The source library. Each source shows the marker editors paste in a body to cite
-    it, and which articles cite it."""
-
-    form = SourceAdminForm
-    list_display = ("__str__", "marker", "year", "journal", "evidence_type", "doi", "pmid")
-    list_filter = ("evidence_type", "year")
-    search_fields = ("title", "citation_text", "authors", "doi", "pmid", "journal")
-    readonly_fields = ("marker",)
-    inlines = (CitedByInline,)
-    fieldsets = (
-        (None, {"fields": ("marker", "citation_text", "evidence_type")}),
-        (
-            _("Structured citation (NLM style is built from these when complete)"),
-            {"fields": ("authors", "title", "journal", "year", "volume", "issue", "pages")},
-        ),
-        (_("Identifiers"), {"fields": ("doi", "pmid", "url")}),
-    )
-
-    @admin.display(description=_("Marker to paste in the body"), ordering="pk")
-    def marker(self, obj):
-        return obj.marker or _("Given when the source is saved.")
-
-    def get_search_results(self, request, queryset, search_term):
-        # Lets editors find a source by the marker they see in a body ("[cite:12]"),
-        # in the list and in the article form's source picker.
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        match = MARKER_RE.fullmatch(search_term.strip())
-        if match:
-            results |= queryset.filter(pk=int(match.group(1)))
-        return results, may_have_duplicates
-
-
-@admin.register(Reviewer)
-class ReviewerAdmin(admin.ModelAdmin):
-    list_display = ("name", "credentials", "specialty", "licence_verified_on")
-    search_fields = ("name", "specialty")
-    prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ("user",)
-
-
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug")
-    search_fields = ("name",)
-    prepopulated_fields = {"slug": ("name",)}
-
-
-@admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug")
-    search_fields = ("name",)
-    prepopulated_fields = {"slug": ("name",)}
-
 
 class ArticleHistoryHelper(HistoricalRecordContextHelper):
     """Adds a line diff of the body to the history page's list of changes."""
@@ -176,52 +101,6 @@ class ArticleHistoryHelper(HistoricalRecordContextHelper):
                 item["diff"] = revisions.html_diff(change.old, change.new)
         return context
 
-
-class ReviewDueFilter(admin.SimpleListFilter):
-    """Articles needing a medical review, by reason; "due" is all of them (``review_due()``).
-
-    The interval is the site settings' ``review_interval_months``. The filtered list has a
-    stable address to bookmark: ``admin:articles_article_review_due`` redirects to it.
-    """
-
-    title = _("medical review")
-    parameter_name = "review"
-    DUE = "due"
-
-    def __init__(self, request, params, model, model_admin):
-        self.months = SiteSettings.load().review_interval_months
-        super().__init__(request, params, model, model_admin)
-
-    def lookups(self, request, model_admin):
-        months = self.months
-        expired = ngettext(
-            "Reviewed more than %(months)d month ago", "Reviewed more than %(months)d months ago", months
-        )
-        return (
-            (self.DUE, _("Review due (any reason)")),
-            ("never", _("Never reviewed")),
-            ("changed", _("Changed since review")),
-            ("expired", expired % {"months": months}),
-            ("current", _("Reviewed and current")),
-        )
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value is None:
-            return queryset
-        due = queryset.review_due(self.months)
-        if value == self.DUE:
-            return due
-        if value == "never":
-            return queryset.filter(reviewed_at__isnull=True)
-        if value == "changed":
-            return queryset.filter(review_outdated=True)
-        if value == "expired":
-            # Reviewed long ago with the body unchanged since: the rest of review_due().
-            return due.filter(reviewed_at__isnull=False, review_outdated=False)
-        if value == "current":
-            return queryset.exclude(pk__in=due.values("pk"))
-        return queryset
 
 
 @admin.register(Article)
@@ -429,7 +308,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return _publish_pending(self, request, object_id)
 
     def sign_off_review_view(self, request, object_id):
-        return _sign_off_review(self, request, object_id)
+        return sign_off_review(self, request, object_id)
 
     def review_due_view(self, request):
         """A bookmarkable address for the articles due for a medical review."""
@@ -518,6 +397,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         self.message_user(request, message + ".", messages.SUCCESS if done else messages.WARNING)
 
 
+
 def _commit_files(article):
     """Store new uploads before ``save()``: its renditions are made from the stored file."""
     for name in ("hero_image", "thumbnail"):
@@ -553,79 +433,3 @@ def _publish_pending(model_admin, request, object_id):
     model_admin.message_user(request, _("The pending changes are published."), messages.SUCCESS)
     return redirect(change_url)
 
-
-def review_state(article):
-    """The article's medical review in a few words, for the change list's "Review" column."""
-    if article.reviewed_at is None:
-        return gettext("Never reviewed")
-    if article.review_outdated:
-        return gettext("Changed since review")
-    when = formats.date_format(timezone.localtime(article.reviewed_at), "DATE_FORMAT")
-    return gettext("Reviewed %(date)s") % {"date": when}
-
-
-def review_due_url():
-    return f"{reverse('admin:articles_article_changelist')}?{ReviewDueFilter.parameter_name}={ReviewDueFilter.DUE}"
-
-
-def _sign_off_review(model_admin, request, object_id):
-    """The change page's "Sign off medical review" button.
-
-    Signs off the live article (the body readers see), as it was when the reviewer
-    loaded the page: a save or new pending changes since then refuse it. The article is
-    loaded fresh, never with pending changes applied, so the sign-off's save keeps them
-    pending.
-    """
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not model_admin.has_review_permission(request):
-        raise PermissionDenied
-    change_url = reverse("admin:articles_article_change", args=[object_id])
-    reviewer = Reviewer.objects.filter(user_id=request.user.pk).first()
-    if reviewer is None:
-        model_admin.message_user(
-            request,
-            _(
-                "Your account is not linked to a medical reviewer profile, so you cannot sign "
-                "off reviews. Ask an administrator to choose your account as the staff account "
-                "of your profile under Medical reviewers."
-            ),
-            messages.ERROR,
-        )
-        return redirect(change_url)
-    with transaction.atomic():
-        article = get_object_or_404(Article.objects.select_for_update(), pk=object_id)
-        if request.POST.get("version") != str(article.version):
-            model_admin.message_user(
-                request,
-                _("The article was changed after you opened it; read it again before signing off."),
-                messages.ERROR,
-            )
-            return redirect(change_url)
-        article._history_user = request.user
-        article._change_reason = gettext("Medical review signed off by %(reviewer)s") % {"reviewer": reviewer}
-        article.sign_off_review(reviewer)
-        model_admin.log_change(
-            request, article, gettext("Signed off the medical review as %(reviewer)s.") % {"reviewer": reviewer}
-        )
-    model_admin.message_user(
-        request,
-        _("You signed off the medical review of “%(title)s”.") % {"title": article.title},
-        messages.SUCCESS,
-    )
-    return redirect(change_url)
-
-
-@admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
-    """Exactly one row: no add or delete; the list goes straight to the form."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        obj = SiteSettings.load()
-        return redirect(reverse("admin:articles_sitesettings_change", args=[obj.pk]))

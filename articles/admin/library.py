@@ -1,0 +1,90 @@
+"""The admin of what articles draw on: sources, reviewers, topics, authors, site settings."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from isha.singletons import SingletonModelAdmin
+
+from ..citations import MARKER_RE
+from ..forms import SourceAdminForm
+from ..models import Author, Citation, Reviewer, SiteSettings, Source, Topic
+
+
+class CitedByInline(admin.TabularInline):
+    """Which articles cite a source: how a retracted study is traced."""
+
+    model = Citation
+    extra = 0
+    fields = ("article", "position")
+    readonly_fields = ("article", "position")
+    can_delete = False
+    verbose_name_plural = _("cited by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        # Each row prints its citation, which names the article and the source.
+        return super().get_queryset(request).select_related("article", "source")
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    """The source library. Each source shows the marker editors paste in a body to cite
+    it, and which articles cite it."""
+
+    form = SourceAdminForm
+    list_display = ("__str__", "marker", "year", "journal", "evidence_type", "doi", "pmid")
+    list_filter = ("evidence_type", "year")
+    search_fields = ("title", "citation_text", "authors", "doi", "pmid", "journal")
+    readonly_fields = ("marker",)
+    inlines = (CitedByInline,)
+    fieldsets = (
+        (None, {"fields": ("marker", "citation_text", "evidence_type")}),
+        (
+            _("Structured citation (NLM style is built from these when complete)"),
+            {"fields": ("authors", "title", "journal", "year", "volume", "issue", "pages")},
+        ),
+        (_("Identifiers"), {"fields": ("doi", "pmid", "url")}),
+    )
+
+    @admin.display(description=_("Marker to paste in the body"), ordering="pk")
+    def marker(self, obj):
+        return obj.marker or _("Given when the source is saved.")
+
+    def get_search_results(self, request, queryset, search_term):
+        # Lets editors find a source by the marker they see in a body ("[cite:12]"),
+        # in the list and in the article form's source picker.
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        match = MARKER_RE.fullmatch(search_term.strip())
+        if match:
+            results |= queryset.filter(pk=int(match.group(1)))
+        return results, may_have_duplicates
+
+
+@admin.register(Reviewer)
+class ReviewerAdmin(admin.ModelAdmin):
+    list_display = ("name", "credentials", "specialty", "licence_verified_on")
+    search_fields = ("name", "specialty")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(SingletonModelAdmin):
+    """Exactly one row: no add or delete; the list goes straight to the form."""

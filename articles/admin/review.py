@@ -1,0 +1,124 @@
+"""Medical review in the admin: the "review due" filter and the sign-off button."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Article, Reviewer, SiteSettings
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    """Articles needing a medical review, by reason; "due" is all of them (``review_due()``).
+
+    The interval is the site settings' ``review_interval_months``. The filtered list has a
+    stable address to bookmark: ``admin:articles_article_review_due`` redirects to it.
+    """
+
+    title = _("medical review")
+    parameter_name = "review"
+    DUE = "due"
+
+    def __init__(self, request, params, model, model_admin):
+        self.months = SiteSettings.load().review_interval_months
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        months = self.months
+        expired = ngettext(
+            "Reviewed more than %(months)d month ago", "Reviewed more than %(months)d months ago", months
+        )
+        return (
+            (self.DUE, _("Review due (any reason)")),
+            ("never", _("Never reviewed")),
+            ("changed", _("Changed since review")),
+            ("expired", expired % {"months": months}),
+            ("current", _("Reviewed and current")),
+        )
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        due = queryset.review_due(self.months)
+        if value == self.DUE:
+            return due
+        if value == "never":
+            return queryset.filter(reviewed_at__isnull=True)
+        if value == "changed":
+            return queryset.filter(review_outdated=True)
+        if value == "expired":
+            # Reviewed long ago with the body unchanged since: the rest of review_due().
+            return due.filter(reviewed_at__isnull=False, review_outdated=False)
+        if value == "current":
+            return queryset.exclude(pk__in=due.values("pk"))
+        return queryset
+
+
+
+def review_state(article):
+    """The article's medical review in a few words, for the change list's "Review" column."""
+    if article.reviewed_at is None:
+        return gettext("Never reviewed")
+    if article.review_outdated:
+        return gettext("Changed since review")
+    when = formats.date_format(timezone.localtime(article.reviewed_at), "DATE_FORMAT")
+    return gettext("Reviewed %(date)s") % {"date": when}
+
+
+def review_due_url():
+    return f"{reverse('admin:articles_article_changelist')}?{ReviewDueFilter.parameter_name}={ReviewDueFilter.DUE}"
+
+
+def sign_off_review(model_admin, request, object_id):
+    """The change page's "Sign off medical review" button.
+
+    Signs off the live article (the body readers see), as it was when the reviewer
+    loaded the page: a save or new pending changes since then refuse it. The article is
+    loaded fresh, never with pending changes applied, so the sign-off's save keeps them
+    pending.
+    """
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not model_admin.has_review_permission(request):
+        raise PermissionDenied
+    change_url = reverse("admin:articles_article_change", args=[object_id])
+    reviewer = Reviewer.objects.filter(user_id=request.user.pk).first()
+    if reviewer is None:
+        model_admin.message_user(
+            request,
+            _(
+                "Your account is not linked to a medical reviewer profile, so you cannot sign "
+                "off reviews. Ask an administrator to choose your account as the staff account "
+                "of your profile under Medical reviewers."
+            ),
+            messages.ERROR,
+        )
+        return redirect(change_url)
+    with transaction.atomic():
+        article = get_object_or_404(Article.objects.select_for_update(), pk=object_id)
+        if request.POST.get("version") != str(article.version):
+            model_admin.message_user(
+                request,
+                _("The article was changed after you opened it; read it again before signing off."),
+                messages.ERROR,
+            )
+            return redirect(change_url)
+        article._history_user = request.user
+        article._change_reason = gettext("Medical review signed off by %(reviewer)s") % {"reviewer": reviewer}
+        article.sign_off_review(reviewer)
+        model_admin.log_change(
+            request, article, gettext("Signed off the medical review as %(reviewer)s.") % {"reviewer": reviewer}
+        )
+    model_admin.message_user(
+        request,
+        _("You signed off the medical review of “%(title)s”.") % {"title": article.title},
+        messages.SUCCESS,
+    )
+    return redirect(change_url)
+
