@@ -1,11 +1,23 @@
 """factory_boy factories with unique slugs and dates relative to now."""
 
+import io
+import struct
+import zlib
 from datetime import timedelta
 
 import factory
 from django.utils import timezone
+from PIL import Image
 
-from articles.models import Article, Author, Citation, RelatedArticle, Reviewer, Source, Topic
+from articles.models import (
+    Article,
+    Author,
+    Citation,
+    RelatedArticle,
+    Reviewer,
+    Source,
+    Topic,
+)
 from signups.emails import normalize_email
 from signups.models import Subscriber
 
@@ -94,3 +106,20 @@ class ConfirmedSubscriberFactory(SubscriberFactory):
 
     status = Subscriber.Status.CONFIRMED
     confirmed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=5))
+
+
+def image_bytes(mode="RGB", size=(40, 20), image_format="JPEG", **save_kwargs):
+    """An image file's bytes: ``size`` pixels of one colour, in ``image_format``."""
+    buffer = io.BytesIO()
+    Image.new(mode, size, "red" if mode != "CMYK" else (0, 255, 255, 0)).save(buffer, image_format, **save_kwargs)
+    return buffer.getvalue()
+
+
+def png_header_only(width, height):
+    """A tiny PNG whose header claims ``width`` x ``height`` (a decompression bomb's shape)."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")

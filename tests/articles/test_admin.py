@@ -1,8 +1,5 @@
 """The article admin form: rich text, checked images, stale saves, history, list and preview."""
 
-import io
-import struct
-import zlib
 
 import pytest
 from django.contrib.messages import get_messages
@@ -14,7 +11,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from PIL import Image
 
 from articles.models import Article
-from tests.factories import ArticleFactory, AuthorFactory
+from tests.factories import ArticleFactory, AuthorFactory, image_bytes, png_header_only
 
 from .admin_support import (  # noqa: F401 (fixtures)
     ADD_URL,
@@ -29,22 +26,6 @@ from .admin_support import (  # noqa: F401 (fixtures)
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def image_bytes(mode="RGB", size=(40, 20), image_format="JPEG", **save_kwargs):
-    buffer = io.BytesIO()
-    Image.new(mode, size, "red" if mode != "CMYK" else (0, 255, 255, 0)).save(buffer, image_format, **save_kwargs)
-    return buffer.getvalue()
-
-
-def png_header_only(width, height):
-    """A tiny PNG whose header claims ``width`` x ``height`` (a decompression bomb's shape)."""
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
 
 
 def add_form_data(client, **changes):

@@ -1,8 +1,6 @@
 """Uploads are judged by their content; what is stored is upright and web-safe."""
 
 import io
-import struct
-import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,22 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles.images import make_renditions, normalized_upload, open_checked
-
-
-def image_bytes(mode="RGB", size=(40, 20), image_format="JPEG", **save_kwargs):
-    buffer = io.BytesIO()
-    Image.new(mode, size, "red" if mode != "CMYK" else (0, 255, 255, 0)).save(buffer, image_format, **save_kwargs)
-    return buffer.getvalue()
-
-
-def png_header_only(width, height):
-    """A tiny PNG whose header claims ``width`` x ``height`` (a decompression bomb's shape)."""
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+from tests.factories import image_bytes, png_header_only
 
 
 def upload(data, name="photo.jpg"):
