@@ -1,0 +1,383 @@
+"""Every public page type against WCAG 2.2 AA in Chromium: axe-core plus the checks axe
+cannot make on its own (one h1, heading order, landmarks, skip link, visible focus, no
+inline script or style for the strict CSP, reduced motion) and the sign-up form by
+keyboard alone, with and without JavaScript.
+
+axe-core comes from axe-playwright-python, pinned in pyproject.toml: each release moves
+axe-core and the violations it counts (STACK.md).
+"""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from signups import tokens
+from signups.models import DEFAULT_ERROR, DEFAULT_SUCCESS, Subscriber
+from tests.factories import SubscriberFactory
+
+pytestmark = pytest.mark.browser
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+# Moderate or minor findings we accept, by axe rule id, with the reason. Empty today:
+# every page type passes all of the rules above. A new finding fails the test until it
+# is fixed or listed here with its reason.
+ACCEPTED = {}
+
+axe = Axe()
+
+
+def run_axe(page):
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}}).response
+    checked = {rule["id"] for kind in ("passes", "violations", "incomplete") for rule in results[kind]}
+    assert {"color-contrast", "target-size", "landmark-one-main"} <= checked, "axe did not run its rules"
+    # axe leaves contrast it cannot compute (text over a gradient or image) "incomplete":
+    # no such text here, so every text's contrast is actually checked.
+    unchecked = [r for r in results["incomplete"] if r["id"] == "color-contrast"]
+    assert not unchecked, describe(unchecked)
+    return results["violations"]
+
+
+def describe(violations):
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}" for v in violations
+    )
+
+
+def signup_error_page(page, live_server):
+    """The plain form's own answer to a bad address (JavaScript off: the page reloads)."""
+    page.goto(live_server.url + reverse("signups:signup"))
+    page.locator("#signup").get_by_label("Email address").fill("not-an-address")
+    page.locator("#signup").get_by_role("button", name="Sign up").click()
+    page.wait_for_load_state()
+
+
+def unsubscribed_page(page, live_server):
+    subscriber = SubscriberFactory()
+    page.goto(live_server.url + reverse("signups:unsubscribe", args=[subscriber.unsubscribe_token]))
+    page.get_by_role("button", name="Unsubscribe").click()
+    expect(page.locator("h1")).not_to_have_text("Unsubscribe from the Isha Health newsletter")
+
+
+def page_types(site):
+    """Each public page type: a path to open, or a function that gets the page there."""
+    subscriber = SubscriberFactory()
+    return {
+        "home": reverse("articles:list"),
+        "article": site["article"].get_absolute_url(),
+        "topic": site["topic"].get_absolute_url(),
+        "author": site["author"].get_absolute_url(),
+        "reviewer": site["reviewer"].get_absolute_url(),
+        "search": reverse("articles:search"),
+        "search results": reverse("articles:search") + "?q=ketamine",
+        "search without results": reverse("articles:search") + "?q=zzzzqqq",
+        "sign-up": reverse("signups:signup"),
+        "sign-up error": signup_error_page,
+        "sign-up thanks": reverse("signups:signup") + "?signup=thanks#signup",
+        "confirm": reverse("signups:confirm", args=[tokens.make_confirmation_token(subscriber)]),
+        "confirmed": reverse("signups:confirmed"),
+        "confirm link expired": reverse("signups:confirm", args=["not-a-token"]),
+        "unsubscribe": reverse("signups:unsubscribe", args=[subscriber.unsubscribe_token]),
+        "unsubscribed": unsubscribed_page,
+        "404": "/no-such-page/",
+    }
+
+
+PAGE_TYPES = [
+    "home", "article", "topic", "author", "reviewer", "search", "search results",
+    "search without results", "sign-up", "sign-up error", "sign-up thanks", "confirm",
+    "confirmed", "confirm link expired", "unsubscribe", "unsubscribed", "404",
+]
+
+
+@pytest.fixture(params=["js", "no-js"])
+def any_page(request, browser, live_server, serve_media):
+    """A page with the site's script, then without it: both must pass the same checks.
+
+    "Without" blocks the site's own script rather than turning JavaScript off, because
+    axe-core needs JavaScript timers to run; the page is then what a reader without
+    JavaScript gets.
+    """
+    context = browser.new_context()
+    page = serve_media(context.new_page())
+    if request.param == "no-js":
+        page.route(live_server.url + "/static/js/**", lambda route: route.abort())
+    page.csp_errors = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and page.csp_errors.append(message.text))
+    yield page
+    context.close()
+
+
+def open_page(page, live_server, site, name):
+    target = page_types(site)[name]
+    if callable(target):
+        target(page, live_server)
+    else:
+        page.goto(live_server.url + target)
+    page.wait_for_load_state("networkidle")
+
+
+class Outline(HTMLParser):
+    """Headings, landmarks, inline scripts and style attributes of a page's HTML."""
+
+    def __init__(self):
+        super().__init__()
+        self.headings, self.tags, self.style_attributes, self.inline_scripts = [], [], [], 0
+        self._in_script = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if "style" in attrs:
+            self.style_attributes.append(tag)
+        if tag == "script":
+            self._in_script = attrs
+
+    def handle_data(self, data):
+        if self._in_script is not None and data.strip():
+            if self._in_script.get("type") != "application/ld+json":
+                self.inline_scripts += 1
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = None
+
+    @classmethod
+    def of(cls, html):
+        parser = cls()
+        parser.feed(html)
+        return parser
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_each_page_type_has_no_serious_or_critical_axe_violations(any_page, live_server, clinic_site, name):
+    page = any_page
+    open_page(page, live_server, clinic_site, name)
+
+    violations = run_axe(page)
+
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, describe(blocking)
+    unexplained = [v for v in violations if v["id"] not in ACCEPTED]
+    assert not unexplained, describe(unexplained)
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_each_page_type_has_one_h1_an_ordered_outline_landmarks_and_a_skip_link(
+    any_page, live_server, clinic_site, name
+):
+    page = any_page
+    open_page(page, live_server, clinic_site, name)
+    outline = Outline.of(page.content())
+
+    assert outline.headings.count(1) == 1 and outline.headings[0] == 1, outline.headings
+    for previous, current in zip(outline.headings, outline.headings[1:]):
+        assert current <= previous + 1, f"heading level jumps from h{previous} to h{current}: {outline.headings}"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.title()
+    for role in ("banner", "navigation", "main", "contentinfo"):
+        expect(page.get_by_role(role).first).to_be_attached()
+    expect(page.get_by_role("main")).to_have_count(1)
+    skip = page.locator("a").first
+    expect(skip).to_have_text("Skip to content")
+    expect(skip).to_have_attribute("href", "#main")
+    expect(page.locator("main#main")).to_have_count(1)
+    for image in page.locator("img").all():
+        assert image.get_attribute("alt") is not None, image.evaluate("img => img.outerHTML")
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_public_pages_need_no_inline_script_or_style_under_the_strict_csp(
+    any_page, live_server, clinic_site, name
+):
+    page = any_page
+    open_page(page, live_server, clinic_site, name)
+    outline = Outline.of(page.content())
+
+    assert outline.style_attributes == []
+    assert outline.inline_scripts == 0
+    assert page.csp_errors == []
+
+
+def test_the_skip_link_is_the_first_tab_stop_shows_itself_and_moves_focus_to_main(page, live_server, clinic_site):
+    page.goto(live_server.url + clinic_site["article"].get_absolute_url())
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+
+    page.keyboard.press("Enter")
+
+    expect(page.locator("main")).to_be_focused()
+    page.keyboard.press("Tab")
+    # The next stop is inside the article, not back in the header.
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+@pytest.mark.parametrize("path_name", ["home", "article"])
+def test_every_tab_stop_shows_a_visible_focus_indicator(page, live_server, clinic_site, serve_media, path_name):
+    serve_media(page)
+    page.goto(live_server.url + page_types(clinic_site)[path_name])
+    seen = set()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        info = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                if (!el || el === document.body) return null;
+                // A card draws the ring around itself when its title link has the focus.
+                const card = el.closest('.card');
+                const ring = getComputedStyle(card && card.matches(':has(:focus-visible)') ? card : el);
+                return {
+                    html: el.outerHTML.slice(0, 120),
+                    style: ring.outlineStyle,
+                    width: parseFloat(ring.outlineWidth),
+                    color: ring.outlineColor,
+                };
+            }"""
+        )
+        if info is None or info["html"] in seen:
+            break
+        seen.add(info["html"])
+        assert info["style"] in ("solid", "auto") and info["width"] >= 2, info
+    assert len(seen) > 8
+
+
+def test_the_learn_more_button_says_where_it_goes_to_screen_readers(page, live_server, clinic_site):
+    page.goto(live_server.url + clinic_site["article"].get_absolute_url())
+
+    link = page.get_by_role("link", name="Learn More about ketamine therapy at Isha Health")
+
+    expect(link).to_be_visible()
+    expect(link).to_have_text("Learn More about ketamine therapy at Isha Health")
+    expect(link.locator(".visually-hidden")).to_have_text(" about ketamine therapy at Isha Health")
+
+
+def test_corrections_and_review_state_are_said_in_words_not_only_colour(page, live_server, clinic_site):
+    page.goto(live_server.url + clinic_site["article"].get_absolute_url())
+
+    expect(page.locator(".history__item--correction")).to_contain_text("Correction:")
+    expect(page.locator(".review-note")).to_contain_text("Medically reviewed by")
+    # Links in running text are underlined, not told apart by colour alone.
+    for link in page.locator(".article__body a, .review-note a, .sources a, .site-footer a").all():
+        assert "underline" in link.evaluate("a => getComputedStyle(a).textDecorationLine"), link.inner_html()
+
+
+def test_motion_is_off_for_readers_who_ask_for_less(browser, live_server, clinic_site):
+    def card_motion(reduced_motion):
+        context = browser.new_context(reduced_motion=reduced_motion)
+        page = context.new_page()
+        page.goto(live_server.url + reverse("articles:list"))
+        motion = page.evaluate(
+            """() => ({
+                transition: getComputedStyle(document.querySelector('.card')).transitionDuration,
+                scroll: getComputedStyle(document.documentElement).scrollBehavior,
+            })"""
+        )
+        context.close()
+        return motion
+
+    assert card_motion("no-preference") == {"transition": "0.15s, 0.15s", "scroll": "smooth"}
+    assert card_motion("reduce") == {"transition": "0s", "scroll": "auto"}
+
+
+# The sign-up form by keyboard alone ------------------------------------------------------
+
+
+def tab_to(page, locator, limit=40):
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("element => element === document.activeElement"):
+            return
+    pytest.fail(f"Tab never reached {locator}")
+
+
+def test_by_keyboard_alone_the_live_region_announces_the_sign_up(page, live_server, clinic_site):
+    page.goto(live_server.url + clinic_site["article"].get_absolute_url())
+    block = page.locator("#signup")
+    email = block.get_by_label("Email address")
+    status = block.get_by_role("status")
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(status).to_have_text("")
+
+    tab_to(page, email, limit=80)
+    page.keyboard.type("jane@example.com")
+    page.keyboard.press("Enter")
+
+    expect(status.get_by_role("paragraph").first).to_have_text(DEFAULT_SUCCESS)
+    expect(status).to_be_focused()
+    assert Subscriber.objects.get().email == "jane@example.com"
+
+
+def test_by_keyboard_alone_an_error_is_announced_and_tied_to_the_field(page, live_server):
+    page.goto(live_server.url + reverse("signups:signup"))
+    block = page.locator("#signup")
+    email = block.get_by_label("Email address")
+    status = block.get_by_role("status")
+
+    tab_to(page, email)
+    page.keyboard.type("jane@")
+    page.keyboard.press("Enter")
+
+    expect(status).to_have_text(DEFAULT_ERROR)
+    expect(status).to_be_focused()
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(email).to_have_accessible_description(re.compile("Enter a valid email address"))
+    # The message comes before the form, so the next Tab lands back in the field.
+    page.keyboard.press("Tab")
+    expect(email).to_be_focused()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("jane@example.com")
+    page.keyboard.press("Enter")
+    expect(status.get_by_role("paragraph").first).to_have_text(DEFAULT_SUCCESS)
+    assert Subscriber.objects.get().email == "jane@example.com"
+
+
+@pytest.fixture
+def no_js_page(browser):
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def test_without_javascript_the_keyboard_sign_up_error_takes_the_focus_and_names_the_field(
+    no_js_page, live_server
+):
+    page = no_js_page
+    page.goto(live_server.url + reverse("signups:signup"))
+    email = page.locator("#signup").get_by_label("Email address")
+
+    tab_to(page, email)
+    page.keyboard.type("jane@")
+    page.keyboard.press("Enter")
+
+    status = page.locator("#signup").get_by_role("status")
+    expect(status).to_have_text(DEFAULT_ERROR)
+    expect(status).to_be_focused()
+    email = page.locator("#signup").get_by_label("Email address")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(email).to_have_accessible_description(re.compile("Enter a valid email address"))
+
+    page.keyboard.press("Tab")
+    expect(email).to_be_focused()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("jane@example.com")
+    page.keyboard.press("Enter")
+
+    status = page.locator("#signup").get_by_role("status")
+    expect(status.get_by_role("paragraph").first).to_have_text(DEFAULT_SUCCESS)
+    # The thanks page's address ends in #signup, and browsers skip autofocus on a page
+    # opened at a fragment; the fragment itself scrolls to the message and moves the
+    # keyboard's starting point there, so the next Tab goes on from the message.
+    expect(status).to_be_in_viewport()
+    page.keyboard.press("Tab")
+    assert status.evaluate(
+        "status => status.compareDocumentPosition(document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING"
+    )
+    assert Subscriber.objects.get().email == "jane@example.com"

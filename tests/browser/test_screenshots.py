@@ -1,0 +1,37 @@
+"""Full-page screenshots of the home and article pages, for a person to look at.
+
+They land in the git-ignored ``test-output/screenshots/`` folder, named by page and
+width (390 px: a common phone; 1280 px: a laptop). The test only checks that each was
+written; judging them is a person's job.
+"""
+
+import pytest
+from django.urls import reverse
+
+from .conftest import TEST_OUTPUT
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = [390, 1280]
+SCREENSHOTS = TEST_OUTPUT / "screenshots"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", ["home", "article"])
+def test_a_full_page_screenshot_is_saved(browser, live_server, clinic_site, serve_media, name, width):
+    path = {"home": reverse("articles:list"), "article": clinic_site["article"].get_absolute_url()}[name]
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = serve_media(context.new_page())
+    page.goto(live_server.url + path)
+    page.wait_for_load_state("networkidle")
+    # Lazy images below the fold load only once scrolled to.
+    page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(img => img.loading = 'eager')")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("[...document.images].every(img => img.complete)")
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = SCREENSHOTS / f"{name}-{width}.png"
+    page.screenshot(path=target, full_page=True)
+    context.close()
+
+    assert target.stat().st_size > 10_000
