@@ -93,12 +93,20 @@ def _cached_response(request):
     return None
 
 
-class PageCacheMiddleware:
-    """Answer cache hits before sessions, authentication and the URL resolver run.
+def _store(response, entry):
+    key, current, timeout = entry
+    if response.status_code == 200 and not response.cookies and not response.streaming:
+        cache.set(key, (current, time.time() + timeout, response), timeout)
 
-    Place it after the middleware that sets security headers (so cached pages get them
-    too) and before the session middleware. Only pages stored by
-    :func:`cache_public_page` views can be found, so nothing else is ever served from it.
+
+class PageCacheMiddleware:
+    """Answer cache hits before sessions, authentication and the URL resolver run, and
+    store pages on their way out, with the headers the inner middleware added.
+
+    Place it after SecurityMiddleware (HTTPS redirects come first) and WhiteNoise
+    (static files never reach it), before the middleware that adds the Content Security
+    Policy and other headers, so a stored page carries them. Only responses of
+    :func:`cache_public_page` views are stored, so nothing else is ever served from it.
     """
 
     def __init__(self, get_response):
@@ -109,7 +117,13 @@ class PageCacheMiddleware:
             response = _cached_response(request)
             if response is not None:
                 return response
-        return self.get_response(request)
+        request._page_cache_middleware = True
+        response = self.get_response(request)
+        entry = getattr(response, "_page_cache_entry", None)
+        if entry is not None:
+            # A cookie set on the way out (a session, a CSRF token) makes the page personal.
+            _store(response, entry)
+        return response
 
 
 def cache_public_page(view):
@@ -119,8 +133,8 @@ def cache_public_page(view):
     scheduled publication. The response says ``X-Page-Cache: hit`` or ``miss`` and is
     marked ``Cache-Control: public, max-age=...`` for anonymous readers only when the
     setting ``PAGE_CACHE_BROWSER_SECONDS`` allows it (default 0: browsers revalidate).
-    Hits are normally answered earlier by :class:`PageCacheMiddleware`; without it the
-    decorator looks the page up itself.
+    With :class:`PageCacheMiddleware` installed, it looks pages up and stores them;
+    without it the decorator does both itself.
     """
 
     @wraps(view)
@@ -142,7 +156,11 @@ def cache_public_page(view):
             if timeout > 0:
                 response["X-Page-Cache"] = "miss"
                 patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_BROWSER_SECONDS)
-                cache.set(key, (current, time.time() + timeout, response), timeout)
+                entry = (key, current, timeout)
+                if getattr(request, "_page_cache_middleware", False):
+                    response._page_cache_entry = entry
+                else:
+                    _store(response, entry)
         return response
 
     return wrapper

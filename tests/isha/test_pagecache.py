@@ -148,3 +148,10 @@ def _hidden_fields(html):
         if name and 'type="hidden"' in tag:
             fields[name.group(1)] = value.group(1) if value else ""
     return fields
+
+
+def test_the_decorator_caches_on_its_own_without_the_middleware(settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "isha.pagecache.PageCacheMiddleware"]
+    article = ArticleFactory()
+    assert fetch(article.get_absolute_url())[0]["X-Page-Cache"] == "miss"
+    assert fetch(article.get_absolute_url())[0]["X-Page-Cache"] == "hit"
