@@ -27,7 +27,9 @@ def test_a_full_page_screenshot_is_saved(browser, live_server, clinic_site, serv
     # Lazy images below the fold load only once scrolled to.
     page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(img => img.loading = 'eager')")
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("[...document.images].every(img => img.complete)")
+    # A function, not an expression string: Playwright polls a string with eval(), which
+    # the site's Content Security Policy (no 'unsafe-eval') rightly refuses.
+    page.wait_for_function("() => [...document.images].every(img => img.complete)")
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     target = SCREENSHOTS / f"{name}-{width}.png"
