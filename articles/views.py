@@ -16,14 +16,19 @@ def can_preview(user):
     return user.is_active and user.is_staff and user.has_perm("articles.change_article")
 
 
-class ArticleListView(ListView):
-    """``/``: the latest published articles, newest first, paginated."""
+class ArticleCardsView(ListView):
+    """A paginated list of article cards (``ARTICLES_PER_PAGE`` a page)."""
 
-    template_name = "articles/article_list.html"
     context_object_name = "articles"
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
+
+
+class ArticleListView(ArticleCardsView):
+    """``/``: the latest published articles, newest first, paginated."""
+
+    template_name = "articles/article_list.html"
 
     def get_queryset(self):
         return Article.objects.published().with_listing_data()
@@ -101,7 +106,7 @@ class ArticleDetailView(DetailView):
         return context
 
 
-class ArticlesByView(ListView):
+class ArticlesByView(ArticleCardsView):
     """A page listing the published articles of one topic, author or reviewer.
 
     Subclasses name the ``model`` looked up by slug and the ``article_filter`` that
@@ -109,13 +114,8 @@ class ArticlesByView(ListView):
     """
 
     template_name = "articles/articles_by.html"
-    context_object_name = "articles"
     model = None
     article_filter = None
-    heading_prefix = ""
-
-    def get_paginate_by(self, queryset):
-        return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
         self.subject = get_object_or_404(self.model, slug=self.kwargs["slug"])
@@ -143,14 +143,10 @@ class ReviewerView(ArticlesByView):
     model, article_filter, kind = Reviewer, "reviewed_by", "reviewer"
 
 
-class SearchView(ListView):
+class SearchView(ArticleCardsView):
     """``/search/?q=``: published articles matching the query, best match first."""
 
     template_name = "articles/search_results.html"
-    context_object_name = "articles"
-
-    def get_paginate_by(self, queryset):
-        return settings.ARTICLES_PER_PAGE
 
     def get_queryset(self):
         self.query, self.query_was_cut = clean_query(self.request.GET.get("q", ""))
