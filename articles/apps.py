@@ -3,8 +3,16 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 EDITOR_MODELS = (
-    "article", "author", "citation", "relatedarticle", "reviewer", "sitesettings",
-    "slugredirect", "source", "topic", "updatenote",
+    "article",
+    "author",
+    "citation",
+    "relatedarticle",
+    "reviewer",
+    "sitesettings",
+    "slugredirect",
+    "source",
+    "topic",
+    "updatenote",
 )
 
 

@@ -77,9 +77,7 @@ def number_sources(html, sources):
         )
 
     body = MARKER_RE.sub(render, html or "")
-    return NumberedSources(
-        body=body, entries=[(numbers[sid], by_id[sid], backlinks[sid]) for sid in order]
-    )
+    return NumberedSources(body=body, entries=[(numbers[sid], by_id[sid], backlinks[sid]) for sid in order])
 
 
 def nlm_citation(source):
@@ -107,4 +105,3 @@ def nlm_citation(source):
     if source.pmid:
         parts.append(f"PMID: {source.pmid}.")
     return " ".join(parts)
-

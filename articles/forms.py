@@ -188,7 +188,7 @@ class ArticleAdminForm(forms.ModelForm):
             raise forms.ValidationError(
                 _(
                     "Every image in the body needs alt text that describes it for people "
-                    "who cannot see it (or, if purely decorative, role=\"presentation\" and "
+                    'who cannot see it (or, if purely decorative, role="presentation" and '
                     "an empty alt). Missing for: %(images)s"
                 ),
                 code="alt_required",
@@ -235,7 +235,9 @@ class ArticleAdminForm(forms.ModelForm):
         if self.stored:
             self._refuse_stale_copy(cleaned_data.get("version"))
         if self.attached_source_ids is not None and "body" in cleaned_data:
-            for error in unattached_marker_errors(cleaned_data["body"], self.attached_source_ids, restoring=True):
+            for error in unattached_marker_errors(
+                cleaned_data["body"], self.attached_source_ids, restoring=True
+            ):
                 self.add_error("body", error)
         return cleaned_data
 
@@ -330,7 +332,9 @@ class CitationInlineFormSet(PendingInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        attached = [getattr(row["source"], "pk", row["source"]) for row in self.kept_rows() if row.get("source")]
+        attached = [
+            getattr(row["source"], "pk", row["source"]) for row in self.kept_rows() if row.get("source")
+        ]
         errors = unattached_marker_errors(self.instance.body, attached)
         if errors:
             raise ValidationError(errors)

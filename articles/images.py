@@ -56,9 +56,7 @@ def open_checked(file):
             params={"limit": max_pixels() // 1_000_000},
         )
     except (UnidentifiedImageError, OSError, ValueError):
-        raise ValidationError(
-            _("This file is not a JPEG, PNG, WebP or GIF image."), code="unsupported"
-        )
+        raise ValidationError(_("This file is not a JPEG, PNG, WebP or GIF image."), code="unsupported")
     if image.width * image.height > max_pixels():
         raise ValidationError(
             _("The image is %(width)s x %(height)s pixels; the limit is %(limit)s million pixels."),
@@ -84,8 +82,10 @@ def normalized_upload(file):
         image = _web_mode(image)
     except (OSError, ValueError, SyntaxError):
         raise ValidationError(_("The image file is damaged and cannot be read."), code="corrupt")
-    target = "JPEG" if source_format == "JPEG" and image.mode == "RGB" else (
-        "WEBP" if source_format == "WEBP" else "PNG"
+    target = (
+        "JPEG"
+        if source_format == "JPEG" and image.mode == "RGB"
+        else ("WEBP" if source_format == "WEBP" else "PNG")
     )
     buffer = io.BytesIO()
     _save(image, buffer, target)
@@ -95,9 +95,7 @@ def normalized_upload(file):
 
 
 def _web_mode(image):
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
-        image.mode == "P" and "transparency" in image.info
-    )
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
     if image.mode == "CMYK":
         # Inverted-Adobe CMYK JPEGs look wrong without this; Pillow's conversion handles both.
         return image.convert("RGB")
@@ -144,8 +142,10 @@ def make_renditions(name, storage=None):
     stem = "renditions/" + os.path.splitext(name)[0]
     sources = []
     for target_width in sorted({w for w in RENDITION_WIDTHS if w < width} | {width}):
-        resized = image if target_width == width else image.resize(
-            (target_width, round(height * target_width / width)), Image.Resampling.LANCZOS
+        resized = (
+            image
+            if target_width == width
+            else image.resize((target_width, round(height * target_width / width)), Image.Resampling.LANCZOS)
         )
         source = {"width": target_width}
         for key, image_format, extension in (

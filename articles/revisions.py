@@ -211,9 +211,7 @@ def html_diff(old, new):
             rows.append(("diff-ins", format_html("<ins>{}</ins>", line[1:])))
         else:
             rows.append(("diff-same", line[1:]))
-    return format_html(
-        '<ul class="body-diff">{}</ul>', format_html_join("", '<li class="{}">{}</li>', rows)
-    )
+    return format_html('<ul class="body-diff">{}</ul>', format_html_join("", '<li class="{}">{}</li>', rows))
 
 
 def _to_json(field, article, value):

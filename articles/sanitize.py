@@ -14,8 +14,26 @@ import nh3
 CONTROL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 ALLOWED_TAGS = {
-    "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "a", "ul", "ol", "li",
-    "blockquote", "figure", "figcaption", "img", "sup", "sub", "hr",
+    "p",
+    "br",
+    "h2",
+    "h3",
+    "h4",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "img",
+    "sup",
+    "sub",
+    "hr",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},

@@ -91,7 +91,12 @@ def _plain_body():
     apart. Entities (&amp;) are left; the English parser skips them and with_snippets
     decodes them."""
     return Func(
-        F("body"), Value(TAG_PATTERN), Value(" "), Value("g"), function="regexp_replace", output_field=TextField()
+        F("body"),
+        Value(TAG_PATTERN),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
     )
 
 

@@ -29,12 +29,12 @@ def unique_slug(instance, text, field="slug", fallback="article"):
     The instance itself (when saved before) does not count as a collision.
     """
     base = slug_base(text, fallback=fallback)
-    others = type(instance)._default_manager.exclude(pk=instance.pk) if instance.pk else type(
-        instance
-    )._default_manager.all()
-    taken = set(
-        others.filter(**{f"{field}__startswith": base}).values_list(field, flat=True)
+    others = (
+        type(instance)._default_manager.exclude(pk=instance.pk)
+        if instance.pk
+        else type(instance)._default_manager.all()
     )
+    taken = set(others.filter(**{f"{field}__startswith": base}).values_list(field, flat=True))
     if base not in taken:
         return base
     n = 2

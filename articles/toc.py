@@ -15,8 +15,16 @@ WORDS_PER_MINUTE = 238
 
 #: Ids the page templates use themselves; a heading called "Main" must not take them.
 RESERVED_IDS = frozenset(
-    {"main", "signup", "signup-heading", "toc-heading", "sources-heading",
-     "history-heading", "related-heading", "latest-heading"}
+    {
+        "main",
+        "signup",
+        "signup-heading",
+        "toc-heading",
+        "sources-heading",
+        "history-heading",
+        "related-heading",
+        "latest-heading",
+    }
 )
 
 HEADING_RE = re.compile(r"<(h[23])(\s[^>]*)?>(.*?)</\1>", re.IGNORECASE | re.DOTALL)

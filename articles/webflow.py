@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .webflow_cells import RowError, parse_bool, parse_js_date, parse_multi_reference
@@ -184,13 +184,9 @@ def find_collection_files(directory):
     that shape is matched as a whole. Matching is case-insensitive: "author" for authors,
     "post", "blog" or "article" for posts. Raises :class:`WebflowFormatError`.
     """
-    files = sorted(
-        p for p in Path(directory).iterdir() if p.suffix.lower() == ".csv" and p.is_file()
-    )
+    files = sorted(p for p in Path(directory).iterdir() if p.suffix.lower() == ".csv" and p.is_file())
     if not files:
-        raise WebflowFormatError(
-            f"No CSV file in {directory}: expected Webflow's collection exports."
-        )
+        raise WebflowFormatError(f"No CSV file in {directory}: expected Webflow's collection exports.")
     posts, authors = [], []
     for path in files:
         parts = path.stem.split(" - ")
@@ -297,16 +293,14 @@ def _post(line, cells, images, warnings):
         title=_required(cells, "name", "title"),
         slug=_required(cells, "slug", "Slug"),
         status=status,
-        published_at=published_at.astimezone(timezone.utc) if published_at else None,
+        published_at=published_at.astimezone(UTC) if published_at else None,
         # Calendar dates as written: midnight GMT in a US zone would move May 1 to April 30.
         published_on=publish_date.date() if publish_date else None,
         updated_on=last_updated.date() if last_updated else None,
         summary=cells.get("summary", ""),
         body=body,
         references=references,
-        inline_images=tuple(
-            _image(url, images, "inline image", warnings) for url in inline_image_urls(body)
-        ),
+        inline_images=tuple(_image(url, images, "inline image", warnings) for url in inline_image_urls(body)),
         hero_image=_image(cells.get("hero_image", ""), images, "Main Image", warnings),
         hero_image_alt=cells.get("hero_image_alt", ""),
         thumbnail=_image(cells.get("thumbnail", ""), images, "Thumbnail image", warnings),

@@ -5,7 +5,7 @@ The formats are Webflow's: dates are JavaScript ``Date.prototype.toString()`` te
 """
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 
 class RowError(ValueError):
@@ -36,21 +36,23 @@ def parse_js_date(text, label="date"):
     if match := _JS_DATE.match(text):
         try:
             offset = int(match["off"][1:3]) * 60 + int(match["off"][3:])
-            return _in_range(datetime(
-                int(match["year"]),
-                _MONTHS[match["mon"]],
-                int(match["day"]),
-                int(match["h"]),
-                int(match["m"]),
-                int(match["s"]),
-                tzinfo=timezone(timedelta(minutes=-offset if match["off"][0] == "-" else offset)),
-            ))
+            return _in_range(
+                datetime(
+                    int(match["year"]),
+                    _MONTHS[match["mon"]],
+                    int(match["day"]),
+                    int(match["h"]),
+                    int(match["m"]),
+                    int(match["s"]),
+                    tzinfo=timezone(timedelta(minutes=-offset if match["off"][0] == "-" else offset)),
+                )
+            )
         except (KeyError, ValueError, OverflowError):
             pass
     else:
         try:
             parsed = datetime.fromisoformat(text)
-            return _in_range(parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc))
+            return _in_range(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))
         except (ValueError, OverflowError):
             pass
     raise RowError(
@@ -61,7 +63,7 @@ def parse_js_date(text, label="date"):
 
 def _in_range(value):
     """``value`` if it can be stored in UTC (year 1 to 9999 there too), else ValueError."""
-    value.astimezone(timezone.utc)  # raises OverflowError at the ends of the calendar
+    value.astimezone(UTC)  # raises OverflowError at the ends of the calendar
     return value
 
 

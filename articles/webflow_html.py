@@ -15,9 +15,7 @@ _EMPTY_PARAGRAPH = re.compile(
 )
 _LAST_PARAGRAPH = re.compile(r"<p\b[^>]*>((?:(?!<p\b|</p>).)*)</p>\s*\Z", re.IGNORECASE | re.DOTALL)
 _LAST_HEADING = re.compile(r"<(h[2-4])\b[^>]*>([^<]*)</\1>\s*\Z", re.IGNORECASE)
-_REFERENCES_HEADING = re.compile(
-    r"^\s*(references|sources|citations|bibliography)\s*:?\s*$", re.IGNORECASE
-)
+_REFERENCES_HEADING = re.compile(r"^\s*(references|sources|citations|bibliography)\s*:?\s*$", re.IGNORECASE)
 # Crossref's advice for matching modern DOIs: 10.<4-9 digits>/<suffix of these characters>.
 _DOI = re.compile(r"\b(10\.\d{4,9}/[-._;()/:a-z0-9]+)", re.IGNORECASE)
 _PMID = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
@@ -49,11 +47,7 @@ def clean_body(body):
     while (match := _LAST_PARAGRAPH.search(body)) and (citation := parse_citation(match[1])):
         citations.append(citation)
         body = body[: match.start()].rstrip()
-    if (
-        citations
-        and (heading := _LAST_HEADING.search(body))
-        and _REFERENCES_HEADING.match(heading[2])
-    ):
+    if citations and (heading := _LAST_HEADING.search(body)) and _REFERENCES_HEADING.match(heading[2]):
         body = body[: heading.start()].rstrip()
     return body, tuple(reversed(citations))
 

@@ -87,9 +87,7 @@ class ImportReport:
         return out
 
 
-def apply_export(
-    export, *, force=False, dry_run=False, progress=None, progress_every=PROGRESS_EVERY
-):
+def apply_export(export, *, force=False, dry_run=False, progress=None, progress_every=PROGRESS_EVERY):
     """Write ``export`` (an :class:`~articles.webflow.Export`) to the database.
 
     Authors first, then posts, then the posts' related links (which may point forward).
@@ -104,17 +102,13 @@ def apply_export(
     files = ImageCopier(dry_run)
     with transaction.atomic() if dry_run else nullcontext():
         for row in export.authors:
-            report.authors.append(
-                _in_transaction(row, files, _import_author, row, force, files, report)
-            )
+            report.authors.append(_in_transaction(row, files, _import_author, row, force, files, report))
         known = _known_slugs(export)
         written = []
         for done, row in enumerate(export.posts, 1):
             related = [s for s in row.related_slugs if s in known and s != row.slug]
             fingerprint = row.fingerprint(related)
-            outcome = _in_transaction(
-                row, files, _import_post, row, fingerprint, force, files, report
-            )
+            outcome = _in_transaction(row, files, _import_post, row, fingerprint, force, files, report)
             report.posts.append(outcome)
             if outcome.action in (CREATED, UPDATED):
                 written.append((row, related))
@@ -216,9 +210,7 @@ def _import_post(row, fingerprint, force, files, report):
     new_urls = {}
     for image in row.inline_images:
         if source := _usable(image, row, report):
-            new_urls[image.url] = default_storage.url(
-                files.store(source, folder=INLINE_IMAGE_FOLDER)
-            )
+            new_urls[image.url] = default_storage.url(files.store(source, folder=INLINE_IMAGE_FOLDER))
         else:
             images_ok = False
     no_alt = row.hero_image is not None and not row.hero_image_alt
@@ -264,19 +256,11 @@ def _usable(image, row, report, kind="post"):
 def _link_related(row, predicted, report):
     """Replace the article's related links by the export's, in order; report the unknown."""
     article = Article.objects.get(webflow_item_id=row.item_id)
-    targets = Article.objects.in_bulk(
-        [s for s in row.related_slugs if s != row.slug], field_name="slug"
-    )
+    targets = Article.objects.in_bulk([s for s in row.related_slugs if s != row.slug], field_name="slug")
     for slug in row.related_slugs:
         if slug not in targets:
-            why = (
-                "relates to itself"
-                if slug == row.slug
-                else "is neither in the export nor on the site"
-            )
-            report.warnings.append(
-                Problem(row.line, row.slug, f"related post {slug!r} {why}; left out")
-            )
+            why = "relates to itself" if slug == row.slug else "is neither in the export nor on the site"
+            report.warnings.append(Problem(row.line, row.slug, f"related post {slug!r} {why}; left out"))
     resolved = [s for s in row.related_slugs if s in targets]
     try:
         with transaction.atomic():
@@ -288,14 +272,10 @@ def _link_related(row, predicted, report):
             if resolved != predicted:
                 # A related post in the export failed to import: once it does, this
                 # article's fingerprint no longer matches and the link is made then.
-                Article.objects.filter(pk=article.pk).update(
-                    webflow_fingerprint=row.fingerprint(resolved)
-                )
+                Article.objects.filter(pk=article.pk).update(webflow_fingerprint=row.fingerprint(resolved))
     except Exception as exc:  # the article stays; an empty fingerprint makes the next run retry
         Article.objects.filter(pk=article.pk).update(webflow_fingerprint="")
-        report.warnings.append(
-            Problem(row.line, row.slug, f"related posts not linked: {_reason(exc)}")
-        )
+        report.warnings.append(Problem(row.line, row.slug, f"related posts not linked: {_reason(exc)}"))
 
 
 def _not_in_export(item_ids):

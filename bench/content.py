@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isha.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -73,26 +73,69 @@ REVIEWERS = [
     ("Dr. Tomas Varga", "PhD", "Clinical psychology"),
 ]
 SUBJECTS = [
-    "oral ketamine", "esketamine nasal spray", "treatment-resistant depression", "PTSD symptoms",
-    "generalised anxiety", "suicidal ideation", "SSRIs", "psychotherapy", "glutamate signalling",
-    "blood pressure", "dissociation", "dosing schedules", "relapse prevention", "sleep quality",
-    "bipolar depression", "chronic pain", "integration sessions", "NMDA receptors", "BDNF",
-    "neuroplasticity", "side effects", "bladder health", "tolerance", "remission rates",
+    "oral ketamine",
+    "esketamine nasal spray",
+    "treatment-resistant depression",
+    "PTSD symptoms",
+    "generalised anxiety",
+    "suicidal ideation",
+    "SSRIs",
+    "psychotherapy",
+    "glutamate signalling",
+    "blood pressure",
+    "dissociation",
+    "dosing schedules",
+    "relapse prevention",
+    "sleep quality",
+    "bipolar depression",
+    "chronic pain",
+    "integration sessions",
+    "NMDA receptors",
+    "BDNF",
+    "neuroplasticity",
+    "side effects",
+    "bladder health",
+    "tolerance",
+    "remission rates",
 ]
 VERBS = [
-    "reduced", "improved", "was associated with", "did not change", "predicted", "doubled",
-    "lowered", "was compared with", "helped", "outperformed", "matched", "was linked to",
+    "reduced",
+    "improved",
+    "was associated with",
+    "did not change",
+    "predicted",
+    "doubled",
+    "lowered",
+    "was compared with",
+    "helped",
+    "outperformed",
+    "matched",
+    "was linked to",
 ]
 OBJECTS = [
-    "depressive symptoms within 24 hours", "scores on the MADRS scale", "the risk of relapse",
-    "response rates at four weeks", "anxiety in the following week", "the need for hospital care",
-    "patients' reported quality of life", "sleep over the study period", "suicidal thoughts",
-    "adherence to the treatment plan", "blood pressure during the session", "dropout rates",
+    "depressive symptoms within 24 hours",
+    "scores on the MADRS scale",
+    "the risk of relapse",
+    "response rates at four weeks",
+    "anxiety in the following week",
+    "the need for hospital care",
+    "patients' reported quality of life",
+    "sleep over the study period",
+    "suicidal thoughts",
+    "adherence to the treatment plan",
+    "blood pressure during the session",
+    "dropout rates",
 ]
 OPENERS = [
-    "In a randomised trial of {n} adults,", "Across {n} participants,", "In clinical practice,",
-    "For most patients,", "According to a {y} meta-analysis,", "In a cohort followed for {n} weeks,",
-    "Compared with placebo,", "Clinicians report that", "In our experience at Isha Health,",
+    "In a randomised trial of {n} adults,",
+    "Across {n} participants,",
+    "In clinical practice,",
+    "For most patients,",
+    "According to a {y} meta-analysis,",
+    "In a cohort followed for {n} weeks,",
+    "Compared with placebo,",
+    "Clinicians report that",
+    "In our experience at Isha Health,",
     "When taken as prescribed,",
 ]
 CLOSERS = [
@@ -104,21 +147,59 @@ CLOSERS = [
     "This is one reason treatment plans are reviewed every few weeks.",
 ]
 HEADINGS = [
-    "How it works", "What the research says", "Who it may help", "Side effects and safety",
-    "How treatment is given", "What to expect in the first weeks", "Comparing the options",
-    "Risks of misuse", "Questions to ask your clinician", "The bottom line", "Costs and access",
+    "How it works",
+    "What the research says",
+    "Who it may help",
+    "Side effects and safety",
+    "How treatment is given",
+    "What to expect in the first weeks",
+    "Comparing the options",
+    "Risks of misuse",
+    "Questions to ask your clinician",
+    "The bottom line",
+    "Costs and access",
     "Combining it with therapy",
 ]
 SUBHEADINGS = [
-    "Short-term effects", "Long-term outlook", "At home or in clinic", "Dosing",
-    "Monitoring", "If symptoms come back", "Interactions", "Before you start",
+    "Short-term effects",
+    "Long-term outlook",
+    "At home or in clinic",
+    "Dosing",
+    "Monitoring",
+    "If symptoms come back",
+    "Interactions",
+    "Before you start",
 ]
 JOURNALS = [
-    "Am J Psychiatry", "JAMA Psychiatry", "Lancet Psychiatry", "J Affect Disord", "Biol Psychiatry",
-    "Neuropsychopharmacology", "J Clin Psychiatry", "Mol Psychiatry", "Acad Emerg Med", "BMJ",
+    "Am J Psychiatry",
+    "JAMA Psychiatry",
+    "Lancet Psychiatry",
+    "J Affect Disord",
+    "Biol Psychiatry",
+    "Neuropsychopharmacology",
+    "J Clin Psychiatry",
+    "Mol Psychiatry",
+    "Acad Emerg Med",
+    "BMJ",
 ]
-SURNAMES = ["Smith", "Zarate", "Murrough", "Krystal", "Sanacora", "Feder", "Wilkinson", "Phillips",
-            "Singh", "Daly", "Berman", "Kishimoto", "Lumanauw", "Youn", "Chen", "Garcia"]
+SURNAMES = [
+    "Smith",
+    "Zarate",
+    "Murrough",
+    "Krystal",
+    "Sanacora",
+    "Feder",
+    "Wilkinson",
+    "Phillips",
+    "Singh",
+    "Daly",
+    "Berman",
+    "Kishimoto",
+    "Lumanauw",
+    "Youn",
+    "Chen",
+    "Garcia",
+]
 
 
 def sentence(rng):
@@ -170,11 +251,18 @@ def body_for(rng, sources):
 
 def title_for(rng, number):
     subject = rng.choice(SUBJECTS)
-    pattern = rng.choice([
-        "What to know about {s}", "Can {s} help with depression?", "{S}: a plain guide",
-        "How {s} affects recovery", "{S} and ketamine therapy", "Is {s} safe? What studies show",
-        "5 questions about {s}", "{S} explained",
-    ])
+    pattern = rng.choice(
+        [
+            "What to know about {s}",
+            "Can {s} help with depression?",
+            "{S}: a plain guide",
+            "How {s} affects recovery",
+            "{S} and ketamine therapy",
+            "Is {s} safe? What studies show",
+            "5 questions about {s}",
+            "{S} explained",
+        ]
+    )
     return pattern.format(s=subject, S=subject[0].upper() + subject[1:]) + f" ({number})"
 
 
@@ -184,7 +272,9 @@ def hero_images(rng, count):
     for n in range(count):
         name = f"articles/hero/bench-hero-{n}.jpg"
         if not default_storage.exists(name):
-            image = Image.new("RGB", (1600, 900), (rng.randint(30, 200), rng.randint(60, 200), rng.randint(80, 220)))
+            image = Image.new(
+                "RGB", (1600, 900), (rng.randint(30, 200), rng.randint(60, 200), rng.randint(80, 220))
+            )
             draw = ImageDraw.Draw(image)
             for _ in range(60):
                 x, y, r = rng.randint(0, 1600), rng.randint(0, 900), rng.randint(20, 260)
@@ -221,7 +311,10 @@ def generate(total, seed):
     reviewers = []
     for name, credentials, specialty in REVIEWERS:
         reviewer = Reviewer.objects.filter(name=name).first() or Reviewer(
-            name=name, credentials=credentials, specialty=specialty, bio=f"<p>{name} reviews our articles.</p>"
+            name=name,
+            credentials=credentials,
+            specialty=specialty,
+            bio=f"<p>{name} reviews our articles.</p>",
         )
         reviewer.save()
         reviewers.append(reviewer)
@@ -239,8 +332,10 @@ def generate(total, seed):
     library = Source.objects.bulk_create(
         [
             Source(
-                authors=", ".join(f"{rng.choice(SURNAMES)} {rng.choice('ABCDEJKLMS')}{rng.choice('ABDJKM')}"
-                                  for _ in range(rng.randint(1, 6))),
+                authors=", ".join(
+                    f"{rng.choice(SURNAMES)} {rng.choice('ABCDEJKLMS')}{rng.choice('ABDJKM')}"
+                    for _ in range(rng.randint(1, 6))
+                ),
                 title=f"{sentence(rng)[:-1]}: a {rng.choice(['randomised trial', 'cohort study', 'review'])}",
                 citation_text=f"Bench source {n}",
                 journal=rng.choice(JOURNALS),
@@ -308,16 +403,21 @@ def generate(total, seed):
         if index == 0 or rng.random() < 0.5:
             others = rng.sample(articles, 4)
             chosen = [o for o in others if o.pk != article.pk][:3]
-            picks += [RelatedArticle(from_article_id=article.pk, to_article_id=o.pk, position=p)
-                      for p, o in enumerate(chosen)]
+            picks += [
+                RelatedArticle(from_article_id=article.pk, to_article_id=o.pk, position=p)
+                for p, o in enumerate(chosen)
+            ]
     RelatedArticle.objects.bulk_create(picks, batch_size=1000)
     # bulk_create skips Article.save(), which keeps the search documents in step.
     refresh_search_vectors(Article.objects.filter(pk__in=[a.pk for a in articles]))
     UpdateNote.objects.bulk_create(
         [
-            UpdateNote(article_id=a.pk, date=timezone.localdate(now) - timedelta(days=rng.randint(1, 300)),
-                       text=f"Added a {rng.randint(2019, 2025)} study on {rng.choice(SUBJECTS)}.",
-                       is_correction=rng.random() < 0.2)
+            UpdateNote(
+                article_id=a.pk,
+                date=timezone.localdate(now) - timedelta(days=rng.randint(1, 300)),
+                text=f"Added a {rng.randint(2019, 2025)} study on {rng.choice(SUBJECTS)}.",
+                is_correction=rng.random() < 0.2,
+            )
             for index, a in enumerate(articles)
             if index == 0 or rng.random() < 0.2
         ]

@@ -40,10 +40,27 @@ GOAL_PEAK_MB = 150
 GOAL_RATIO = 10
 
 COPY_COLUMNS = (
-    "email", "email_normalized", "first_name", "last_name", "status", "created_at", "confirmed_at",
-    "unsubscribed_at", "source_path", "source_article_id", "utm_source", "utm_medium", "utm_campaign",
-    "referrer", "import_source", "consent_version_id", "unsubscribe_token", "confirmation_nonce",
-    "email_status", "email_attempts", "email_error",
+    "email",
+    "email_normalized",
+    "first_name",
+    "last_name",
+    "status",
+    "created_at",
+    "confirmed_at",
+    "unsubscribed_at",
+    "source_path",
+    "source_article_id",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "referrer",
+    "import_source",
+    "consent_version_id",
+    "unsubscribe_token",
+    "confirmation_nonce",
+    "email_status",
+    "email_attempts",
+    "email_error",
 )
 FIRST_NAMES = ["Jane", "Omar", "Zoë", "花子", "José", "Ångström", "Li", "=1+1", "", ""]
 LAST_NAMES = ["Doe", "Núñez", "山田", "O'Brien", "Smith", "-", "", ""]
@@ -81,8 +98,11 @@ def case_setup(dsn, articles):
     author = Author.objects.create(name="Bench Author", slug="bench-author")
     ids = [
         Article.objects.create(
-            title=f"Bench article {n}", slug=f"bench-article-{n}", author=author,
-            status=Article.Status.PUBLISHED, published_at=timezone.now(),
+            title=f"Bench article {n}",
+            slug=f"bench-article-{n}",
+            author=author,
+            status=Article.Status.PUBLISHED,
+            published_at=timezone.now(),
         ).pk
         for n in range(articles)
     ]
@@ -116,7 +136,11 @@ def case_ours(dsn, fmt, limit):
             written = export.write_xlsx(export.rows(queryset), path)
             seconds = time.perf_counter() - start
         size = path.stat().st_size
-    print(json.dumps({"rows": written, "seconds": seconds, "peak_mb": _peak_mb(), "ready_mb": ready_mb, "bytes": size}))
+    print(
+        json.dumps(
+            {"rows": written, "seconds": seconds, "peak_mb": _peak_mb(), "ready_mb": ready_mb, "bytes": size}
+        )
+    )
 
 
 def case_import_export(dsn, fmt, limit):
@@ -131,8 +155,19 @@ def case_import_export(dsn, fmt, limit):
         class Meta:
             model = Subscriber
             fields = (
-                "email", "first_name", "last_name", "status", "created_at", "confirmed_at", "unsubscribed_at",
-                "source_path", "source_article", "utm_source", "utm_medium", "utm_campaign", "referrer",
+                "email",
+                "first_name",
+                "last_name",
+                "status",
+                "created_at",
+                "confirmed_at",
+                "unsubscribed_at",
+                "source_path",
+                "source_article",
+                "utm_source",
+                "utm_medium",
+                "utm_campaign",
+                "referrer",
                 "consent_version",
             )
             export_order = fields
@@ -147,7 +182,11 @@ def case_import_export(dsn, fmt, limit):
         path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
         seconds = time.perf_counter() - start
         written, size = len(dataset), path.stat().st_size
-    print(json.dumps({"rows": written, "seconds": seconds, "peak_mb": _peak_mb(), "ready_mb": ready_mb, "bytes": size}))
+    print(
+        json.dumps(
+            {"rows": written, "seconds": seconds, "peak_mb": _peak_mb(), "ready_mb": ready_mb, "bytes": size}
+        )
+    )
 
 
 # --- The driver ---------------------------------------------------------------------------
@@ -179,18 +218,29 @@ def _fill(dsn, rows, article_ids, copy_version):
                 email = "" if status == "erased" else f"person{n}@example{n % 50}.com"
                 article = rng.choice(article_ids) if rng.random() < 0.6 else None
                 utm = ("newsletter", "email", f"campaign-{n % 12}") if rng.random() < 0.3 else ("", "", "")
-                copy.write_row((
-                    email, email or f"erased-{n}",
-                    "" if status == "erased" else rng.choice(FIRST_NAMES),
-                    "" if status == "erased" else rng.choice(LAST_NAMES),
-                    status, created,
-                    created + timedelta(minutes=7) if status in ("confirmed", "unsubscribed") else None,
-                    created + timedelta(days=30) if status == "unsubscribed" else None,
-                    f"/articles/bench-article-{article}/" if article else "/signup/",
-                    article, *utm,
-                    "https://www.google.com" if n % 4 == 0 else "",
-                    "", copy_version, f"tok-{n}", "", "sent", 1, "",
-                ))
+                copy.write_row(
+                    (
+                        email,
+                        email or f"erased-{n}",
+                        "" if status == "erased" else rng.choice(FIRST_NAMES),
+                        "" if status == "erased" else rng.choice(LAST_NAMES),
+                        status,
+                        created,
+                        created + timedelta(minutes=7) if status in ("confirmed", "unsubscribed") else None,
+                        created + timedelta(days=30) if status == "unsubscribed" else None,
+                        f"/articles/bench-article-{article}/" if article else "/signup/",
+                        article,
+                        *utm,
+                        "https://www.google.com" if n % 4 == 0 else "",
+                        "",
+                        copy_version,
+                        f"tok-{n}",
+                        "",
+                        "sent",
+                        1,
+                        "",
+                    )
+                )
         cursor.execute("ANALYZE signups_subscriber")
 
 
@@ -205,10 +255,16 @@ def _report(name, result, note=""):
 
 
 def bench_main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--baseline-rows", type=int, default=100_000,
-                        help="rows for django-import-export (it holds them all in memory); 0 = all")
+    parser.add_argument(
+        "--baseline-rows",
+        type=int,
+        default=100_000,
+        help="rows for django-import-export (it holds them all in memory); 0 = all",
+    )
     parser.add_argument("--dsn", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--case", help=argparse.SUPPRESS)
@@ -234,7 +290,9 @@ def bench_main(argv=None):
         setup = _run_case("--case", "setup", "--dsn", dsn)
         start = time.perf_counter()
         _fill(dsn, args.rows, setup["articles"], setup["copy_version"])
-        print(f"Filled {args.rows:,} subscribers by COPY in {time.perf_counter() - start:.1f} s.\n", flush=True)
+        print(
+            f"Filled {args.rows:,} subscribers by COPY in {time.perf_counter() - start:.1f} s.\n", flush=True
+        )
 
         baseline = args.baseline_rows if 0 < args.baseline_rows < args.rows else 0
         subset = f" (first {baseline:,} rows only)" if baseline else ""
@@ -244,8 +302,11 @@ def bench_main(argv=None):
             rates[fmt] = _report(f"signups.export {fmt}", result)
             peaks[fmt] = result["peak_mb"]
             if baseline:
-                _report(f"signups.export {fmt}", _run_case("--case", f"ours:{fmt}", "--dsn", dsn, "--limit", str(baseline)),
-                        subset)
+                _report(
+                    f"signups.export {fmt}",
+                    _run_case("--case", f"ours:{fmt}", "--dsn", dsn, "--limit", str(baseline)),
+                    subset,
+                )
             result = _run_case("--case", f"iexport:{fmt}", "--dsn", dsn, "--limit", str(baseline))
             rates[f"ie-{fmt}"] = _report(f"import-export {fmt}", result, subset)
             peaks[f"ie-{fmt}"] = result["peak_mb"]
@@ -253,13 +314,19 @@ def bench_main(argv=None):
         print()
         for fmt in ("csv", "xlsx"):
             ratio = rates[fmt] / rates[f"ie-{fmt}"]
-            print(f"{fmt}: {ratio:.1f}x django-import-export's rows/s (goal >= {GOAL_RATIO}x): "
-                  f"{'met' if ratio >= GOAL_RATIO else 'NOT met'}")
-        print(f"csv: {rates['csv']:,.0f} rows/s (goal >= {GOAL_CSV_ROWS_PER_SECOND:,}): "
-              f"{'met' if rates['csv'] >= GOAL_CSV_ROWS_PER_SECOND else 'NOT met'}")
+            print(
+                f"{fmt}: {ratio:.1f}x django-import-export's rows/s (goal >= {GOAL_RATIO}x): "
+                f"{'met' if ratio >= GOAL_RATIO else 'NOT met'}"
+            )
+        print(
+            f"csv: {rates['csv']:,.0f} rows/s (goal >= {GOAL_CSV_ROWS_PER_SECOND:,}): "
+            f"{'met' if rates['csv'] >= GOAL_CSV_ROWS_PER_SECOND else 'NOT met'}"
+        )
         for fmt in ("csv", "xlsx"):
-            print(f"{fmt}: peak memory {peaks[fmt]:.1f} MB for {args.rows:,} rows (goal < {GOAL_PEAK_MB} MB): "
-                  f"{'met' if peaks[fmt] < GOAL_PEAK_MB else 'NOT met'}")
+            print(
+                f"{fmt}: peak memory {peaks[fmt]:.1f} MB for {args.rows:,} rows (goal < {GOAL_PEAK_MB} MB): "
+                f"{'met' if peaks[fmt] < GOAL_PEAK_MB else 'NOT met'}"
+            )
     finally:
         if args.keep:
             print(f"Kept database {name}.")

@@ -39,11 +39,21 @@ def main():
 
     def serve():
         environ = {
-            "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "443", "HTTP_HOST": "127.0.0.1", "HTTP_X_FORWARDED_PROTO": "https",
-            "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr,
-            "wsgi.version": (1, 0), "wsgi.multithread": False, "wsgi.multiprocess": True,
-            "wsgi.run_once": False, "SERVER_PROTOCOL": "HTTP/1.1",
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "443",
+            "HTTP_HOST": "127.0.0.1",
+            "HTTP_X_FORWARDED_PROTO": "https",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+            "SERVER_PROTOCOL": "HTTP/1.1",
         }
         statuses = []
         body = b"".join(application(environ, lambda status, headers: statuses.append(status)))
@@ -61,7 +71,9 @@ def main():
     start = time.perf_counter()
     for _ in range(options.n):
         serve()
-    print(f"{(time.perf_counter() - start) / options.n * 1000:.2f} ms per request (unprofiled, n={options.n})")
+    print(
+        f"{(time.perf_counter() - start) / options.n * 1000:.2f} ms per request (unprofiled, n={options.n})"
+    )
 
     try:
         if options.cprofile:

@@ -59,6 +59,7 @@ def log(message):
 
 # --- processes --------------------------------------------------------------------------
 
+
 class Processes:
     """Everything this run started, stopped (process group and all) on the way out."""
 
@@ -99,8 +100,13 @@ class Processes:
 def run(args, env, timeout, capture=True):
     """Run a command to completion (bounded); raise with its output if it fails."""
     result = subprocess.run(
-        args, cwd=ROOT, env=env, timeout=timeout, text=True,
-        stdout=subprocess.PIPE if capture else None, stderr=subprocess.STDOUT if capture else None,
+        args,
+        cwd=ROOT,
+        env=env,
+        timeout=timeout,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+        stderr=subprocess.STDOUT if capture else None,
     )
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, args))} failed ({result.returncode}):\n{result.stdout or ''}")
@@ -143,7 +149,9 @@ class Server:
         self.log_path = workdir / f"gunicorn-{name}.log"
 
     def __enter__(self):
-        self.process = self.processes.start([str(GUNICORN), "-c", "gunicorn.conf.py"], self.env, self.log_path)
+        self.process = self.processes.start(
+            [str(GUNICORN), "-c", "gunicorn.conf.py"], self.env, self.log_path
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -153,8 +161,10 @@ class Server:
                 return self
             except OSError:
                 time.sleep(0.3)
-        raise RuntimeError(f"gunicorn ({self.name}) did not start; see {self.log_path}:\n"
-                           + self.log_path.read_text()[-3000:])
+        raise RuntimeError(
+            f"gunicorn ({self.name}) did not start; see {self.log_path}:\n"
+            + self.log_path.read_text()[-3000:]
+        )
 
     def __exit__(self, *exc):
         self.processes.stop(self.process)
@@ -180,22 +190,31 @@ class Server:
 
 # --- wrk ----------------------------------------------------------------------------------
 
+
 def wrk(settings, url, script, extra_args=(), duration=None):
     """Run wrk once; return its JSON summary (see bench/report.lua) and its text report."""
-    args = ["wrk", f"-t{settings.threads}", f"-c{settings.connections}",
-            f"-d{duration or settings.duration}s", f"--timeout={settings.timeout}s", "--latency",
-            "-s", str(BENCH / script)]
+    args = [
+        "wrk",
+        f"-t{settings.threads}",
+        f"-c{settings.connections}",
+        f"-d{duration or settings.duration}s",
+        f"--timeout={settings.timeout}s",
+        "--latency",
+        "-s",
+        str(BENCH / script),
+    ]
     for name, value in PROXY_HEADERS.items():
         args += ["-H", f"{name}: {value}"]
     args.append(url)
     if extra_args:
         args += ["--", *map(str, extra_args)]
-    output = subprocess.run(args, capture_output=True, text=True,
-                            timeout=(duration or settings.duration) + 60).stdout
+    output = subprocess.run(
+        args, capture_output=True, text=True, timeout=(duration or settings.duration) + 60
+    ).stdout
     line = next((l for l in output.splitlines() if l.startswith("BENCHJSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk printed no summary:\n{output}")
-    result = json.loads(line[len("BENCHJSON "):])
+    result = json.loads(line[len("BENCHJSON ") :])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     result["errors"] = sum(result[k] for k in ("non_2xx_3xx", "connect", "read", "write", "timeout"))
     return result, output
@@ -216,7 +235,9 @@ def worker_cpu_seconds(master_pid):
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def measure(settings, name, server, path, expect_status=200, expect_cache=None, connections=None, warmup=True):
+def measure(
+    settings, name, server, path, expect_status=200, expect_cache=None, connections=None, warmup=True
+):
     """Check the URL answers as the case needs, warm up, then measure.
 
     Besides wrk's figures, records the CPU time the two workers spent per request: unlike
@@ -227,22 +248,33 @@ def measure(settings, name, server, path, expect_status=200, expect_cache=None, 
     if status != expect_status:
         raise RuntimeError(f"{name}: {url} answered {status}, expected {expect_status}:\n{body[:800]!r}")
     if expect_cache is not None and headers.get("X-Page-Cache") not in expect_cache:
-        raise RuntimeError(f"{name}: X-Page-Cache is {headers.get('X-Page-Cache')!r}, expected {expect_cache}")
+        raise RuntimeError(
+            f"{name}: X-Page-Cache is {headers.get('X-Page-Cache')!r}, expected {expect_cache}"
+        )
     case_settings = settings if connections is None else settings.with_connections(connections)
     if warmup:
         wrk(case_settings, url, "report.lua", duration=settings.warmup)
         server.drain()
     cpu_before = worker_cpu_seconds(server.process.pid)
     result, text = wrk(case_settings, url, "report.lua")
-    result["cpu_ms"] = (worker_cpu_seconds(server.process.pid) - cpu_before) * 1000 / max(result["requests"], 1)
+    result["cpu_ms"] = (
+        (worker_cpu_seconds(server.process.pid) - cpu_before) * 1000 / max(result["requests"], 1)
+    )
     server.drain()
     if expect_cache is not None:
         # Still answered the same way after the run (the cache was warm all along, or off).
         _status, headers, _body = fetch(url, PROXY_HEADERS)
         result["cache_after"] = headers.get("X-Page-Cache")
-    result |= {"name": name, "url": url, "connections": case_settings.connections, "bytes_per_page": len(body)}
-    log(f"{name}: {result['rps']:.1f} req/s, p99 {result['p99_us'] / 1000:.1f} ms, "
-        f"{result['cpu_ms']:.2f} ms worker CPU per request, errors {result['errors']}")
+    result |= {
+        "name": name,
+        "url": url,
+        "connections": case_settings.connections,
+        "bytes_per_page": len(body),
+    }
+    log(
+        f"{name}: {result['rps']:.1f} req/s, p99 {result['p99_us'] / 1000:.1f} ms, "
+        f"{result['cpu_ms']:.2f} ms worker CPU per request, errors {result['errors']}"
+    )
     return result
 
 
@@ -255,11 +287,14 @@ class WrkSettings:
         return WrkSettings(self.threads, connections, self.duration, self.warmup, self.timeout)
 
     def describe(self):
-        return (f"wrk -t{self.threads} -c{self.connections} -d{self.duration}s --timeout={self.timeout}s "
-                f"--latency (after a {self.warmup}s warm-up with the same settings)")
+        return (
+            f"wrk -t{self.threads} -c{self.connections} -d{self.duration}s --timeout={self.timeout}s "
+            f"--latency (after a {self.warmup}s warm-up with the same settings)"
+        )
 
 
 # --- transfer size ----------------------------------------------------------------------
+
 
 class PageAssets(HTMLParser):
     """The stylesheets, scripts and images a page makes a browser fetch."""
@@ -340,13 +375,25 @@ def transfer_size(base, path, media_root):
         _s, headers, body = fetch(base + url, PROXY_HEADERS | {"Accept-Encoding": "br, gzip"})
         images.append(("icon", url, len(body), headers.get("Content-Encoding") or "none"))
     for picture in parser.pictures:
-        url = picked_candidate(picture["webp"], slot_width(picture["sizes"])) if picture["webp"] else picture["src"]
+        url = (
+            picked_candidate(picture["webp"], slot_width(picture["sizes"]))
+            if picture["webp"]
+            else picture["src"]
+        )
         local = media_root / url.split("/media/", 1)[-1]
-        images.append(("picture", url, local.stat().st_size if local.exists() else 0, "webp" if picture["webp"] else "original"))
+        images.append(
+            (
+                "picture",
+                url,
+                local.stat().st_size if local.exists() else 0,
+                "webp" if picture["webp"] else "original",
+            )
+        )
     return rows, images
 
 
 # --- database and cache -------------------------------------------------------------------
+
 
 def pg_connect(dbname="postgres"):
     import psycopg
@@ -365,11 +412,12 @@ def delete_cache_keys(prefix):
     client = redis.Redis.from_url(REDIS_URL, socket_timeout=10)
     keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
     for start in range(0, len(keys), 500):
-        client.delete(*keys[start:start + 500])
+        client.delete(*keys[start : start + 500])
     return len(keys)
 
 
 # --- the run ----------------------------------------------------------------------------
+
 
 def main():
     parser = argparse.ArgumentParser(description="Benchmark the site against bare Django (issue 7).")
@@ -400,7 +448,9 @@ def main():
         raise KeyboardInterrupt(f"signal {signum}")
 
     signal.signal(signal.SIGTERM, interrupted)
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_", "PAGE_CACHE"))}
+    base_env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_", "PAGE_CACHE"))
+    }
     common = base_env | {
         # The same gunicorn settings for every server: the config file, 2 sync workers.
         "GUNICORN_WORKERS": "2",
@@ -434,20 +484,51 @@ def main():
         manage = [str(PYTHON), "manage.py"]
         run(manage + ["migrate", "--noinput"], site_env, 600)
         log("importing the real Webflow export")
-        log(run(manage + ["import_webflow", str(ROOT.parent / "shared" / "real-input" / "webflow")],
-                site_env, 600).strip().splitlines()[0])
+        log(
+            run(
+                manage + ["import_webflow", str(ROOT.parent / "shared" / "real-input" / "webflow")],
+                site_env,
+                600,
+            )
+            .strip()
+            .splitlines()[0]
+        )
         log(f"generating articles up to {options.articles}")
-        slug = run([str(PYTHON), str(BENCH / "content.py"), "--total", str(options.articles)],
-                   site_env, 900).strip().splitlines()[-1]
+        slug = (
+            run([str(PYTHON), str(BENCH / "content.py"), "--total", str(options.articles)], site_env, 900)
+            .strip()
+            .splitlines()[-1]
+        )
         run(manage + ["collectstatic", "--noinput", "--verbosity", "0"], site_env, 600)
-        counts = run(manage + ["shell", "-c", (
-            "from articles.models import *; a=Article.objects.get(slug='%s'); "
-            "print(Article.objects.count(), Article.objects.published().count(), Source.objects.count(), "
-            "a.citations.count(), a.topics.count(), a.related_links.count(), "
-            "len(__import__('django.utils.html').utils.html.strip_tags(a.body).split()))" % slug)],
-            site_env, 120).split()
-        content = dict(zip(["articles", "published", "sources", "article_sources", "article_topics",
-                            "article_related", "article_words"], map(int, counts[-7:])))
+        counts = run(
+            manage
+            + [
+                "shell",
+                "-c",
+                (
+                    "from articles.models import *; a=Article.objects.get(slug='%s'); "
+                    "print(Article.objects.count(), Article.objects.published().count(), Source.objects.count(), "
+                    "a.citations.count(), a.topics.count(), a.related_links.count(), "
+                    "len(__import__('django.utils.html').utils.html.strip_tags(a.body).split()))" % slug
+                ),
+            ],
+            site_env,
+            120,
+        ).split()
+        content = dict(
+            zip(
+                [
+                    "articles",
+                    "published",
+                    "sources",
+                    "article_sources",
+                    "article_topics",
+                    "article_related",
+                    "article_words",
+                ],
+                map(int, counts[-7:]),
+            )
+        )
         content["slug"] = slug
         log(f"content: {content}")
         article_path = f"/articles/{slug}/"
@@ -477,14 +558,22 @@ def main():
 
             fetch(cached.base + article_path, PROXY_HEADERS)
             fetch(cached.base + "/", PROXY_HEADERS)
-            bracketed("article-warm", lambda: measure(settings, "article-warm", cached, article_path,
-                                                      expect_cache={"hit"}))
-            bracketed("article-cold", lambda: measure(settings, "article-cold", uncached, article_path,
-                                                      expect_cache={None}))
+            bracketed(
+                "article-warm",
+                lambda: measure(settings, "article-warm", cached, article_path, expect_cache={"hit"}),
+            )
+            bracketed(
+                "article-cold",
+                lambda: measure(settings, "article-cold", uncached, article_path, expect_cache={None}),
+            )
             bracketed("home-warm", lambda: measure(settings, "home-warm", cached, "/", expect_cache={"hit"}))
             bracketed("home-cold", lambda: measure(settings, "home-cold", uncached, "/", expect_cache={None}))
-            bracketed("signup", lambda: signup_case(settings, options.signup_connections, cached, token,
-                                                    article_path, dbname))
+            bracketed(
+                "signup",
+                lambda: signup_case(
+                    settings, options.signup_connections, cached, token, article_path, dbname
+                ),
+            )
             bracketed("search", lambda: measure(settings, "search", uncached, search_path))
             results["bare"] = {
                 "runs": [r["rps"] for r in bare_runs],
@@ -524,30 +613,44 @@ def signup_case(settings, connections, server, token, article_path, dbname):
     case = settings.with_connections(connections)
     active = max(1, case.duration - 4)  # the last 4 s only collect the answers in flight
     status, _headers, body = fetch(
-        server.base + "/signup/", PROXY_HEADERS | {
-            "Sec-Fetch-Site": "same-origin", "Accept": "application/json",
-            "Content-Type": "application/x-www-form-urlencoded"},
-        method="POST", data=f"email=bench-{token}-probe%40example.com&next={article_path}".encode())
+        server.base + "/signup/",
+        PROXY_HEADERS
+        | {
+            "Sec-Fetch-Site": "same-origin",
+            "Accept": "application/json",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        method="POST",
+        data=f"email=bench-{token}-probe%40example.com&next={article_path}".encode(),
+    )
     if status != 200 or b'"ok": true' not in body:
         raise RuntimeError(f"sign-up probe answered {status}: {body[:500]!r}")
     with pg_connect(dbname) as connection:
         before = connection.execute("SELECT count(*) FROM signups_subscriber").fetchone()[0]
     cpu_before = worker_cpu_seconds(server.process.pid)
     result, text = wrk(case, server.base + "/signup/", "signup.lua", extra_args=(token, active, article_path))
-    result["cpu_ms"] = (worker_cpu_seconds(server.process.pid) - cpu_before) * 1000 / max(result["requests"], 1)
+    result["cpu_ms"] = (
+        (worker_cpu_seconds(server.process.pid) - cpu_before) * 1000 / max(result["requests"], 1)
+    )
     server.drain()  # nothing should be in flight now; make sure of it
     with pg_connect(dbname) as connection:
         after = connection.execute("SELECT count(*) FROM signups_subscriber").fetchone()[0]
         queued = connection.execute(
-            "SELECT count(*) FROM signups_subscriber WHERE email LIKE %s", (f"bench-{token}-t%",)).fetchone()[0]
+            "SELECT count(*) FROM signups_subscriber WHERE email LIKE %s", (f"bench-{token}-t%",)
+        ).fetchone()[0]
     result |= {
-        "name": "signup", "connections": connections, "active_window_s": active,
-        "subscribers_new": after - before, "subscribers_bench": queued,
+        "name": "signup",
+        "connections": connections,
+        "active_window_s": active,
+        "subscribers_new": after - before,
+        "subscribers_bench": queued,
         "rps_signups": result["successes"] / result["active_s"] if result["active_s"] else 0,
     }
     result["consistent"] = result["subscribers_new"] == result["successes"] == result["subscribers_bench"]
-    log(f"signup: {result['successes']} successes, {result['subscribers_new']} new subscribers, "
-        f"{result['failures']} failures, {result['errors']} wrk errors")
+    log(
+        f"signup: {result['successes']} successes, {result['subscribers_new']} new subscribers, "
+        f"{result['failures']} failures, {result['errors']} wrk errors"
+    )
     return result
 
 
@@ -557,21 +660,33 @@ def print_summary(results, settings):
     width = 118
     print()
     print("=" * width)
-    print("Isha Health benchmark: gunicorn -c gunicorn.conf.py, 2 sync workers (GUNICORN_WORKERS=2, "
-          "GUNICORN_MAX_REQUESTS=0), DJANGO_ENV=production, PostgreSQL + Redis")
+    print(
+        "Isha Health benchmark: gunicorn -c gunicorn.conf.py, 2 sync workers (GUNICORN_WORKERS=2, "
+        "GUNICORN_MAX_REQUESTS=0), DJANGO_ENV=production, PostgreSQL + Redis"
+    )
     print(f"Load: {settings.describe()};")
     print("      127.0.0.1 only, X-Forwarded-Proto: https as the load balancer sends it.")
-    print(f"Content: {content['articles']} articles ({content['published']} published), {content['sources']} "
-          f"sources; article page /articles/{content['slug']}/")
-    print(f"         ({content['article_words']} words, {content['article_sources']} sources, "
-          f"{content['article_topics']} topics, {content['article_related']} related picks, hero image)")
-    print(f"Bare Django runs (req/s, one before and after each case): "
-          + ", ".join(f"{r:.0f}" for r in bare["runs"]))
-    print(f"Load average: {results['load_average_before']} before, {results['load_average_after']} after "
-          f"(the machine has {os.cpu_count()} CPUs, shared with wrk)")
+    print(
+        f"Content: {content['articles']} articles ({content['published']} published), {content['sources']} "
+        f"sources; article page /articles/{content['slug']}/"
+    )
+    print(
+        f"         ({content['article_words']} words, {content['article_sources']} sources, "
+        f"{content['article_topics']} topics, {content['article_related']} related picks, hero image)"
+    )
+    print(
+        "Bare Django runs (req/s, one before and after each case): "
+        + ", ".join(f"{r:.0f}" for r in bare["runs"])
+    )
+    print(
+        f"Load average: {results['load_average_before']} before, {results['load_average_after']} after "
+        f"(the machine has {os.cpu_count()} CPUs, shared with wrk)"
+    )
     print("=" * width)
-    header = (f"{'case':<38}{'conns':>6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'bare req/s':>11}{'x bare':>8}"
-              f"{'CPU ms/req':>11}{'errors':>8}  goal")
+    header = (
+        f"{'case':<38}{'conns':>6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'bare req/s':>11}{'x bare':>8}"
+        f"{'CPU ms/req':>11}{'errors':>8}  goal"
+    )
     print(header)
     print("-" * width)
     labels = [
@@ -590,17 +705,25 @@ def print_summary(results, settings):
         ratio = rps / bare_rps
         goal = GOALS.get(key)
         verdict = "" if goal is None else f">= {goal}x: {'met' if ratio >= goal else 'NOT met'}"
-        print(f"{label[:37]:<38}{r['connections']:>6}{rps:>9.1f}{r['p50_us'] / 1000:>9.1f}{r['p99_us'] / 1000:>9.1f}"
-              f"{bare_rps:>11.0f}{ratio:>8.3f}{r['cpu_ms']:>11.2f}{r['errors']:>8}  {verdict}")
+        print(
+            f"{label[:37]:<38}{r['connections']:>6}{rps:>9.1f}{r['p50_us'] / 1000:>9.1f}{r['p99_us'] / 1000:>9.1f}"
+            f"{bare_rps:>11.0f}{ratio:>8.3f}{r['cpu_ms']:>11.2f}{r['errors']:>8}  {verdict}"
+        )
     s = results["signup"]
     print("-" * width)
     print("x bare: requests/s divided by the mean of the bare-Django runs just before and after the case.")
-    print("CPU ms/req: user+system CPU of the two gunicorn workers per request (PostgreSQL, Redis and wrk apart).")
-    print(f"Sign-up: {s['sent']} sent in the first {s['active_window_s']} s of the run by {s['connections']} "
-          f"connections (req/s = successes / time to the last answer, {s['active_s']:.1f} s);")
-    print(f"         {s['successes']} answered with success, {s['failures']} other answers, {s['errors']} errors "
-          f"(non-2xx/3xx or socket); new subscribers stored: {s['subscribers_new']} -> "
-          f"{'equal: nothing lost, nothing doubled' if s['consistent'] else 'MISMATCH'}")
+    print(
+        "CPU ms/req: user+system CPU of the two gunicorn workers per request (PostgreSQL, Redis and wrk apart)."
+    )
+    print(
+        f"Sign-up: {s['sent']} sent in the first {s['active_window_s']} s of the run by {s['connections']} "
+        f"connections (req/s = successes / time to the last answer, {s['active_s']:.1f} s);"
+    )
+    print(
+        f"         {s['successes']} answered with success, {s['failures']} other answers, {s['errors']} errors "
+        f"(non-2xx/3xx or socket); new subscribers stored: {s['subscribers_new']} -> "
+        f"{'equal: nothing lost, nothing doubled' if s['consistent'] else 'MISMATCH'}"
+    )
     rows, images = results["transfer"]
     print()
     print(f"Transfer size of the article page, images apart (target < {TRANSFER_BUDGET // 1024} KB):")
@@ -610,8 +733,10 @@ def print_summary(results, settings):
         print(f"  {kind:<5}{raw / 1024:>7.1f} KB raw {wire / 1024:>6.1f} KB on the wire ({encoding})  {url}")
     print(f"  total {total / 1024:.1f} KB on the wire: {'met' if total < TRANSFER_BUDGET else 'NOT met'}")
     image_total = sum(size for _k, _u, size, _e in images)
-    print(f"  images: {len(images)} files, {image_total / 1024:.1f} KB (the WebP candidate a {VIEWPORT_PX}px-wide "
-          f"1x browser picks; all but the hero load lazily)")
+    print(
+        f"  images: {len(images)} files, {image_total / 1024:.1f} KB (the WebP candidate a {VIEWPORT_PX}px-wide "
+        f"1x browser picks; all but the hero load lazily)"
+    )
     for kind, url, size, encoding in images:
         print(f"    {size / 1024:>6.1f} KB  {kind} ({encoding})  {url}")
     print(f"Run took {results['elapsed_s']} s.")

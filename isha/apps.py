@@ -18,5 +18,7 @@ class IshaConfig(AppConfig):
             post_delete.connect(invalidate, sender=model, dispatch_uid=f"pagecache-delete-{label}")
             for field in model._meta.local_many_to_many:
                 m2m_changed.connect(
-                    invalidate, sender=field.remote_field.through, dispatch_uid=f"pagecache-m2m-{label}-{field.name}"
+                    invalidate,
+                    sender=field.remote_field.through,
+                    dispatch_uid=f"pagecache-m2m-{label}-{field.name}",
                 )

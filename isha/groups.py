@@ -13,8 +13,6 @@ def ensure_group(name, app_label, models, actions=("add", "change", "delete", "v
 
     group, _created = Group.objects.get_or_create(name=name)
     codenames = [f"{action}_{model}" for model in models for action in actions] + list(extra)
-    permissions = Permission.objects.filter(
-        content_type__app_label=app_label, codename__in=codenames
-    )
+    permissions = Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
     group.permissions.add(*permissions)
     return group

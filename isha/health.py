@@ -43,4 +43,6 @@ def healthz(request):
             logger.exception("healthz: %s check failed", name)
             status, healthy = "error", False
         checks[name] = {"status": status, "ms": round((time.perf_counter() - started) * 1000, 1)}
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )

@@ -53,7 +53,10 @@ def _seconds_until_next_change():
         from articles.models import Article
 
         upcoming = (
-            Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+            Article.objects.scheduled()
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
         )
         next_change = upcoming.timestamp() if upcoming else 0
         cache.set(NEXT_CHANGE_KEY, next_change, timeout=settings.PAGE_CACHE_SECONDS)

@@ -36,8 +36,16 @@ class SignupEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 
     model = SignupEvent
     fields = (
-        "created_at", "kind", "note", "path", "article", "utm_source", "utm_medium", "utm_campaign",
-        "referrer", "copy_version",
+        "created_at",
+        "kind",
+        "note",
+        "path",
+        "article",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "referrer",
+        "copy_version",
     )
     readonly_fields = fields
     extra = 0
@@ -85,7 +93,13 @@ class SubscriberAdminForm(forms.ModelForm):
 class SubscriberAdmin(ExportAdminMixin, admin.ModelAdmin):
     form = SubscriberAdminForm
     list_display = (
-        "email", "status", "created_at", "confirmed_at", "source_path", "source_article", "email_status",
+        "email",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "source_path",
+        "source_article",
+        "email_status",
     )
     list_filter = ("status", ("source_article", admin.RelatedOnlyFieldListFilter), "created_at")
     list_select_related = ("source_article",)
@@ -93,8 +107,18 @@ class SubscriberAdmin(ExportAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     # Everything but the address is recorded by the sign-up, the emails and the actions.
     consent_fields = (
-        "status", "created_at", "confirmed_at", "unsubscribed_at", "source_path", "source_article",
-        "utm_source", "utm_medium", "utm_campaign", "referrer", "consent_version", "import_source",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "unsubscribed_at",
+        "source_path",
+        "source_article",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "referrer",
+        "consent_version",
+        "import_source",
     )
     email_fields = ("email_status", "email_status_at", "email_attempts", "email_error")
     readonly_fields = ("email_normalized", *consent_fields, *email_fields)
@@ -128,11 +152,18 @@ class SubscriberAdmin(ExportAdminMixin, admin.ModelAdmin):
         rows = list(queryset)
         done = sum(lifecycle.request_confirmation(s, force=True) for s in rows)
         self._report(
-            request, done, len(rows),
-            ngettext("Confirmation email queued for %(count)d subscriber.",
-                     "Confirmation email queued for %(count)d subscribers.", done),
-            _("%(count)d skipped: only pending subscribers are sent a confirmation "
-              "(release held ones first)."),
+            request,
+            done,
+            len(rows),
+            ngettext(
+                "Confirmation email queued for %(count)d subscriber.",
+                "Confirmation email queued for %(count)d subscribers.",
+                done,
+            ),
+            _(
+                "%(count)d skipped: only pending subscribers are sent a confirmation "
+                "(release held ones first)."
+            ),
         )
 
     @admin.action(description=_("Release held sign-ups (and email them)"), permissions=["change"])
@@ -141,7 +172,9 @@ class SubscriberAdmin(ExportAdminMixin, admin.ModelAdmin):
         note = _("Released by %(user)s.") % {"user": request.user.get_username()}
         done = sum(lifecycle.release(s, note=note) for s in rows)
         self._report(
-            request, done, len(rows),
+            request,
+            done,
+            len(rows),
             ngettext("%(count)d held sign-up released.", "%(count)d held sign-ups released.", done),
             _("%(count)d skipped: not held."),
         )
@@ -152,7 +185,9 @@ class SubscriberAdmin(ExportAdminMixin, admin.ModelAdmin):
         note = _("Unsubscribed by %(user)s.") % {"user": request.user.get_username()}
         done = sum(lifecycle.unsubscribe(s, note=note) for s in rows)
         self._report(
-            request, done, len(rows),
+            request,
+            done,
+            len(rows),
             ngettext("%(count)d subscriber unsubscribed.", "%(count)d subscribers unsubscribed.", done),
             _("%(count)d skipped: already unsubscribed or erased."),
         )
@@ -186,15 +221,27 @@ class SignupFormCopyAdmin(SingletonModelAdmin):
 
     fieldsets = [
         (None, {"fields": ("heading", "intro", "button_label")}),
-        (_("Messages"), {"fields": ("success_message", "check_inbox_message", "error_message", "rate_limited_message")}),
+        (
+            _("Messages"),
+            {"fields": ("success_message", "check_inbox_message", "error_message", "rate_limited_message")},
+        ),
         (_("Confirmation email"), {"fields": ("email_subject", "email_text", "email_html")}),
-        (_("Pages"), {
-            "description": _("Shown after someone confirms, unsubscribes, or opens a link that no longer works."),
-            "fields": (
-                "confirmed_heading", "confirmed_text", "unsubscribed_heading", "unsubscribed_text",
-                "expired_heading", "expired_text",
-            ),
-        }),
+        (
+            _("Pages"),
+            {
+                "description": _(
+                    "Shown after someone confirms, unsubscribes, or opens a link that no longer works."
+                ),
+                "fields": (
+                    "confirmed_heading",
+                    "confirmed_text",
+                    "unsubscribed_heading",
+                    "unsubscribed_text",
+                    "expired_heading",
+                    "expired_text",
+                ),
+            },
+        ),
         (None, {"fields": ("current_version", "modified_at")}),
     ]
     readonly_fields = ("current_version", "modified_at")

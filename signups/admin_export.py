@@ -30,7 +30,9 @@ FORMAT_CHOICES = [("csv", _("CSV (any size; opens in Excel)")), ("xlsx", _("Exce
 
 
 class ExportForm(forms.Form):
-    format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, initial="csv", widget=forms.RadioSelect)
+    format = forms.ChoiceField(
+        label=_("Format"), choices=FORMAT_CHOICES, initial="csv", widget=forms.RadioSelect
+    )
     preset = forms.ChoiceField(
         label=_("Layout"),
         choices=[(name, preset.label) for name, preset in export.PRESETS.items()],
@@ -42,7 +44,9 @@ class ExportForm(forms.Form):
         label=_("Start the CSV with a byte-order mark"),
         required=False,
         initial=True,
-        help_text=_("Lets Excel show accents and non-Latin names correctly. Untick it for tools that dislike it."),
+        help_text=_(
+            "Lets Excel show accents and non-Latin names correctly. Untick it for tools that dislike it."
+        ),
     )
 
 
@@ -99,7 +103,9 @@ class ExportAdminMixin:
         info = self.opts.app_label, self.opts.model_name
         return [
             path("export/", self.admin_site.admin_view(self.export_view), name="%s_%s_export" % info),
-            path("dashboard/", self.admin_site.admin_view(self.dashboard_view), name="%s_%s_dashboard" % info),
+            path(
+                "dashboard/", self.admin_site.admin_view(self.dashboard_view), name="%s_%s_dashboard" % info
+            ),
             *super().get_urls(),
         ]
 
@@ -114,8 +120,12 @@ class ExportAdminMixin:
 
     def _log(self, request, via, cleaned, filters, row_count):
         export.log_export(
-            via=via, format=cleaned["format"], preset=cleaned["preset"], filters=filters,
-            row_count=row_count, user=request.user,
+            via=via,
+            format=cleaned["format"],
+            preset=cleaned["preset"],
+            filters=filters,
+            row_count=row_count,
+            user=request.user,
         )
 
     def _export_page(self, request, form, queryset, **context):
@@ -127,7 +137,9 @@ class ExportAdminMixin:
             "form": form,
             "total": sum(by_status.values()),
             "by_status": [
-                (label, by_status[value]) for value, label in self.model.Status.choices if by_status.get(value)
+                (label, by_status[value])
+                for value, label in self.model.Status.choices
+                if by_status.get(value)
             ],
             "mailable": export.count(queryset, "mailchimp"),
             "changelist_url": reverse("admin:signups_subscriber_changelist"),
@@ -175,7 +187,9 @@ class ExportAdminMixin:
             if response is not None:
                 return response
         return self._export_page(
-            request, form, queryset,
+            request,
+            form,
+            queryset,
             selected=request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
             select_across=request.POST.get("select_across", "0"),
             action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
@@ -197,7 +211,9 @@ class ExportAdminMixin:
         }
         changelist = reverse("admin:signups_subscriber_changelist")
         for row in numbers["top_articles"]:
-            row["list_url"] = f"{changelist}?{urlencode({**period_query, 'source_article__id__exact': row['source_article__pk']})}"
+            row["list_url"] = (
+                f"{changelist}?{urlencode({**period_query, 'source_article__id__exact': row['source_article__pk']})}"
+            )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -68,7 +68,9 @@ def sanitize_email_html(html):
     relative URL to nh3, survives and is replaced when the email is sent.
     """
     return nh3.clean(
-        html or "", tags=EMAIL_TAGS, attributes=EMAIL_ATTRIBUTES,
+        html or "",
+        tags=EMAIL_TAGS,
+        attributes=EMAIL_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
     )
 
@@ -86,41 +88,53 @@ class SignupFormCopyFields(models.Model):
     intro = _text(_("intro"), "", _("Plain text shown under the heading. Optional."))
     button_label = _text(_("button label"), DEFAULTS["button_label"], "", max_length=40)
     success_message = _text(
-        _("success message"), DEFAULTS["success_message"],
-        _("Shown in place of the form after a sign-up."), max_length=300,
+        _("success message"),
+        DEFAULTS["success_message"],
+        _("Shown in place of the form after a sign-up."),
+        max_length=300,
     )
     check_inbox_message = _text(
-        _("\"check your inbox\" message"), DEFAULTS["check_inbox_message"],
-        _("Shown after the success message. Everyone who signs up sees the same words, "
-          "whether or not they were already on the list."),
+        _('"check your inbox" message'),
+        DEFAULTS["check_inbox_message"],
+        _(
+            "Shown after the success message. Everyone who signs up sees the same words, "
+            "whether or not they were already on the list."
+        ),
     )
     error_message = _text(
-        _("error message"), DEFAULTS["error_message"],
-        _("Shown above the field's own error when a sign-up cannot be accepted."), max_length=300,
+        _("error message"),
+        DEFAULTS["error_message"],
+        _("Shown above the field's own error when a sign-up cannot be accepted."),
+        max_length=300,
     )
     rate_limited_message = _text(
-        _("\"too many sign-ups\" message"), DEFAULTS["rate_limited_message"],
+        _('"too many sign-ups" message'),
+        DEFAULTS["rate_limited_message"],
         _("Shown after the error message when one network sends too many sign-ups in a short time."),
         max_length=300,
     )
     email_subject = _text(_("subject"), DEFAULTS["email_subject"], "", max_length=200)
     email_text = _text(
-        _("plain-text body"), DEFAULTS["email_text"],
+        _("plain-text body"),
+        DEFAULTS["email_text"],
         _("Must contain {confirm_link} where the link goes. An unsubscribe line is added below."),
     )
     email_html = _text(
-        _("HTML body"), DEFAULTS["email_html"],
-        _("Paragraphs, bold, italics, lists and links only; anything else is removed on save. "
-          "Must contain {confirm_link}, e.g. <a href=\"{confirm_link}\">Confirm</a>."),
+        _("HTML body"),
+        DEFAULTS["email_html"],
+        _(
+            "Paragraphs, bold, italics, lists and links only; anything else is removed on save. "
+            'Must contain {confirm_link}, e.g. <a href="{confirm_link}">Confirm</a>.'
+        ),
     )
-    confirmed_heading = _text(_("\"confirmed\" heading"), DEFAULTS["confirmed_heading"], "", max_length=200)
-    confirmed_text = _text(_("\"confirmed\" text"), DEFAULTS["confirmed_text"], "")
+    confirmed_heading = _text(_('"confirmed" heading'), DEFAULTS["confirmed_heading"], "", max_length=200)
+    confirmed_text = _text(_('"confirmed" text'), DEFAULTS["confirmed_text"], "")
     unsubscribed_heading = _text(
-        _("\"unsubscribed\" heading"), DEFAULTS["unsubscribed_heading"], "", max_length=200
+        _('"unsubscribed" heading'), DEFAULTS["unsubscribed_heading"], "", max_length=200
     )
-    unsubscribed_text = _text(_("\"unsubscribed\" text"), DEFAULTS["unsubscribed_text"], "")
-    expired_heading = _text(_("\"link expired\" heading"), DEFAULTS["expired_heading"], "", max_length=200)
-    expired_text = _text(_("\"link expired\" text"), DEFAULTS["expired_text"], "")
+    unsubscribed_text = _text(_('"unsubscribed" text'), DEFAULTS["unsubscribed_text"], "")
+    expired_heading = _text(_('"link expired" heading'), DEFAULTS["expired_heading"], "", max_length=200)
+    expired_text = _text(_('"link expired" text'), DEFAULTS["expired_text"], "")
 
     class Meta:
         abstract = True

@@ -247,7 +247,9 @@ def _select(columns, connection):
         elif column.kind == "text":
             finish.append(("as is", None, select(Neutralized(column.fields[0]), ("text", column.fields[0]))))
         elif column.kind == "time" and in_sql:
-            finish.append(("as is", None, select(LocalIsoTime(column.fields[0], zone.key), ("time", column.fields[0]))))
+            finish.append(
+                ("as is", None, select(LocalIsoTime(column.fields[0], zone.key), ("time", column.fields[0])))
+            )
         elif column.kind == "time":
             finish.append(("time", None, select(F(column.fields[0]), column.fields[0])))
         else:

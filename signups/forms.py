@@ -92,7 +92,11 @@ class SignupForm(forms.Form):
         # The honeypot is rendered by the template, inside a wrapper hidden from everyone.
         self.helper.layout = Layout(
             Field("email", css_class="form-control-lg"),
-            "next", "rendered_at", "copy_version", *UTM_FIELDS, "referrer",
+            "next",
+            "rendered_at",
+            "copy_version",
+            *UTM_FIELDS,
+            "referrer",
         )
 
     def clean_copy_version(self):

@@ -129,7 +129,7 @@ def import_csv(path, *, status=None, source=None, dry_run=False):
             email_column = _column(headers, EMAIL_COLUMNS)
             if email_column is None:
                 raise ImportFileError(
-                    "The file has no email column (looked for: \"Email Address\", \"email\", \"E-mail\")."
+                    'The file has no email column (looked for: "Email Address", "email", "E-mail").'
                 )
             columns = {
                 "email": email_column,
@@ -243,7 +243,8 @@ def _update(subscriber, status, times, names, source, line):
     event = None
     if status == Status.UNSUBSCRIBED:
         changes.update(
-            status=Status.UNSUBSCRIBED, confirmation_nonce="",
+            status=Status.UNSUBSCRIBED,
+            confirmation_nonce="",
             unsubscribed_at=times["unsubscribed_at"] or timezone.now(),
         )
         event = SignupEvent.Kind.UNSUBSCRIBED
@@ -255,7 +256,8 @@ def _update(subscriber, status, times, names, source, line):
     Subscriber.objects.filter(pk=subscriber.pk).update(**changes)
     if event:
         SignupEvent.objects.create(
-            subscriber=subscriber, kind=event,
+            subscriber=subscriber,
+            kind=event,
             note=f"Marked {status.label} by the import of {source} (line {line})."[:300],
         )
     return True

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from isha.singletons import SingletonModel
 
-from .copy import DEFAULTS, SignupFormCopyFields, VERSIONED_FIELDS
+from .copy import DEFAULTS, VERSIONED_FIELDS, SignupFormCopyFields
 
 DEFAULT_HEADING = DEFAULTS["heading"]
 DEFAULT_SUCCESS = DEFAULTS["success_message"]
@@ -53,7 +53,9 @@ class Subscriber(models.Model):
     email = models.EmailField(_("email address"), max_length=254)
     email_normalized = models.CharField(_("normalised address"), max_length=254, editable=False)
     first_name = models.CharField(
-        _("first name"), max_length=100, blank=True,
+        _("first name"),
+        max_length=100,
+        blank=True,
         help_text=_("Only known for people imported from another list; the form asks for no name."),
     )
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
@@ -78,11 +80,15 @@ class Subscriber(models.Model):
     utm_medium = models.CharField(_("UTM medium"), max_length=200, blank=True)
     utm_campaign = models.CharField(_("UTM campaign"), max_length=200, blank=True)
     referrer = models.CharField(
-        _("referring site"), max_length=200, blank=True,
+        _("referring site"),
+        max_length=200,
+        blank=True,
         help_text=_("The site the visitor came from, when their browser said so."),
     )
     import_source = models.CharField(
-        _("imported from"), max_length=200, blank=True,
+        _("imported from"),
+        max_length=200,
+        blank=True,
         help_text=_(
             "The list this person was imported from (their consent was given there, at the "
             "recorded sign-up and confirmation times); empty for sign-ups through our form."
@@ -98,7 +104,9 @@ class Subscriber(models.Model):
     )
     # Secrets that go into emailed links; never shown in the admin.
     unsubscribe_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    confirmation_nonce = models.CharField(max_length=64, blank=True, default=new_token, editable=False, db_index=True)
+    confirmation_nonce = models.CharField(
+        max_length=64, blank=True, default=new_token, editable=False, db_index=True
+    )
     confirmation_requested_at = models.DateTimeField(_("confirmation requested"), null=True, blank=True)
     email_status = models.CharField(_("last email"), max_length=16, choices=EmailStatus, blank=True)
     email_status_at = models.DateTimeField(_("last email time"), null=True, blank=True)
@@ -266,7 +274,9 @@ class ErasureLog(models.Model):
         verbose_name=_("staff member"),
     )
     staff_name = models.CharField(
-        _("staff member's name"), max_length=150, blank=True,
+        _("staff member's name"),
+        max_length=150,
+        blank=True,
         help_text=_("Kept if the account is later removed."),
     )
     via = models.CharField(_("how"), max_length=20)
@@ -306,7 +316,9 @@ class ExportLog(models.Model):
         verbose_name=_("staff member"),
     )
     user_name = models.CharField(
-        _("staff member's name"), max_length=150, blank=True,
+        _("staff member's name"),
+        max_length=150,
+        blank=True,
         help_text=_("Kept if the account is later removed; empty for the command line."),
     )
     via = models.CharField(_("how"), max_length=10, choices=Via)

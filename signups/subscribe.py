@@ -39,9 +39,7 @@ def article_for_path(path):
 
 
 @transaction.atomic
-def subscribe(
-    email, email_normalized, path="", *, utm=None, referrer="", copy_version=None, held_reason=""
-):
+def subscribe(email, email_normalized, path="", *, utm=None, referrer="", copy_version=None, held_reason=""):
     """Record a sign-up for ``email`` from the page at ``path``; return ``(subscriber, created)``.
 
     ``utm`` maps ``utm_source``/``utm_medium``/``utm_campaign`` to the visit's values;

@@ -81,6 +81,9 @@ def _failed(subscriber, attempt, exc):
     SignupEvent.objects.create(subscriber=subscriber, kind=SignupEvent.Kind.EMAIL_FAILED, note=note)
     logger.warning(
         "Confirmation email to subscriber %s failed (try %s, %s): %s",
-        subscriber.pk, attempt, "will retry" if retry else "giving up", type(exc).__name__,
+        subscriber.pk,
+        attempt,
+        "will retry" if retry else "giving up",
+        type(exc).__name__,
     )
     return "retry" if retry else "failed"

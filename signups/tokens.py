@@ -60,9 +60,7 @@ def make_confirmation_token(subscriber):
 
 
 def _pending_with_nonce(nonce):
-    return Subscriber.objects.filter(
-        confirmation_nonce=nonce, status=Subscriber.Status.PENDING
-    ).first()
+    return Subscriber.objects.filter(confirmation_nonce=nonce, status=Subscriber.Status.PENDING).first()
 
 
 def read_confirmation_token(token):
@@ -94,6 +92,4 @@ def subscriber_for_unsubscribe_token(token):
     """
     if not token or len(token) > 64:
         return None
-    return Subscriber.objects.filter(unsubscribe_token=token).exclude(
-        status=Subscriber.Status.ERASED
-    ).first()
+    return Subscriber.objects.filter(unsubscribe_token=token).exclude(status=Subscriber.Status.ERASED).first()

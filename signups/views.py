@@ -180,7 +180,9 @@ def confirm(request, token):
 def confirmed(request):
     """``/signup/confirmed/``: the "you are subscribed" page, after a confirmation."""
     copy = SignupFormCopy.load()
-    return render(request, "signups/message.html", {"heading": copy.confirmed_heading, "text": copy.confirmed_text})
+    return render(
+        request, "signups/message.html", {"heading": copy.confirmed_heading, "text": copy.confirmed_text}
+    )
 
 
 # A mail provider's one-click POST (RFC 8058) has neither a CSRF cookie nor a token,

@@ -111,7 +111,9 @@ class ConfirmedSubscriberFactory(SubscriberFactory):
 def image_bytes(mode="RGB", size=(40, 20), image_format="JPEG", **save_kwargs):
     """An image file's bytes: ``size`` pixels of one colour, in ``image_format``."""
     buffer = io.BytesIO()
-    Image.new(mode, size, "red" if mode != "CMYK" else (0, 255, 255, 0)).save(buffer, image_format, **save_kwargs)
+    Image.new(mode, size, "red" if mode != "CMYK" else (0, 255, 255, 0)).save(
+        buffer, image_format, **save_kwargs
+    )
     return buffer.getvalue()
 
 
@@ -122,4 +124,6 @@ def png_header_only(width, height):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+    )

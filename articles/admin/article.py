@@ -90,7 +90,6 @@ class UpdateNoteInline(admin.TabularInline):
         return self._editable(request, obj) and super().has_delete_permission(request, obj)
 
 
-
 class ArticleHistoryHelper(HistoricalRecordContextHelper):
     """Adds a line diff of the body to the history page's list of changes."""
 
@@ -100,7 +99,6 @@ class ArticleHistoryHelper(HistoricalRecordContextHelper):
             if change.field == "body":
                 item["diff"] = revisions.html_diff(change.old, change.new)
         return context
-
 
 
 @admin.register(Article)
@@ -115,7 +113,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
     object_history_list_template = "admin/articles/article/object_history_list.html"
     list_display = (
-        "title", "status", "author", "published_at", "updated_on", "modified_at", "featured", "has_pending",
+        "title",
+        "status",
+        "author",
+        "published_at",
+        "updated_on",
+        "modified_at",
+        "featured",
+        "has_pending",
         "review_state",
     )
     list_filter = ("status", ReviewDueFilter, "featured", "needs_editor_attention", "author")
@@ -245,7 +250,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
             return super().save_related(request, form, formsets, change)
         by_model = {formset.model: formset for formset in formsets}
         citations = [
-            {key: row.get(key) for key in ("id", "position", "source")} for row in by_model[Citation].kept_rows()
+            {key: row.get(key) for key in ("id", "position", "source")}
+            for row in by_model[Citation].kept_rows()
         ]
         related = [row["to_article"].pk for row in by_model[RelatedArticle].kept_rows()]
         revisions.store_pending(obj, self._pending_field_values(form, obj), citations, related, request.user)
@@ -397,7 +403,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
         self.message_user(request, message + ".", messages.SUCCESS if done else messages.WARNING)
 
 
-
 def _commit_files(article):
     """Store new uploads before ``save()``: its renditions are made from the stored file."""
     for name in ("hero_image", "thumbnail"):
@@ -432,4 +437,3 @@ def _publish_pending(model_admin, request, object_id):
         model_admin.log_change(request, article, [{"changed": {"fields": [str(_("pending changes"))]}}])
     model_admin.message_user(request, _("The pending changes are published."), messages.SUCCESS)
     return redirect(change_url)
-

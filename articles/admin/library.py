@@ -84,7 +84,6 @@ class AuthorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(SingletonModelAdmin):
     """Exactly one row: no add or delete; the list goes straight to the form."""

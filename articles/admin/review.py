@@ -60,7 +60,6 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
-
 def review_state(article):
     """The article's medical review in a few words, for the change list's "Review" column."""
     if article.reviewed_at is None:
@@ -113,7 +112,9 @@ def sign_off_review(model_admin, request, object_id):
         article._change_reason = gettext("Medical review signed off by %(reviewer)s") % {"reviewer": reviewer}
         article.sign_off_review(reviewer)
         model_admin.log_change(
-            request, article, gettext("Signed off the medical review as %(reviewer)s.") % {"reviewer": reviewer}
+            request,
+            article,
+            gettext("Signed off the medical review as %(reviewer)s.") % {"reviewer": reviewer},
         )
     model_admin.message_user(
         request,
@@ -121,4 +122,3 @@ def sign_off_review(model_admin, request, object_id):
         messages.SUCCESS,
     )
     return redirect(change_url)
-

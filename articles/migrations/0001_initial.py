@@ -5,120 +5,350 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Author',
+            name="Author",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='slug')),
-                ('bio', models.TextField(blank=True, help_text="A short introduction shown with the author's articles.", verbose_name='bio')),
-                ('photo', models.ImageField(blank=True, upload_to='authors/', verbose_name='photo')),
-                ('webflow_item_id', models.CharField(blank=True, editable=False, max_length=24, null=True, unique=True, verbose_name='Webflow item ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+                (
+                    "bio",
+                    models.TextField(
+                        blank=True,
+                        help_text="A short introduction shown with the author's articles.",
+                        verbose_name="bio",
+                    ),
+                ),
+                ("photo", models.ImageField(blank=True, upload_to="authors/", verbose_name="photo")),
+                (
+                    "webflow_item_id",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=24,
+                        null=True,
+                        unique=True,
+                        verbose_name="Webflow item ID",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'author',
-                'verbose_name_plural': 'authors',
-                'ordering': ['name'],
+                "verbose_name": "author",
+                "verbose_name_plural": "authors",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='SiteSettings',
+            name="SiteSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('learn_more_label', models.CharField(default='Learn More', max_length=80, verbose_name="'Learn More' label")),
-                ('learn_more_url', models.URLField(default='https://www.ishahealth.com/', help_text="Where the 'Learn More' button on every article leads, unless the article overrides it.", verbose_name="'Learn More' link")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "learn_more_label",
+                    models.CharField(default="Learn More", max_length=80, verbose_name="'Learn More' label"),
+                ),
+                (
+                    "learn_more_url",
+                    models.URLField(
+                        default="https://www.ishahealth.com/",
+                        help_text="Where the 'Learn More' button on every article leads, unless the article overrides it.",
+                        verbose_name="'Learn More' link",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'site settings',
-                'verbose_name_plural': 'site settings',
+                "verbose_name": "site settings",
+                "verbose_name_plural": "site settings",
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the article's address. Filled from the title when empty.", max_length=200, unique=True, verbose_name='slug')),
-                ('summary', models.TextField(blank=True, help_text='One or two plain sentences shown under the title and in article lists.', verbose_name='summary')),
-                ('hero_image', models.ImageField(blank=True, upload_to='articles/hero/', verbose_name='hero image')),
-                ('hero_image_alt', models.CharField(blank=True, help_text='Describe the picture for people who cannot see it. Leave empty only when the image is purely decorative, and tick the box below.', max_length=300, verbose_name='hero image alt text')),
-                ('hero_image_decorative', models.BooleanField(default=False, help_text='Ticked when the image adds nothing a reader would miss; its alt text stays empty.', verbose_name='hero image is decorative')),
-                ('thumbnail', models.ImageField(blank=True, help_text='Shown in article lists. The hero image is used when empty.', upload_to='articles/thumbnails/', verbose_name='thumbnail')),
-                ('featured', models.BooleanField(default=False, verbose_name='featured')),
-                ('body', models.TextField(blank=True, help_text="The article's text. Scripts, styles and unknown markup are removed on save.", verbose_name='body')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], db_index=True, default='draft', max_length=20, verbose_name='status')),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, help_text='Readers see a published article from this time on; a future time schedules it.', null=True, verbose_name='publication time')),
-                ('published_on', models.DateField(blank=True, help_text='Shown to readers as the date the article was published. Taken from the publication time when empty.', null=True, verbose_name='publication date')),
-                ('updated_on', models.DateField(blank=True, help_text="Shown to readers as 'Last updated'; change it only for substantive edits, not for typo fixes.", null=True, verbose_name='last updated')),
-                ('learn_more_url', models.URLField(blank=True, help_text="Overrides the site-wide 'Learn More' link for this article only.", verbose_name="'Learn More' link")),
-                ('needs_editor_attention', models.BooleanField(default=False, help_text='Set by the importer, e.g. when the hero image came without alt text.', verbose_name="needs an editor's attention")),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('modified_at', models.DateTimeField(auto_now=True, verbose_name='modified')),
-                ('webflow_item_id', models.CharField(blank=True, editable=False, max_length=24, null=True, unique=True, verbose_name='Webflow item ID')),
-                ('webflow_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('imported_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='imported')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='articles.author', verbose_name='author')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the article's address. Filled from the title when empty.",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="One or two plain sentences shown under the title and in article lists.",
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "hero_image",
+                    models.ImageField(blank=True, upload_to="articles/hero/", verbose_name="hero image"),
+                ),
+                (
+                    "hero_image_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="Describe the picture for people who cannot see it. Leave empty only when the image is purely decorative, and tick the box below.",
+                        max_length=300,
+                        verbose_name="hero image alt text",
+                    ),
+                ),
+                (
+                    "hero_image_decorative",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Ticked when the image adds nothing a reader would miss; its alt text stays empty.",
+                        verbose_name="hero image is decorative",
+                    ),
+                ),
+                (
+                    "thumbnail",
+                    models.ImageField(
+                        blank=True,
+                        help_text="Shown in article lists. The hero image is used when empty.",
+                        upload_to="articles/thumbnails/",
+                        verbose_name="thumbnail",
+                    ),
+                ),
+                ("featured", models.BooleanField(default=False, verbose_name="featured")),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        help_text="The article's text. Scripts, styles and unknown markup are removed on save.",
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published"), ("archived", "Archived")],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Readers see a published article from this time on; a future time schedules it.",
+                        null=True,
+                        verbose_name="publication time",
+                    ),
+                ),
+                (
+                    "published_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Shown to readers as the date the article was published. Taken from the publication time when empty.",
+                        null=True,
+                        verbose_name="publication date",
+                    ),
+                ),
+                (
+                    "updated_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Shown to readers as 'Last updated'; change it only for substantive edits, not for typo fixes.",
+                        null=True,
+                        verbose_name="last updated",
+                    ),
+                ),
+                (
+                    "learn_more_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Overrides the site-wide 'Learn More' link for this article only.",
+                        verbose_name="'Learn More' link",
+                    ),
+                ),
+                (
+                    "needs_editor_attention",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Set by the importer, e.g. when the hero image came without alt text.",
+                        verbose_name="needs an editor's attention",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("modified_at", models.DateTimeField(auto_now=True, verbose_name="modified")),
+                (
+                    "webflow_item_id",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=24,
+                        null=True,
+                        unique=True,
+                        verbose_name="Webflow item ID",
+                    ),
+                ),
+                ("webflow_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "imported_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="imported"),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles",
+                        to="articles.author",
+                        verbose_name="author",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'article',
-                'verbose_name_plural': 'articles',
-                'ordering': ['-published_at', '-pk'],
-                'get_latest_by': 'published_at',
+                "verbose_name": "article",
+                "verbose_name_plural": "articles",
+                "ordering": ["-published_at", "-pk"],
+                "get_latest_by": "published_at",
             },
         ),
         migrations.CreateModel(
-            name='Reference',
+            name="Reference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('citation', models.TextField(help_text='The citation as written, e.g. in NLM style.', verbose_name='citation')),
-                ('doi', models.CharField(blank=True, help_text='For example 10.1111/acem.13755.', max_length=200, verbose_name='DOI')),
-                ('pmid', models.CharField(blank=True, help_text='PubMed ID, digits only.', max_length=12, verbose_name='PMID')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='URL')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='references', to='articles.article', verbose_name='article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                (
+                    "citation",
+                    models.TextField(
+                        help_text="The citation as written, e.g. in NLM style.", verbose_name="citation"
+                    ),
+                ),
+                (
+                    "doi",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example 10.1111/acem.13755.",
+                        max_length=200,
+                        verbose_name="DOI",
+                    ),
+                ),
+                (
+                    "pmid",
+                    models.CharField(
+                        blank=True, help_text="PubMed ID, digits only.", max_length=12, verbose_name="PMID"
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="URL")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="references",
+                        to="articles.article",
+                        verbose_name="article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reference',
-                'verbose_name_plural': 'references',
-                'ordering': ['article', 'position', 'pk'],
+                "verbose_name": "reference",
+                "verbose_name_plural": "references",
+                "ordering": ["article", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='RelatedArticle',
+            name="RelatedArticle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('from_article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_links', to='articles.article', verbose_name='article')),
-                ('to_article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='incoming_related', to='articles.article', verbose_name='related article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                (
+                    "from_article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="related_links",
+                        to="articles.article",
+                        verbose_name="article",
+                    ),
+                ),
+                (
+                    "to_article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="incoming_related",
+                        to="articles.article",
+                        verbose_name="related article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'related article',
-                'verbose_name_plural': 'related articles',
-                'ordering': ['from_article', 'position', 'pk'],
+                "verbose_name": "related article",
+                "verbose_name_plural": "related articles",
+                "ordering": ["from_article", "position", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='related_articles',
-            field=models.ManyToManyField(blank=True, related_name='+', through='articles.RelatedArticle', to='articles.article', verbose_name='related articles'),
+            model_name="article",
+            name="related_articles",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="+",
+                through="articles.RelatedArticle",
+                to="articles.article",
+                verbose_name="related articles",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relatedarticle',
-            constraint=models.UniqueConstraint(fields=('from_article', 'to_article'), name='articles_relatedarticle_unique_pair'),
+            model_name="relatedarticle",
+            constraint=models.UniqueConstraint(
+                fields=("from_article", "to_article"), name="articles_relatedarticle_unique_pair"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relatedarticle',
-            constraint=models.CheckConstraint(condition=models.Q(('from_article', models.F('to_article')), _negated=True), name='articles_relatedarticle_not_self', violation_error_message='An article cannot be related to itself.'),
+            model_name="relatedarticle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("from_article", models.F("to_article")), _negated=True),
+                name="articles_relatedarticle_not_self",
+                violation_error_message="An article cannot be related to itself.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='articles_article_published_has_time', violation_error_message='A published article needs a publication time.'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "published"), _negated=True),
+                    ("published_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="articles_article_published_has_time",
+                violation_error_message="A published article needs a publication time.",
+            ),
         ),
     ]

@@ -7,117 +7,308 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0002_default_site_settings'),
+        ("articles", "0002_default_site_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='article',
-            options={'get_latest_by': 'published_at', 'ordering': ['-published_at', '-pk'], 'permissions': [('publish_article', 'Can publish, schedule, archive and unpublish articles')], 'verbose_name': 'article', 'verbose_name_plural': 'articles'},
+            name="article",
+            options={
+                "get_latest_by": "published_at",
+                "ordering": ["-published_at", "-pk"],
+                "permissions": [("publish_article", "Can publish, schedule, archive and unpublish articles")],
+                "verbose_name": "article",
+                "verbose_name_plural": "articles",
+            },
         ),
         migrations.AddField(
-            model_name='article',
-            name='hero_renditions',
+            model_name="article",
+            name="hero_renditions",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AddField(
-            model_name='article',
-            name='pending_revision',
-            field=models.JSONField(blank=True, editable=False, help_text="An editor's changes to the live article, waiting for a publisher.", null=True, verbose_name='pending changes'),
+            model_name="article",
+            name="pending_revision",
+            field=models.JSONField(
+                blank=True,
+                editable=False,
+                help_text="An editor's changes to the live article, waiting for a publisher.",
+                null=True,
+                verbose_name="pending changes",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='pending_revision_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='pending changes saved'),
+            model_name="article",
+            name="pending_revision_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="pending changes saved"
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='pending_revision_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='pending changes by'),
+            model_name="article",
+            name="pending_revision_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="pending changes by",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='thumbnail_renditions',
+            model_name="article",
+            name="thumbnail_renditions",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AddField(
-            model_name='article',
-            name='version',
+            model_name="article",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='hero_image',
-            field=models.ImageField(blank=True, max_length=255, upload_to='articles/hero/', verbose_name='hero image'),
+            model_name="article",
+            name="hero_image",
+            field=models.ImageField(
+                blank=True, max_length=255, upload_to="articles/hero/", verbose_name="hero image"
+            ),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('archived', 'Archived')], db_index=True, default='draft', max_length=20, verbose_name='status'),
+            model_name="article",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("in_review", "In review"),
+                    ("published", "Published"),
+                    ("archived", "Archived"),
+                ],
+                db_index=True,
+                default="draft",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='thumbnail',
-            field=models.ImageField(blank=True, help_text='Shown in article lists. The hero image is used when empty.', max_length=255, upload_to='articles/thumbnails/', verbose_name='thumbnail'),
+            model_name="article",
+            name="thumbnail",
+            field=models.ImageField(
+                blank=True,
+                help_text="Shown in article lists. The hero image is used when empty.",
+                max_length=255,
+                upload_to="articles/thumbnails/",
+                verbose_name="thumbnail",
+            ),
         ),
         migrations.AlterField(
-            model_name='author',
-            name='photo',
-            field=models.ImageField(blank=True, max_length=255, upload_to='authors/', verbose_name='photo'),
+            model_name="author",
+            name="photo",
+            field=models.ImageField(blank=True, max_length=255, upload_to="authors/", verbose_name="photo"),
         ),
         migrations.CreateModel(
-            name='HistoricalArticle',
+            name="HistoricalArticle",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('slug', models.SlugField(blank=True, help_text="The last part of the article's address. Filled from the title when empty.", max_length=200, verbose_name='slug')),
-                ('summary', models.TextField(blank=True, help_text='One or two plain sentences shown under the title and in article lists.', verbose_name='summary')),
-                ('hero_image', models.TextField(blank=True, max_length=255, verbose_name='hero image')),
-                ('hero_image_alt', models.CharField(blank=True, help_text='Describe the picture for people who cannot see it. Leave empty only when the image is purely decorative, and tick the box below.', max_length=300, verbose_name='hero image alt text')),
-                ('hero_image_decorative', models.BooleanField(default=False, help_text='Ticked when the image adds nothing a reader would miss; its alt text stays empty.', verbose_name='hero image is decorative')),
-                ('thumbnail', models.TextField(blank=True, help_text='Shown in article lists. The hero image is used when empty.', max_length=255, verbose_name='thumbnail')),
-                ('featured', models.BooleanField(default=False, verbose_name='featured')),
-                ('body', models.TextField(blank=True, help_text="The article's text. Scripts, styles and unknown markup are removed on save.", verbose_name='body')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('archived', 'Archived')], db_index=True, default='draft', max_length=20, verbose_name='status')),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, help_text='Readers see a published article from this time on; a future time schedules it.', null=True, verbose_name='publication time')),
-                ('published_on', models.DateField(blank=True, help_text='Shown to readers as the date the article was published. Taken from the publication time when empty.', null=True, verbose_name='publication date')),
-                ('updated_on', models.DateField(blank=True, help_text="Shown to readers as 'Last updated'; change it only for substantive edits, not for typo fixes.", null=True, verbose_name='last updated')),
-                ('learn_more_url', models.URLField(blank=True, help_text="Overrides the site-wide 'Learn More' link for this article only.", verbose_name="'Learn More' link")),
-                ('needs_editor_attention', models.BooleanField(default=False, help_text='Set by the importer, e.g. when the hero image came without alt text.', verbose_name="needs an editor's attention")),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
-                ('webflow_item_id', models.CharField(blank=True, db_index=True, editable=False, max_length=24, null=True, verbose_name='Webflow item ID')),
-                ('imported_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='imported')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('author', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.author', verbose_name='author')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The last part of the article's address. Filled from the title when empty.",
+                        max_length=200,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="One or two plain sentences shown under the title and in article lists.",
+                        verbose_name="summary",
+                    ),
+                ),
+                ("hero_image", models.TextField(blank=True, max_length=255, verbose_name="hero image")),
+                (
+                    "hero_image_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="Describe the picture for people who cannot see it. Leave empty only when the image is purely decorative, and tick the box below.",
+                        max_length=300,
+                        verbose_name="hero image alt text",
+                    ),
+                ),
+                (
+                    "hero_image_decorative",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Ticked when the image adds nothing a reader would miss; its alt text stays empty.",
+                        verbose_name="hero image is decorative",
+                    ),
+                ),
+                (
+                    "thumbnail",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown in article lists. The hero image is used when empty.",
+                        max_length=255,
+                        verbose_name="thumbnail",
+                    ),
+                ),
+                ("featured", models.BooleanField(default=False, verbose_name="featured")),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True,
+                        help_text="The article's text. Scripts, styles and unknown markup are removed on save.",
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Readers see a published article from this time on; a future time schedules it.",
+                        null=True,
+                        verbose_name="publication time",
+                    ),
+                ),
+                (
+                    "published_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Shown to readers as the date the article was published. Taken from the publication time when empty.",
+                        null=True,
+                        verbose_name="publication date",
+                    ),
+                ),
+                (
+                    "updated_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Shown to readers as 'Last updated'; change it only for substantive edits, not for typo fixes.",
+                        null=True,
+                        verbose_name="last updated",
+                    ),
+                ),
+                (
+                    "learn_more_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Overrides the site-wide 'Learn More' link for this article only.",
+                        verbose_name="'Learn More' link",
+                    ),
+                ),
+                (
+                    "needs_editor_attention",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Set by the importer, e.g. when the hero image came without alt text.",
+                        verbose_name="needs an editor's attention",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="created")),
+                (
+                    "webflow_item_id",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        max_length=24,
+                        null=True,
+                        verbose_name="Webflow item ID",
+                    ),
+                ),
+                (
+                    "imported_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="imported"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.author",
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical article',
-                'verbose_name_plural': 'historical articles',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical article",
+                "verbose_name_plural": "historical articles",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='SlugRedirect',
+            name="SlugRedirect",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_slug', models.SlugField(max_length=200, unique=True, verbose_name='old slug')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slug_redirects', to='articles.article', verbose_name='article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("old_slug", models.SlugField(max_length=200, unique=True, verbose_name="old slug")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="slug_redirects",
+                        to="articles.article",
+                        verbose_name="article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'old address',
-                'verbose_name_plural': 'old addresses',
-                'ordering': ['old_slug'],
+                "verbose_name": "old address",
+                "verbose_name_plural": "old addresses",
+                "ordering": ["old_slug"],
             },
         ),
     ]

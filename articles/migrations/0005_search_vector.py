@@ -14,7 +14,14 @@ def index_and_fill(apps, schema_editor):
         "CREATE INDEX IF NOT EXISTS articles_article_search_gin ON articles_article USING gin (search_vector)"
     )
     # A frozen copy of articles.search.document_vector() as it was when this was written.
-    body = Func(F("body"), Value("<[^>]*>"), Value(" "), Value("g"), function="regexp_replace", output_field=TextField())
+    body = Func(
+        F("body"),
+        Value("<[^>]*>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
     vector = (
         SearchVector("title", weight="A", config="english")
         + SearchVector("summary", weight="B", config="english")
@@ -30,15 +37,14 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0004_sources_reviews_topics'),
+        ("articles", "0004_sources_reviews_topics"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='search_vector',
+            model_name="article",
+            name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(blank=True, editable=False, null=True),
         ),
         migrations.RunPython(index_and_fill, drop_index),

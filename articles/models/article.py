@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
 from simple_history.models import HistoricalRecords
 
 from ..images import make_renditions
@@ -123,9 +122,7 @@ class Article(models.Model):
         blank=True,
         help_text=_("One or two plain sentences shown under the title and in article lists."),
     )
-    hero_image = models.ImageField(
-        _("hero image"), upload_to="articles/hero/", blank=True, max_length=255
-    )
+    hero_image = models.ImageField(_("hero image"), upload_to="articles/hero/", blank=True, max_length=255)
     hero_image_alt = models.CharField(
         _("hero image alt text"),
         max_length=300,
@@ -156,17 +153,13 @@ class Article(models.Model):
     author = models.ForeignKey(
         Author, on_delete=models.PROTECT, related_name="articles", verbose_name=_("author")
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
-    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(
         _("publication time"),
         null=True,
         blank=True,
         db_index=True,
-        help_text=_(
-            "Readers see a published article from this time on; a future time schedules it."
-        ),
+        help_text=_("Readers see a published article from this time on; a future time schedules it."),
     )
     published_on = models.DateField(
         _("publication date"),
@@ -182,8 +175,7 @@ class Article(models.Model):
         null=True,
         blank=True,
         help_text=_(
-            "Shown to readers as 'Last updated'; change it only for substantive edits, "
-            "not for typo fixes."
+            "Shown to readers as 'Last updated'; change it only for substantive edits, not for typo fixes."
         ),
     )
     learn_more_url = models.URLField(
@@ -313,7 +305,10 @@ class Article(models.Model):
         return instance
 
     def save(self, *args, **kwargs):
-        self.title, self.summary = strip_control_characters(self.title), strip_control_characters(self.summary)
+        self.title, self.summary = (
+            strip_control_characters(self.title),
+            strip_control_characters(self.summary),
+        )
         self.body = sanitize_html(self.body)
         if not self.slug:
             self.slug = unique_slug(self, self.title)

@@ -37,4 +37,3 @@ class SiteSettings(SingletonModel):
 
     def __str__(self):
         return str(_("Site settings"))
-

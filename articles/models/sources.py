@@ -104,10 +104,18 @@ class Source(models.Model):
     issue = models.CharField(_("issue"), max_length=30, blank=True)
     pages = models.CharField(_("pages"), max_length=50, blank=True)
     doi = models.CharField(
-        _("DOI"), max_length=200, blank=True, validators=[validate_doi], help_text=_("For example 10.1111/acem.13755.")
+        _("DOI"),
+        max_length=200,
+        blank=True,
+        validators=[validate_doi],
+        help_text=_("For example 10.1111/acem.13755."),
     )
     pmid = models.CharField(
-        _("PMID"), max_length=8, blank=True, validators=[validate_pmid], help_text=_("PubMed ID, digits only.")
+        _("PMID"),
+        max_length=8,
+        blank=True,
+        validators=[validate_pmid],
+        help_text=_("PubMed ID, digits only."),
     )
     url = models.URLField(_("URL"), max_length=500, blank=True)
     evidence_type = models.CharField(
@@ -124,11 +132,15 @@ class Source(models.Model):
         verbose_name_plural = _("sources")
         constraints = [
             models.UniqueConstraint(
-                fields=["doi"], condition=~Q(doi=""), name="articles_source_unique_doi",
+                fields=["doi"],
+                condition=~Q(doi=""),
+                name="articles_source_unique_doi",
                 violation_error_message=_("A source with this DOI is already in the library."),
             ),
             models.UniqueConstraint(
-                fields=["pmid"], condition=~Q(pmid=""), name="articles_source_unique_pmid",
+                fields=["pmid"],
+                condition=~Q(pmid=""),
+                name="articles_source_unique_pmid",
                 violation_error_message=_("A source with this PMID is already in the library."),
             ),
             models.CheckConstraint(

@@ -6,65 +6,158 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('articles', '0001_initial'),
+        ("articles", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SignupFormCopy',
+            name="SignupFormCopy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('heading', models.CharField(default='Sign up for the Isha Health newsletter', max_length=200, verbose_name='heading')),
-                ('intro', models.TextField(blank=True, help_text='Plain text shown under the heading. Optional.', verbose_name='intro')),
-                ('button_label', models.CharField(default='Sign up', max_length=40, verbose_name='button label')),
-                ('success_message', models.CharField(default='Thank you! Your submission has been received!', help_text='Shown in place of the form after a sign-up.', max_length=300, verbose_name='success message')),
-                ('error_message', models.CharField(default='Oops! Something went wrong while submitting the form.', help_text="Shown above the field's own error when a sign-up cannot be accepted.", max_length=300, verbose_name='error message')),
-                ('modified_at', models.DateTimeField(auto_now=True, verbose_name='modified')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "heading",
+                    models.CharField(
+                        default="Sign up for the Isha Health newsletter",
+                        max_length=200,
+                        verbose_name="heading",
+                    ),
+                ),
+                (
+                    "intro",
+                    models.TextField(
+                        blank=True,
+                        help_text="Plain text shown under the heading. Optional.",
+                        verbose_name="intro",
+                    ),
+                ),
+                (
+                    "button_label",
+                    models.CharField(default="Sign up", max_length=40, verbose_name="button label"),
+                ),
+                (
+                    "success_message",
+                    models.CharField(
+                        default="Thank you! Your submission has been received!",
+                        help_text="Shown in place of the form after a sign-up.",
+                        max_length=300,
+                        verbose_name="success message",
+                    ),
+                ),
+                (
+                    "error_message",
+                    models.CharField(
+                        default="Oops! Something went wrong while submitting the form.",
+                        help_text="Shown above the field's own error when a sign-up cannot be accepted.",
+                        max_length=300,
+                        verbose_name="error message",
+                    ),
+                ),
+                ("modified_at", models.DateTimeField(auto_now=True, verbose_name="modified")),
             ],
             options={
-                'verbose_name': 'sign-up form',
-                'verbose_name_plural': 'sign-up form',
+                "verbose_name": "sign-up form",
+                "verbose_name_plural": "sign-up form",
             },
         ),
         migrations.CreateModel(
-            name='Subscriber',
+            name="Subscriber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='email address')),
-                ('email_normalized', models.CharField(editable=False, max_length=254, verbose_name='normalised address')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='signed up')),
-                ('source_path', models.CharField(blank=True, help_text='The page of the first sign-up.', max_length=500, verbose_name='source page')),
-                ('source_article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='articles.article', verbose_name='source article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="email address")),
+                (
+                    "email_normalized",
+                    models.CharField(editable=False, max_length=254, verbose_name="normalised address"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="signed up"),
+                ),
+                (
+                    "source_path",
+                    models.CharField(
+                        blank=True,
+                        help_text="The page of the first sign-up.",
+                        max_length=500,
+                        verbose_name="source page",
+                    ),
+                ),
+                (
+                    "source_article",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="articles.article",
+                        verbose_name="source article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'subscriber',
-                'verbose_name_plural': 'subscribers',
-                'ordering': ['-created_at', '-pk'],
-                'get_latest_by': 'created_at',
+                "verbose_name": "subscriber",
+                "verbose_name_plural": "subscribers",
+                "ordering": ["-created_at", "-pk"],
+                "get_latest_by": "created_at",
             },
         ),
         migrations.CreateModel(
-            name='SignupEvent',
+            name="SignupEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('path', models.CharField(blank=True, max_length=500, verbose_name='page')),
-                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='articles.article', verbose_name='article')),
-                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='signups.subscriber', verbose_name='subscriber')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
+                ("path", models.CharField(blank=True, max_length=500, verbose_name="page")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="articles.article",
+                        verbose_name="article",
+                    ),
+                ),
+                (
+                    "subscriber",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="signups.subscriber",
+                        verbose_name="subscriber",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sign-up event',
-                'verbose_name_plural': 'sign-up events',
-                'ordering': ['-created_at', '-pk'],
-                'get_latest_by': 'created_at',
+                "verbose_name": "sign-up event",
+                "verbose_name_plural": "sign-up events",
+                "ordering": ["-created_at", "-pk"],
+                "get_latest_by": "created_at",
             },
         ),
         migrations.AddConstraint(
-            model_name='subscriber',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email_normalized'), name='signups_subscriber_email_ci_unique', violation_error_message='This address is already on the list.'),
+            model_name="subscriber",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email_normalized"),
+                name="signups_subscriber_email_ci_unique",
+                violation_error_message="This address is already on the list.",
+            ),
         ),
     ]

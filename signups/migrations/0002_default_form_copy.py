@@ -18,9 +18,7 @@ DEFAULT_COPY = {
 def create_default_copy(apps, schema_editor):
     SignupFormCopy = apps.get_model("signups", "SignupFormCopy")
     # get_or_create: a row Marketing already edited (or SignupFormCopy.load() made) is kept.
-    SignupFormCopy.objects.using(schema_editor.connection.alias).get_or_create(
-        pk=1, defaults=DEFAULT_COPY
-    )
+    SignupFormCopy.objects.using(schema_editor.connection.alias).get_or_create(pk=1, defaults=DEFAULT_COPY)
 
 
 class Migration(migrations.Migration):

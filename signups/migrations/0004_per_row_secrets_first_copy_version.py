@@ -39,8 +39,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunPython(fill_secrets_and_first_version, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name='subscriber',
-            name='unsubscribe_token',
-            field=models.CharField(default=signups.models.new_token, editable=False, max_length=64, unique=True),
+            model_name="subscriber",
+            name="unsubscribe_token",
+            field=models.CharField(
+                default=signups.models.new_token, editable=False, max_length=64, unique=True
+            ),
         ),
     ]

@@ -6,55 +6,117 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('signups', '0004_per_row_secrets_first_copy_version'),
+        ("signups", "0004_per_row_secrets_first_copy_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='subscriber',
-            options={'get_latest_by': 'created_at', 'ordering': ['-created_at', '-pk'], 'permissions': [('export_subscriber', 'Can export sign-ups')], 'verbose_name': 'subscriber', 'verbose_name_plural': 'subscribers'},
+            name="subscriber",
+            options={
+                "get_latest_by": "created_at",
+                "ordering": ["-created_at", "-pk"],
+                "permissions": [("export_subscriber", "Can export sign-ups")],
+                "verbose_name": "subscriber",
+                "verbose_name_plural": "subscribers",
+            },
         ),
         migrations.AddField(
-            model_name='subscriber',
-            name='first_name',
-            field=models.CharField(blank=True, help_text='Only known for people imported from another list; the form asks for no name.', max_length=100, verbose_name='first name'),
+            model_name="subscriber",
+            name="first_name",
+            field=models.CharField(
+                blank=True,
+                help_text="Only known for people imported from another list; the form asks for no name.",
+                max_length=100,
+                verbose_name="first name",
+            ),
         ),
         migrations.AddField(
-            model_name='subscriber',
-            name='import_source',
-            field=models.CharField(blank=True, help_text='The list this person was imported from (their consent was given there, at the recorded sign-up and confirmation times); empty for sign-ups through our form.', max_length=200, verbose_name='imported from'),
+            model_name="subscriber",
+            name="import_source",
+            field=models.CharField(
+                blank=True,
+                help_text="The list this person was imported from (their consent was given there, at the recorded sign-up and confirmation times); empty for sign-ups through our form.",
+                max_length=200,
+                verbose_name="imported from",
+            ),
         ),
         migrations.AddField(
-            model_name='subscriber',
-            name='last_name',
-            field=models.CharField(blank=True, max_length=100, verbose_name='last name'),
+            model_name="subscriber",
+            name="last_name",
+            field=models.CharField(blank=True, max_length=100, verbose_name="last name"),
         ),
         migrations.AlterField(
-            model_name='signupevent',
-            name='kind',
-            field=models.CharField(choices=[('signed_up', 'signed up'), ('emailed', 'confirmation emailed'), ('email_failed', 'email failed'), ('confirmed', 'confirmed'), ('unsubscribed', 'unsubscribed'), ('released', 'released by staff'), ('imported', 'imported from another list')], default='signed_up', max_length=16, verbose_name='what'),
+            model_name="signupevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("signed_up", "signed up"),
+                    ("emailed", "confirmation emailed"),
+                    ("email_failed", "email failed"),
+                    ("confirmed", "confirmed"),
+                    ("unsubscribed", "unsubscribed"),
+                    ("released", "released by staff"),
+                    ("imported", "imported from another list"),
+                ],
+                default="signed_up",
+                max_length=16,
+                verbose_name="what",
+            ),
         ),
         migrations.CreateModel(
-            name='ExportLog',
+            name="ExportLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('user_name', models.CharField(blank=True, help_text='Kept if the account is later removed; empty for the command line.', max_length=150, verbose_name="staff member's name")),
-                ('via', models.CharField(choices=[('admin', 'admin list'), ('action', 'admin action (selected rows)'), ('command', 'command')], max_length=10, verbose_name='how')),
-                ('format', models.CharField(max_length=10, verbose_name='format')),
-                ('preset', models.CharField(max_length=20, verbose_name='layout')),
-                ('filters', models.JSONField(blank=True, default=dict, verbose_name='filters')),
-                ('row_count', models.PositiveIntegerField(default=0, verbose_name='rows')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='staff member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
+                (
+                    "user_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Kept if the account is later removed; empty for the command line.",
+                        max_length=150,
+                        verbose_name="staff member's name",
+                    ),
+                ),
+                (
+                    "via",
+                    models.CharField(
+                        choices=[
+                            ("admin", "admin list"),
+                            ("action", "admin action (selected rows)"),
+                            ("command", "command"),
+                        ],
+                        max_length=10,
+                        verbose_name="how",
+                    ),
+                ),
+                ("format", models.CharField(max_length=10, verbose_name="format")),
+                ("preset", models.CharField(max_length=20, verbose_name="layout")),
+                ("filters", models.JSONField(blank=True, default=dict, verbose_name="filters")),
+                ("row_count", models.PositiveIntegerField(default=0, verbose_name="rows")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="staff member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'export',
-                'verbose_name_plural': 'export log',
-                'ordering': ['-created_at', '-pk'],
-                'get_latest_by': 'created_at',
+                "verbose_name": "export",
+                "verbose_name_plural": "export log",
+                "ordering": ["-created_at", "-pk"],
+                "get_latest_by": "created_at",
             },
         ),
     ]

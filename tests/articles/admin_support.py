@@ -1,12 +1,9 @@
-"""Helpers for the admin tests: staff in the editorial groups, and posting a form as a browser would."""
+"""Helpers for the admin tests: posting a form as a browser would, and reading its errors."""
 
 from html.parser import HTMLParser
 
-import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
-
-from tests.factories import ReviewerFactory
 
 
 def staff_in(group_name, django_user_model, username):
@@ -15,42 +12,6 @@ def staff_in(group_name, django_user_model, username):
     )
     user.groups.add(Group.objects.get(name=group_name))
     return user
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return staff_in("Editors", django_user_model, "edna")
-
-
-@pytest.fixture
-def publisher(django_user_model):
-    return staff_in("Publishers", django_user_model, "pablo")
-
-
-@pytest.fixture
-def reviewer(django_user_model):
-    """A staff account in the Reviewers group, linked to a medical reviewer profile."""
-    user = staff_in("Reviewers", django_user_model, "rhea")
-    ReviewerFactory(name="Dr Rhea Patel", credentials="MD, PhD", user=user)
-    return user
-
-
-@pytest.fixture
-def reviewer_client(client, reviewer):
-    client.force_login(reviewer)
-    return client
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def publisher_client(client, publisher):
-    client.force_login(publisher)
-    return client
 
 
 def change_url(article):

@@ -1,6 +1,5 @@
 """The article admin form: rich text, checked images, stale saves, history, list and preview."""
 
-
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,17 +12,7 @@ from PIL import Image
 from articles.models import Article
 from tests.factories import ArticleFactory, AuthorFactory, image_bytes, png_header_only
 
-from .admin_support import (  # noqa: F401 (fixtures)
-    ADD_URL,
-    change_url,
-    editor,
-    editor_client,
-    error_text,
-    form_data,
-    publisher,
-    publisher_client,
-    staff_in,
-)
+from .admin_support import ADD_URL, change_url, error_text, form_data, staff_in
 
 pytestmark = pytest.mark.django_db
 
@@ -161,11 +150,15 @@ def test_a_save_from_a_stale_copy_is_refused_naming_who_changed_it(client, edito
     stale_page = client.get(change_url(article))
 
     client.force_login(other)
-    response = client.post(change_url(article), form_data(client.get(change_url(article)), title="Olga's title"))
+    response = client.post(
+        change_url(article), form_data(client.get(change_url(article)), title="Olga's title")
+    )
     assert response.status_code == 302, error_text(response)
 
     client.force_login(editor)
-    response = client.post(change_url(article), form_data(stale_page, title="Edna's title", body="<p>Mine.</p>"))
+    response = client.post(
+        change_url(article), form_data(stale_page, title="Edna's title", body="<p>Mine.</p>")
+    )
 
     assert response.status_code == 200
     assert "Olga changed this article on" in response.content.decode()
@@ -190,7 +183,9 @@ def test_a_save_from_a_fresh_copy_goes_through(editor_client):
 def test_the_history_page_lists_who_changed_what_with_a_body_diff(editor_client, editor):
     article = ArticleFactory(draft=True, body="<p>First paragraph.</p><p>Second paragraph.</p>")
     page = editor_client.get(change_url(article))
-    editor_client.post(change_url(article), form_data(page, body="<p>First paragraph.</p><p>Changed paragraph.</p>"))
+    editor_client.post(
+        change_url(article), form_data(page, body="<p>First paragraph.</p><p>Changed paragraph.</p>")
+    )
 
     response = editor_client.get(reverse("admin:articles_article_history", args=[article.pk]))
 

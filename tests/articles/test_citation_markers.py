@@ -6,17 +6,7 @@ from django.urls import reverse
 from articles.models import Article, Citation
 from tests.factories import ArticleFactory, CitationFactory, SourceFactory
 
-from .admin_support import (  # noqa: F401 (fixtures)
-    change_url,
-    editor,
-    editor_client,
-    error_text,
-    form_data,
-    publisher,
-    publisher_client,
-    reviewer,
-    reviewer_client,
-)
+from .admin_support import change_url, error_text, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -75,11 +65,16 @@ def test_a_marker_to_an_attached_source_is_accepted(editor_client, draft):
 
 def test_a_marker_to_a_source_detached_in_the_same_save_is_refused(editor_client, draft):
     response = save(
-        editor_client, draft, body=f"<p>A claim.[cite:{draft.attached.pk}]</p>", **{"citations-0-DELETE": "on"}
+        editor_client,
+        draft,
+        body=f"<p>A claim.[cite:{draft.attached.pk}]</p>",
+        **{"citations-0-DELETE": "on"},
     )
 
     assert response.status_code == 200
-    assert f"The body cites [cite:{draft.attached.pk}], but that source is not attached below" in error_text(response)
+    assert f"The body cites [cite:{draft.attached.pk}], but that source is not attached below" in error_text(
+        response
+    )
     assert Citation.objects.filter(article=draft, source=draft.attached).exists()
     draft.refresh_from_db()
     assert draft.body == "<p>Old body.</p>"
@@ -99,7 +94,9 @@ def test_a_marker_to_no_source_at_all_says_the_number_is_not_in_the_library(edit
     response = save(editor_client, draft, body="<p>A claim.[cite:987654]</p>")
 
     assert response.status_code == 200
-    assert "The body cites [cite:987654], but there is no source 987654 in the library" in error_text(response)
+    assert "The body cites [cite:987654], but there is no source 987654 in the library" in error_text(
+        response
+    )
 
 
 def test_a_new_article_citing_a_source_it_does_not_attach_is_not_created(editor_client):
@@ -108,7 +105,12 @@ def test_a_new_article_citing_a_source_it_does_not_attach_is_not_created(editor_
     source, author = SourceFactory(), AuthorFactory()
     page = editor_client.get(reverse("admin:articles_article_add"))
     data = form_data(
-        page, title="New", slug="new", author=str(author.pk), status="draft", body=f"<p>[cite:{source.pk}]</p>"
+        page,
+        title="New",
+        slug="new",
+        author=str(author.pk),
+        status="draft",
+        body=f"<p>[cite:{source.pk}]</p>",
     )
 
     response = editor_client.post(reverse("admin:articles_article_add"), data)
@@ -144,7 +146,9 @@ def test_an_editors_pending_change_citing_an_unattached_source_is_refused(editor
 def test_an_editors_pending_change_citing_a_source_it_attaches_is_kept_as_pending(editor_client):
     live = ArticleFactory(body="<p>Live body.</p>")
     added = SourceFactory()
-    response = save(editor_client, live, body=f"<p>Pending.[cite:{added.pk}]</p>", **attach_new_source(added, live, 0))
+    response = save(
+        editor_client, live, body=f"<p>Pending.[cite:{added.pk}]</p>", **attach_new_source(added, live, 0)
+    )
 
     assert response.status_code == 302, error_text(response)
     live.refresh_from_db()
@@ -178,12 +182,17 @@ def test_restoring_a_revision_that_cites_a_since_detached_source_is_refused(publ
     article.save()
     citation.delete()
 
-    page = publisher_client.get(reverse("admin:articles_article_simple_history", args=[article.pk, old_record.history_id]))
-    response = publisher_client.post(page.wsgi_request.path, form_data(page, form_id="historicalarticle_form"))
+    page = publisher_client.get(
+        reverse("admin:articles_article_simple_history", args=[article.pk, old_record.history_id])
+    )
+    response = publisher_client.post(
+        page.wsgi_request.path, form_data(page, form_id="historicalarticle_form")
+    )
 
     assert response.status_code == 200
-    assert f"This revision's body cites [cite:{source.pk}], but that source is no longer attached" in error_text(
-        response
+    assert (
+        f"This revision's body cites [cite:{source.pk}], but that source is no longer attached"
+        in error_text(response)
     )
     article.refresh_from_db()
     assert article.body == "<p>New.</p>"
@@ -197,8 +206,12 @@ def test_restoring_a_revision_citing_a_still_attached_source_goes_through(publis
     article.body = "<p>New.</p>"
     article.save()
 
-    page = publisher_client.get(reverse("admin:articles_article_simple_history", args=[article.pk, old_record.history_id]))
-    response = publisher_client.post(page.wsgi_request.path, form_data(page, form_id="historicalarticle_form"))
+    page = publisher_client.get(
+        reverse("admin:articles_article_simple_history", args=[article.pk, old_record.history_id])
+    )
+    response = publisher_client.post(
+        page.wsgi_request.path, form_data(page, form_id="historicalarticle_form")
+    )
 
     assert response.status_code == 302, error_text(response)
     article.refresh_from_db()

@@ -73,7 +73,9 @@ class TestSourceLibrary:
         source, _ = Source.objects.get_or_create_for("Odd.", doi="10.12/" + "x" * 300, pmid="12a")
         assert (source.doi, source.pmid, source.citation_text) == ("", "", "Odd.")
 
-    @pytest.mark.parametrize(("field", "value"), [("doi", "not-a-doi"), ("pmid", "0123"), ("pmid", "123456789")])
+    @pytest.mark.parametrize(
+        ("field", "value"), [("doi", "not-a-doi"), ("pmid", "0123"), ("pmid", "123456789")]
+    )
     def test_doi_and_pmid_are_checked_for_form_on_validation(self, field, value):
         from django.core.exceptions import ValidationError
 

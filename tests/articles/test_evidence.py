@@ -35,7 +35,10 @@ class TestSources:
         article.save()
 
         html = page(client, article)
-        assert '<sup class="citation"><a id="cite-1-1" href="#source-1" aria-label="Source 1">1</a></sup>' in html
+        assert (
+            '<sup class="citation"><a id="cite-1-1" href="#source-1" aria-label="Source 1">1</a></sup>'
+            in html
+        )
         sources = html[html.index('id="sources-heading"') :]
         assert sources.index("Cited in the body.") < sources.index("Attached only.")
         assert '<li id="source-1" value="1">' in sources
@@ -72,8 +75,12 @@ class TestSources:
         export = Path(settings.BASE_DIR).parent / "shared" / "real-input" / "webflow"
         if not export.exists():
             pytest.skip(f"the real Webflow export is not at {export}")
-        call_command("import_webflow", str(export), stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
-        html = client.get(reverse("articles:detail", kwargs={"slug": "is-ketamine-addictive"})).content.decode()
+        call_command(
+            "import_webflow", str(export), stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w")
+        )
+        html = client.get(
+            reverse("articles:detail", kwargs={"slug": "is-ketamine-addictive"})
+        ).content.decode()
         sources = html[html.index('id="sources-heading"') :]
         assert '<li id="source-1" value="1">' in sources
         assert "Lumanauw DD, Youn S" in sources

@@ -114,7 +114,9 @@ def test_markup_in_a_title_or_summary_reaches_feed_readers_as_text(client, name)
     assert "<script>" not in raw and "<b>" not in raw
     [(title, _link)] = entries(root)
     # Atom titles are plain text; RSS readers read titles and descriptions as HTML.
-    expected_title = "<script>alert(1)</script>" if "atom" in name else "&lt;script&gt;alert(1)&lt;/script&gt;"
+    expected_title = (
+        "<script>alert(1)</script>" if "atom" in name else "&lt;script&gt;alert(1)&lt;/script&gt;"
+    )
     assert title == expected_title
     description = root.findtext("channel/item/description") or root.findtext(f"{ATOM}entry/{ATOM}summary")
     assert description == "&lt;b&gt;x&lt;/b&gt;&quot;quote&#x27;"
@@ -151,7 +153,9 @@ def test_a_topic_feed_lists_only_that_topics_articles(client):
 
 
 def test_an_unknown_topics_feed_is_404(client):
-    assert client.get(reverse("articles:topic-feed-atom", kwargs={"slug": "no-such-topic"})).status_code == 404
+    assert (
+        client.get(reverse("articles:topic-feed-atom", kwargs={"slug": "no-such-topic"})).status_code == 404
+    )
 
 
 def test_feeds_run_the_same_number_of_queries_whatever_the_number_of_articles_and_topics(client):

@@ -12,16 +12,7 @@ from django.utils import timezone
 from articles.models import Article
 from tests.factories import ArticleFactory, AuthorFactory
 
-from .admin_support import (  # noqa: F401 (fixtures)
-    ADD_URL,
-    change_url,
-    editor,
-    editor_client,
-    error_text,
-    form_data,
-    publisher,
-    publisher_client,
-)
+from .admin_support import ADD_URL, change_url, error_text, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +58,9 @@ def test_an_editor_cannot_create_a_published_or_archived_article_by_a_crafted_po
 @pytest.mark.parametrize("status", ["published", "archived"])
 def test_an_editor_cannot_publish_or_archive_a_draft_through_the_form(editor_client, status):
     article = ArticleFactory(draft=True)
-    response = editor_client.post(change_url(article), form_data(editor_client.get(change_url(article)), status=status))
+    response = editor_client.post(
+        change_url(article), form_data(editor_client.get(change_url(article)), status=status)
+    )
 
     assert response.status_code == 200
     assert ONLY_PUBLISHERS in error_text(response)
@@ -77,7 +70,11 @@ def test_an_editor_cannot_publish_or_archive_a_draft_through_the_form(editor_cli
 
 def test_an_editor_cannot_schedule_a_draft(editor_client):
     article = ArticleFactory(draft=True)
-    data = form_data(editor_client.get(change_url(article)), status="published", **split(timezone.now() + timedelta(days=3)))
+    data = form_data(
+        editor_client.get(change_url(article)),
+        status="published",
+        **split(timezone.now() + timedelta(days=3)),
+    )
     response = editor_client.post(change_url(article), data)
 
     assert response.status_code == 200
@@ -87,7 +84,9 @@ def test_an_editor_cannot_schedule_a_draft(editor_client):
 
 def test_an_editor_cannot_unpublish_a_live_article(editor_client):
     article = ArticleFactory(title="Live")
-    response = editor_client.post(change_url(article), form_data(editor_client.get(change_url(article)), status="draft"))
+    response = editor_client.post(
+        change_url(article), form_data(editor_client.get(change_url(article)), status="draft")
+    )
 
     assert response.status_code == 200
     assert "Only publishers can unpublish" in error_text(response)
@@ -110,7 +109,9 @@ def test_an_editor_cannot_move_the_publication_time_of_a_live_article(editor_cli
 
 def test_an_editor_cannot_delete_a_live_article(editor_client):
     article = ArticleFactory()
-    response = editor_client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+    response = editor_client.post(
+        reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"}
+    )
 
     assert response.status_code == 403
     assert Article.objects.filter(pk=article.pk).exists()
@@ -131,7 +132,9 @@ def test_a_publisher_publishes_a_draft_through_the_form(publisher_client):
 def test_a_publisher_schedules_an_article_that_stays_hidden_until_its_time(publisher_client):
     article = ArticleFactory(draft=True)
     data = form_data(
-        publisher_client.get(change_url(article)), status="published", **split(timezone.now() + timedelta(days=3))
+        publisher_client.get(change_url(article)),
+        status="published",
+        **split(timezone.now() + timedelta(days=3)),
     )
     response = publisher_client.post(change_url(article), data)
 
@@ -187,8 +190,9 @@ def test_bulk_publishing_skips_an_article_whose_hero_image_has_no_alt_text(publi
     article = ArticleFactory(draft=True, title="No alt", hero_image="articles/hero/missing.jpg")
     response = run_action(publisher_client, "publish_selected", [article])
 
-    assert "0 articles published; 1 skipped: “No alt”: Describe the hero image, or mark it as decorative." in (
-        messages_of(response)
+    assert (
+        "0 articles published; 1 skipped: “No alt”: Describe the hero image, or mark it as decorative."
+        in (messages_of(response))
     )
     assert Article.objects.get(pk=article.pk).status == "draft"
 

@@ -20,18 +20,7 @@ from articles import revisions
 from articles.models import Article, SiteSettings
 from tests.factories import ArticleFactory, ReviewerFactory
 
-from .admin_support import (  # noqa: F401 (fixtures)
-    change_url,
-    editor,
-    editor_client,
-    error_text,
-    form_data,
-    publisher,
-    publisher_client,
-    reviewer,
-    reviewer_client,
-    staff_in,
-)
+from .admin_support import change_url, error_text, form_data, staff_in
 
 pytestmark = pytest.mark.django_db
 
@@ -135,14 +124,20 @@ def test_a_sign_off_from_a_page_loaded_before_the_article_changed_is_refused(rev
     response = reviewer_client.post(sign_off_url(article), {"version": str(page.context["original"].version)})
 
     assert response.status_code == 302
-    assert "The article was changed after you opened it; read it again before signing off." in messages_of(response)
+    assert "The article was changed after you opened it; read it again before signing off." in messages_of(
+        response
+    )
     article.refresh_from_db()
     assert article.reviewed_at is None
 
 
-def test_signing_off_reviews_the_live_body_and_keeps_pending_changes_pending(reviewer_client, editor, publisher):
+def test_signing_off_reviews_the_live_body_and_keeps_pending_changes_pending(
+    reviewer_client, editor, publisher
+):
     article = ArticleFactory(body="<p>Live body.</p>")
-    revisions.store_pending(article, {"body": "<p>Pending body.</p>", "title": "Pending title"}, [], [], editor)
+    revisions.store_pending(
+        article, {"body": "<p>Pending body.</p>", "title": "Pending title"}, [], [], editor
+    )
 
     page = reviewer_client.get(change_url(article))
     assert "signing off reviews the" in page.content.decode()
@@ -165,7 +160,9 @@ def test_signing_off_reviews_the_live_body_and_keeps_pending_changes_pending(rev
 # Who may sign off
 
 
-def test_staff_without_the_review_permission_see_no_button_and_a_crafted_post_is_refused(editor_client, editor):
+def test_staff_without_the_review_permission_see_no_button_and_a_crafted_post_is_refused(
+    editor_client, editor
+):
     ReviewerFactory(user=editor)  # A profile alone is not the permission.
     article = ArticleFactory()
 
@@ -231,7 +228,9 @@ def test_editing_the_body_after_the_sign_off_flips_the_page_and_the_admin(
     assert listed(changelist(publisher_client, review="changed")) == {"Is ketamine addictive?"}
 
 
-def test_an_editors_pending_body_change_flips_nothing_until_it_is_published(editor_client, reviewer, publisher):
+def test_an_editors_pending_body_change_flips_nothing_until_it_is_published(
+    editor_client, reviewer, publisher
+):
     article = ArticleFactory(body="<p>Reviewed text.</p>")
     article.sign_off_review(reviewer.reviewer_profile)
 
@@ -281,7 +280,9 @@ def review_ages(reviewer):
         fresh.sign_off_review(profile)
 
 
-def test_the_review_due_filter_lists_never_changed_and_old_reviews_but_not_fresh_ones(publisher_client, review_ages):
+def test_the_review_due_filter_lists_never_changed_and_old_reviews_but_not_fresh_ones(
+    publisher_client, review_ages
+):
     response = changelist(publisher_client, review="due")
 
     assert listed(response) == {"Never reviewed", "Changed since review", "Reviewed 13 months ago"}
@@ -318,7 +319,9 @@ def test_the_review_due_list_has_a_bookmarkable_address_linked_from_the_list(rev
     assert response.url == reverse(CHANGELIST) + "?review=due"
     assert f'href="{reverse(CHANGELIST)}?review=due"' in changelist(reviewer_client).content.decode()
     assert listed(reviewer_client.get(response.url)) == {
-        "Never reviewed", "Changed since review", "Reviewed 13 months ago",
+        "Never reviewed",
+        "Changed since review",
+        "Reviewed 13 months ago",
     }
 
 

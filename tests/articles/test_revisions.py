@@ -10,15 +10,7 @@ from articles import revisions
 from articles.models import Article, Source
 from tests.factories import ArticleFactory, CitationFactory, RelatedArticleFactory, SourceFactory
 
-from .admin_support import (  # noqa: F401 (fixtures)
-    change_url,
-    editor,
-    editor_client,
-    error_text,
-    form_data,
-    publisher,
-    publisher_client,
-)
+from .admin_support import change_url, error_text, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +98,7 @@ def test_reopening_the_form_shows_the_pending_version_with_a_notice(editor_clien
     texts = dict(Source.objects.values_list("pk", "citation_text"))
     shown = {texts[int(form["source"].value())]: bool(form["DELETE"].value()) for form in citations.forms}
     assert shown == {"Kept source.": False, "Dropped source.": True, "New source.": False}
-    assert f'{live_article.get_absolute_url()}?preview=pending' in html
+    assert f"{live_article.get_absolute_url()}?preview=pending" in html
 
 
 def test_saving_the_pending_version_again_keeps_every_pending_change(editor_client, live_article):
@@ -159,7 +151,9 @@ def test_an_editor_cannot_use_the_publish_pending_button(editor_client, live_art
     assert Article.objects.get(pk=live_article.pk).title == "Live title"
 
 
-def test_a_publishers_save_publishes_the_form_and_clears_pending_changes(client, editor, publisher, live_article):
+def test_a_publishers_save_publishes_the_form_and_clears_pending_changes(
+    client, editor, publisher, live_article
+):
     client.force_login(editor)
     save_pending_edit(client, live_article)
     client.force_login(publisher)
@@ -208,7 +202,10 @@ def test_a_save_from_before_pending_changes_were_stored_is_refused(client, edito
 
 def test_pending_preview_shows_the_pending_version_without_saving_it(editor, live_article):
     first, second = ArticleFactory(), ArticleFactory(draft=True)
-    first_source, second_source = SourceFactory(citation_text="First."), SourceFactory(citation_text="Second.")
+    first_source, second_source = (
+        SourceFactory(citation_text="First."),
+        SourceFactory(citation_text="Second."),
+    )
     revisions.store_pending(
         live_article,
         {"title": "Previewed", "body": '<p onclick="x()">Previewed body.</p>', "author": live_article.author},
@@ -267,7 +264,9 @@ def test_restoring_a_revision_brings_back_the_old_body_as_a_new_save(publisher_c
 
     page = revert_page(publisher_client, article, old_record)
     assert page.status_code == 200
-    response = publisher_client.post(page.wsgi_request.path, form_data(page, form_id="historicalarticle_form"))
+    response = publisher_client.post(
+        page.wsgi_request.path, form_data(page, form_id="historicalarticle_form")
+    )
 
     assert response.status_code == 302, error_text(response)
     article.refresh_from_db()
@@ -300,7 +299,9 @@ def test_an_editor_cannot_restore_a_published_revision_of_a_draft(editor_client)
     article.save()
 
     page = revert_page(editor_client, article, old_record)
-    response = editor_client.post(page.wsgi_request.path, form_data(page, form_id="historicalarticle_form", status="published"))
+    response = editor_client.post(
+        page.wsgi_request.path, form_data(page, form_id="historicalarticle_form", status="published")
+    )
 
     assert response.status_code == 200
     assert "Only publishers can publish or archive" in error_text(response)

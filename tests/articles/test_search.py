@@ -42,7 +42,9 @@ class TestCleanQuery:
 
 class TestResults:
     def test_a_title_match_ranks_above_a_body_only_match(self, client):
-        in_body = ArticleFactory(title="Treatment notes", body="<p>Notes on ketamine.</p>", published_at=days_ago(1))
+        in_body = ArticleFactory(
+            title="Treatment notes", body="<p>Notes on ketamine.</p>", published_at=days_ago(1)
+        )
         in_title = ArticleFactory(title="Ketamine basics", published_at=days_ago(30))
         assert list(search_articles("ketamine")) == [in_title, in_body]
         html = search(client, "ketamine").content.decode()
@@ -192,7 +194,9 @@ class TestPoliteAnswers:
 class TestFullTextSearch:
     def test_stemming_finds_other_forms_of_a_word(self):
         addictive = ArticleFactory(title="Is ketamine addictive?", published_at=days_ago(2))
-        addicted = ArticleFactory(body="<p>People who were addicted to alcohol.</p>", published_at=days_ago(1))
+        addicted = ArticleFactory(
+            body="<p>People who were addicted to alcohol.</p>", published_at=days_ago(1)
+        )
         ArticleFactory(title="Unrelated")
         assert list(search_articles("addiction")) == [addictive, addicted]
 

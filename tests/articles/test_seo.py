@@ -80,7 +80,9 @@ def get_head(client, url):
 
 
 def test_an_article_page_describes_itself_for_search_engines_and_link_previews(client):
-    article = ArticleFactory(title="Is ketamine addictive?", summary="  What the <em>evidence</em>\n  says.  ")
+    article = ArticleFactory(
+        title="Is ketamine addictive?", summary="  What the <em>evidence</em>\n  says.  "
+    )
 
     head = get_head(client, article.get_absolute_url())
 

@@ -8,9 +8,10 @@ from django.urls import reverse
 from articles.models import Source
 from tests.factories import ArticleFactory, CitationFactory, SourceFactory
 
-from .admin_support import editor, editor_client, error_text, form_data  # noqa: F401 (fixtures)
+from .admin_support import error_text, form_data
 
 pytestmark = pytest.mark.django_db
+
 
 def add_url():
     return reverse("admin:articles_source_add")
@@ -74,7 +75,9 @@ def test_a_pmid_already_in_the_library_is_refused_naming_the_source_that_has_it(
     response = add_source(editor_client, pmid=" 30901130 ")
 
     assert response.status_code == 200
-    assert f"“{existing}” already has this PMID" in " ".join(response.context["adminform"].form.errors["pmid"])
+    assert f"“{existing}” already has this PMID" in " ".join(
+        response.context["adminform"].form.errors["pmid"]
+    )
     assert Source.objects.count() == 1
 
 
@@ -82,7 +85,9 @@ def test_a_source_saved_again_with_its_own_identifiers_is_not_its_own_duplicate(
     source = SourceFactory(doi="10.1111/acem.13755", pmid="30901130")
     page = editor_client.get(source_url(source))
 
-    response = editor_client.post(source_url(source), form_data(page, form_id="source_form", title="Now titled"))
+    response = editor_client.post(
+        source_url(source), form_data(page, form_id="source_form", title="Now titled")
+    )
 
     assert response.status_code == 302, error_text(response)
     source.refresh_from_db()
@@ -109,7 +114,7 @@ def test_the_list_shows_each_sources_marker(editor_client):
 
     html = response.content.decode()
     assert "Marker to paste in the body" in html
-    assert f"<td class=\"field-marker\">[cite:{source.pk}]</td>" in html
+    assert f'<td class="field-marker">[cite:{source.pk}]</td>' in html
 
 
 def test_the_form_shows_the_marker_read_only(editor_client):
@@ -137,7 +142,10 @@ def test_a_source_is_found_by_its_marker(editor_client):
 
 def test_a_source_lists_the_articles_citing_it(editor_client):
     source = SourceFactory()
-    citing = [ArticleFactory(title="Is ketamine addictive?"), ArticleFactory(draft=True, title="Draft on PTSD")]
+    citing = [
+        ArticleFactory(title="Is ketamine addictive?"),
+        ArticleFactory(draft=True, title="Draft on PTSD"),
+    ]
     for article in citing:
         CitationFactory(article=article, source=source)
     ArticleFactory(title="Unrelated article")

@@ -13,7 +13,7 @@ def test_reading_time_counts_text_not_markup():
 
 def test_headings_get_unique_anchors_in_document_order():
     html, toc = add_heading_anchors(
-        "<h2>Physical &amp; Psychological</h2><p>x</p><h3>Physical</h3><h2 id=\"old\">Physical</h2>"
+        '<h2>Physical &amp; Psychological</h2><p>x</p><h3>Physical</h3><h2 id="old">Physical</h2>'
     )
     assert [(e.level, e.text, e.anchor) for e in toc] == [
         (2, "Physical & Psychological", "physical-psychological"),

@@ -75,7 +75,10 @@ class TestArticlePage:
             author__name="Isha Team",
         )
         CitationFactory(
-            article=article, source__citation_text="Cited work.", source__doi="10.1111/acem.13755", source__pmid="30901130"
+            article=article,
+            source__citation_text="Cited work.",
+            source__doi="10.1111/acem.13755",
+            source__pmid="30901130",
         )
         related = ArticleFactory(title="Related read")
         RelatedArticleFactory(from_article=article, to_article=related)
@@ -84,7 +87,7 @@ class TestArticlePage:
         main = html[html.index("<main") :]
 
         order = [
-            "<h1 class=\"article__title\">Is It Safe?</h1>",
+            '<h1 class="article__title">Is It Safe?</h1>',
             "A short answer.",
             "Written by",
             "Isha Team",

@@ -134,7 +134,9 @@ class TestRealExport:
         seed = Article.objects.get(slug=SEED)
         inline = "articles/inline/6270a1f3c2b1e84d2f0a9c31_ketamine-addiction.jpg"
         assert default_storage.exists(inline)
-        assert f'<img src="{default_storage.url(inline)}" loading="lazy" alt="ketamine addiction">' in seed.body
+        assert (
+            f'<img src="{default_storage.url(inline)}" loading="lazy" alt="ketamine addiction">' in seed.body
+        )
         assert "cdn.prod.website-files.com" not in seed.body
         assert "\u200d" not in seed.body and "<p></p>" not in seed.body
         assert "PMID" not in seed.body and "Lumanauw" not in seed.body
@@ -181,9 +183,7 @@ class TestReimport:
         run(real_export)
         before = dict(Article.objects.values_list("slug", "modified_at"))
         files = stored_files()
-        changed = export_copy(
-            lambda rows: row(rows, RELATED[1]).update({"Post Summary": "New summary."})
-        )
+        changed = export_copy(lambda rows: row(rows, RELATED[1]).update({"Post Summary": "New summary."}))
 
         output = run(changed)
 
@@ -201,9 +201,7 @@ class TestReimport:
         edited.title = "Edited by an editor"
         edited.save()
         assert edited.edited_since_import()
-        changed = export_copy(
-            lambda rows: row(rows, RELATED[1]).update({"Post Summary": "New summary."})
-        )
+        changed = export_copy(lambda rows: row(rows, RELATED[1]).update({"Post Summary": "New summary."}))
 
         output = run(changed)
 
@@ -222,9 +220,7 @@ class TestReimport:
         )
         assert not article.edited_since_import()
 
-    def test_items_missing_from_a_later_export_are_listed_and_left_alone(
-        self, real_export, export_copy
-    ):
+    def test_items_missing_from_a_later_export_are_listed_and_left_alone(self, real_export, export_copy):
         run(real_export)
         shorter = export_copy(lambda rows: rows.remove(row(rows, RELATED[4])))
 
@@ -321,9 +317,7 @@ class TestExportVariants:
             ({"Author": "nobody"}, "author 'nobody' is neither in the export nor on the site"),
         ],
     )
-    def test_a_row_fixed_later_is_imported_and_linked_from_its_related_post(
-        self, export_copy, bad, reason
-    ):
+    def test_a_row_fixed_later_is_imported_and_linked_from_its_related_post(self, export_copy, bad, reason):
         output = run(export_copy(lambda rows: row(rows, RELATED[0]).update(bad)))
         assert f"line 3 ({RELATED[0]}): {reason}" in output
         assert RELATED[0] not in Article.objects.get(slug=SEED).related_links.values_list(
@@ -333,9 +327,7 @@ class TestExportVariants:
         output = run(export_copy())
 
         assert "Posts: 1 created, 1 updated, 4 skipped (unchanged), 0 skipped" in output
-        linked = Article.objects.get(slug=SEED).related_links.values_list(
-            "to_article__slug", flat=True
-        )
+        linked = Article.objects.get(slug=SEED).related_links.values_list("to_article__slug", flat=True)
         assert list(linked) == RELATED
 
     def test_a_row_failing_in_the_database_leaves_nothing_behind(self, export_copy, monkeypatch):
@@ -381,9 +373,7 @@ class TestExportVariants:
     def test_progress_is_reported_every_n_posts(self, real_export):
         calls = []
 
-        apply_export(
-            read_export(real_export), progress=lambda *a: calls.append(a), progress_every=2
-        )
+        apply_export(read_export(real_export), progress=lambda *a: calls.append(a), progress_every=2)
 
         assert calls == [(2, 6), (4, 6), (6, 6)]
 
@@ -465,6 +455,8 @@ def test_a_body_larger_than_the_csv_modules_default_cell_limit_is_read(tmp_path)
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv_module.writer(f)
         writer.writerow(["Name", "Slug", "Item ID", "Post Body", "Author"])
-        writer.writerow(["Long", "long", "0123456789abcdef01234568", "<p>" + "x" * 200_000 + "</p>", "isha-team"])
+        writer.writerow(
+            ["Long", "long", "0123456789abcdef01234568", "<p>" + "x" * 200_000 + "</p>", "isha-team"]
+        )
     export = read_export(tmp_path)
     assert len(export.posts[0].body) > 200_000

@@ -54,7 +54,7 @@ def serve_media(live_server, settings):
     def attach(page):
         def handle(route):
             root = Path(settings.MEDIA_ROOT).resolve()  # read late: clinic_site moves it
-            name = route.request.url[len(prefix):].split("?")[0]
+            name = route.request.url[len(prefix) :].split("?")[0]
             path = (root / name).resolve()
             if root not in path.parents or not path.is_file():
                 route.fulfill(status=404, body="")
@@ -158,13 +158,23 @@ def clinic_site(live_server, settings, clinic_media):
     Recreated for each test: live_server flushes the database afterwards.
     """
     from articles.models import (
-        Article, Author, Citation, RelatedArticle, Reviewer, SiteSettings, Source, Topic, UpdateNote,
+        Article,
+        Author,
+        Citation,
+        RelatedArticle,
+        Reviewer,
+        SiteSettings,
+        Source,
+        Topic,
+        UpdateNote,
     )
 
     settings.MEDIA_ROOT = clinic_media
     SiteSettings.load()
     team = Author.objects.create(
-        name="Isha Editorial Team", slug="isha-editorial-team", bio="<p>Isha Health's clinical and editorial team.</p>"
+        name="Isha Editorial Team",
+        slug="isha-editorial-team",
+        bio="<p>Isha Health's clinical and editorial team.</p>",
     )
     demo = _demo_articles(team)
     author = Author.objects.create(

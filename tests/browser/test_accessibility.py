@@ -44,7 +44,8 @@ def run_axe(page):
 
 def describe(violations):
     return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}" for v in violations
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+        for v in violations
     )
 
 
@@ -88,9 +89,23 @@ def page_types(site):
 
 
 PAGE_TYPES = [
-    "home", "article", "topic", "author", "reviewer", "search", "search results",
-    "search without results", "sign-up", "sign-up error", "sign-up thanks", "confirm",
-    "confirmed", "confirm link expired", "unsubscribe", "unsubscribed", "404",
+    "home",
+    "article",
+    "topic",
+    "author",
+    "reviewer",
+    "search",
+    "search results",
+    "search without results",
+    "sign-up",
+    "sign-up error",
+    "sign-up thanks",
+    "confirm",
+    "confirmed",
+    "confirm link expired",
+    "unsubscribe",
+    "unsubscribed",
+    "404",
 ]
 
 
@@ -107,7 +122,10 @@ def any_page(request, browser, live_server, serve_media):
     if request.param == "no-js":
         page.route(live_server.url + "/static/js/**", lambda route: route.abort())
     page.csp_errors = []
-    page.on("console", lambda message: "Content Security Policy" in message.text and page.csp_errors.append(message.text))
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and page.csp_errors.append(message.text),
+    )
     yield page
     context.close()
 
@@ -178,7 +196,9 @@ def test_each_page_type_has_one_h1_an_ordered_outline_landmarks_and_a_skip_link(
 
     assert outline.headings.count(1) == 1 and outline.headings[0] == 1, outline.headings
     for previous, current in zip(outline.headings, outline.headings[1:]):
-        assert current <= previous + 1, f"heading level jumps from h{previous} to h{current}: {outline.headings}"
+        assert current <= previous + 1, (
+            f"heading level jumps from h{previous} to h{current}: {outline.headings}"
+        )
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.title()
     for role in ("banner", "navigation", "main", "contentinfo"):
@@ -205,7 +225,9 @@ def test_public_pages_need_no_inline_script_or_style_under_the_strict_csp(
     assert page.csp_errors == []
 
 
-def test_the_skip_link_is_the_first_tab_stop_shows_itself_and_moves_focus_to_main(page, live_server, clinic_site):
+def test_the_skip_link_is_the_first_tab_stop_shows_itself_and_moves_focus_to_main(
+    page, live_server, clinic_site
+):
     page.goto(live_server.url + clinic_site["article"].get_absolute_url())
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to content")
@@ -221,7 +243,9 @@ def test_the_skip_link_is_the_first_tab_stop_shows_itself_and_moves_focus_to_mai
 
 
 @pytest.mark.parametrize("path_name", ["home", "article"])
-def test_every_tab_stop_shows_a_visible_focus_indicator(page, live_server, clinic_site, serve_media, path_name):
+def test_every_tab_stop_shows_a_visible_focus_indicator(
+    page, live_server, clinic_site, serve_media, path_name
+):
     serve_media(page)
     page.goto(live_server.url + page_types(clinic_site)[path_name])
     seen = set()

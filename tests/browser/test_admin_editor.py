@@ -280,9 +280,7 @@ def test_a_publisher_writes_previews_and_publishes_an_article_with_heading_link_
     assert page_errors == []
 
 
-def test_the_editor_toolbar_offers_an_image_with_alt_text(
-    page, live_server, publisher, author, image_url
-):
+def test_the_editor_toolbar_offers_an_image_with_alt_text(page, live_server, publisher, author, image_url):
     log_in(page, live_server, publisher)
     page.goto(live_server.url + "/admin/articles/article/add/")
     page.get_by_label("Title:").fill("An article with a picture")

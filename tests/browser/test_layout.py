@@ -52,7 +52,9 @@ def open_in(browser, serve_media, url, **context_options):
         pytest.param({"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}, id="200%-zoom"),
     ],
 )
-def test_pages_reflow_without_horizontal_scrolling(browser, live_server, clinic_site, serve_media, name, viewport):
+def test_pages_reflow_without_horizontal_scrolling(
+    browser, live_server, clinic_site, serve_media, name, viewport
+):
     context, page = open_in(browser, serve_media, live_server.url + paths(clinic_site)[name], **viewport)
 
     assert page.evaluate(NO_HORIZONTAL_SCROLL), page.evaluate(WIDER_THAN_VIEWPORT)
@@ -69,7 +71,10 @@ def test_text_enlarged_to_200_percent_still_fits_without_horizontal_scrolling(
 ):
     """WCAG 1.4.4: text alone at 200% (a browser's minimum font size setting does this)."""
     context, page = open_in(
-        browser, serve_media, live_server.url + paths(clinic_site)[name], viewport={"width": 1280, "height": 800}
+        browser,
+        serve_media,
+        live_server.url + paths(clinic_site)[name],
+        viewport={"width": 1280, "height": 800},
     )
     # Through the CSSOM, which the CSP allows, unlike a style attribute.
     page.evaluate("document.documentElement.style.fontSize = '200%'")
@@ -108,7 +113,9 @@ def test_the_article_body_has_a_readable_measure_of_60_to_75_characters(
     browser, live_server, clinic_site, serve_media
 ):
     context, page = open_in(
-        browser, serve_media, live_server.url + clinic_site["article"].get_absolute_url(),
+        browser,
+        serve_media,
+        live_server.url + clinic_site["article"].get_absolute_url(),
         viewport={"width": 1280, "height": 800},
     )
 
@@ -142,7 +149,15 @@ def test_printed_articles_list_their_sources_with_urls_and_leave_out_the_site_fu
     doi = page.locator(".sources a[href^='https://doi.org/']").first
     after = doi.evaluate("a => getComputedStyle(a, '::after').content")
     assert doi.get_attribute("href") in after
-    for hidden in (".site-header nav", ".site-search", ".site-footer", "#signup", ".cta", ".toc", ".article-grid"):
+    for hidden in (
+        ".site-header nav",
+        ".site-search",
+        ".site-footer",
+        "#signup",
+        ".cta",
+        ".toc",
+        ".article-grid",
+    ):
         assert page.locator(hidden).first.evaluate("el => getComputedStyle(el).display") == "none", hidden
     for kept in (".article__title", ".article__body", ".sources", ".history", ".disclosure", ".review-note"):
         assert page.locator(kept).evaluate("el => getComputedStyle(el).display") != "none", kept
@@ -156,7 +171,7 @@ class Assets(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "link" and attrs.get("rel") == "stylesheet" or tag == "script" and attrs.get("src"):
+        if (tag == "link" and attrs.get("rel") == "stylesheet") or (tag == "script" and attrs.get("src")):
             self.urls.append(attrs.get("href") or attrs.get("src"))
 
 

@@ -57,9 +57,7 @@ def hold_signup_posts(page):
     return held
 
 
-def test_with_javascript_the_success_message_is_announced_without_a_reload(
-    page, article_path, article_url
-):
+def test_with_javascript_the_success_message_is_announced_without_a_reload(page, article_path, article_url):
     page.goto(article_url)
     block, status, email = signup_block(page)
     button = block.locator('button[type="submit"]')
@@ -104,9 +102,7 @@ def test_with_javascript_an_invalid_address_shows_the_error_and_marks_the_field(
     assert not Subscriber.objects.exists()
 
 
-def test_with_javascript_a_second_error_replaces_the_servers_error_instead_of_adding_one(
-    page, article_url
-):
+def test_with_javascript_a_second_error_replaces_the_servers_error_instead_of_adding_one(page, article_url):
     page.goto(article_url)
     block, status, email = signup_block(page)
     email.fill("first-mistake")
@@ -125,9 +121,7 @@ def test_with_javascript_a_second_error_replaces_the_servers_error_instead_of_ad
     expect(email).to_have_accessible_description(re.compile(r"^\W*An address cannot start with \+\.$"))
 
 
-def test_without_javascript_the_form_posts_and_the_article_shows_the_success_message(
-    no_js_page, article_url
-):
+def test_without_javascript_the_form_posts_and_the_article_shows_the_success_message(no_js_page, article_url):
     page = no_js_page
     page.goto(article_url)
     block, status, email = signup_block(page)
@@ -181,7 +175,10 @@ def test_by_keyboard_alone_tab_to_the_field_type_and_press_enter(page, live_serv
 
 
 def test_the_script_sends_the_visits_utm_parameters_and_referring_site(page, article_path, article_url):
-    page.goto(article_url + "?utm_source=news&utm_medium=email&utm_campaign=spring", referer="https://www.google.com/search?q=x")
+    page.goto(
+        article_url + "?utm_source=news&utm_medium=email&utm_campaign=spring",
+        referer="https://www.google.com/search?q=x",
+    )
     block, status, email = signup_block(page)
 
     email.fill("jane@example.com")
@@ -189,6 +186,10 @@ def test_the_script_sends_the_visits_utm_parameters_and_referring_site(page, art
 
     expect_success(status)
     subscriber = Subscriber.objects.get()
-    assert (subscriber.utm_source, subscriber.utm_medium, subscriber.utm_campaign) == ("news", "email", "spring")
+    assert (subscriber.utm_source, subscriber.utm_medium, subscriber.utm_campaign) == (
+        "news",
+        "email",
+        "spring",
+    )
     assert subscriber.referrer == "https://www.google.com"
     assert subscriber.source_path == article_path

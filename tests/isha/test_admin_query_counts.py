@@ -30,8 +30,14 @@ def library(admin_user):
 
 def test_the_registry_has_the_lists_this_file_expects():
     assert {model._meta.label for model in ADMIN_MODELS} >= {
-        "articles.Article", "articles.Source", "articles.Topic", "articles.Author", "articles.Reviewer",
-        "signups.Subscriber", "signups.ErasureLog", "signups.SignupFormCopyVersion",
+        "articles.Article",
+        "articles.Source",
+        "articles.Topic",
+        "articles.Author",
+        "articles.Reviewer",
+        "signups.Subscriber",
+        "signups.ErasureLog",
+        "signups.SignupFormCopyVersion",
     }
 
 

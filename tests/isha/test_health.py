@@ -10,7 +10,10 @@ def test_healthz_answers_200_when_database_and_cache_work(client):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert {name: check["status"] for name, check in body["checks"].items()} == {"database": "ok", "cache": "ok"}
+    assert {name: check["status"] for name, check in body["checks"].items()} == {
+        "database": "ok",
+        "cache": "ok",
+    }
     assert "no-cache" in response["Cache-Control"]
 
 

@@ -33,7 +33,12 @@ def test_a_second_anonymous_visitor_is_served_from_the_cache_without_queries(dja
     assert second["X-Page-Cache"] == "hit"
     assert second.content == first.content
     # Hits are answered early, but still inside the security-header middleware.
-    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Permissions-Policy", "Referrer-Policy"):
+    for header in (
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "Permissions-Policy",
+        "Referrer-Policy",
+    ):
         assert second[header] == first[header]
 
 
@@ -139,7 +144,7 @@ def test_turning_the_cache_off_renders_every_time(settings):
 def _hidden_fields(html):
     import re
 
-    form = html[html.index("<form class=\"signup__form\"") :]
+    form = html[html.index('<form class="signup__form"') :]
     form = form[: form.index("</form>")]
     fields = {}
     for tag in re.findall(r"<input[^>]*>", form):

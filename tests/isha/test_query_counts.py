@@ -106,12 +106,16 @@ class Library:
         RelatedArticleFactory(from_article=article, to_article=self.article)
         UpdateNote.objects.create(article=self.article, text=f"Added study {n}.", is_correction=n % 2 == 0)
 
-        version = SignupFormCopyVersion.objects.create(heading=f"Heading {n}", intro="", button_label="Sign up")
+        version = SignupFormCopyVersion.objects.create(
+            heading=f"Heading {n}", intro="", button_label="Sign up"
+        )
         subscriber = SubscriberFactory(
             source_article=article, source_path=article.get_absolute_url(), consent_version=version
         )
         for kind in (SignupEvent.Kind.SIGNED_UP, SignupEvent.Kind.EMAILED):
-            SignupEvent.objects.create(subscriber=subscriber, kind=kind, article=article, copy_version=version)
+            SignupEvent.objects.create(
+                subscriber=subscriber, kind=kind, article=article, copy_version=version
+            )
         SignupEvent.objects.create(
             subscriber=self.subscriber, path=article.get_absolute_url(), article=article, copy_version=version
         )
@@ -119,13 +123,20 @@ class Library:
         export_log = optional_model("signups", "ExportLog")
         if export_log is not None:
             export_log.objects.create(
-                user=self.staff_user, user_name="admin", via="admin", format="csv", preset="full",
-                filters={"status__exact": "confirmed"}, row_count=n,
+                user=self.staff_user,
+                user_name="admin",
+                via="admin",
+                format="csv",
+                preset="full",
+                filters={"status__exact": "confirmed"},
+                row_count=n,
             )
 
     def _cite_everything_in_the_body(self):
         """Markers for the article's sources in its body, so the reference list is numbered."""
-        markers = " ".join(marker_for(pk) for pk in self.article.citations.values_list("source_id", flat=True))
+        markers = " ".join(
+            marker_for(pk) for pk in self.article.citations.values_list("source_id", flat=True)
+        )
         Article.objects.filter(pk=self.article.pk).update(body=f"<h2>Claims</h2><p>Studies {markers}.</p>")
 
 

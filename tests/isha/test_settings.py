@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import environ
 import pytest
 from django.conf import settings
 
@@ -41,7 +40,10 @@ def manage(*args, env):
 
 def test_check_deploy_is_clean_in_production_with_the_example_values_and_a_real_key():
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         env={**env_example(), "DJANGO_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(50)},
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -61,14 +63,21 @@ def test_production_refuses_the_development_secret_key_and_sqlite():
     base = {**env_example(), "DJANGO_ENV": "production"}
     weak = manage("check", env={**base, "SECRET_KEY": "change-me"})
     assert weak.returncode != 0 and "SECRET_KEY must be a real secret" in weak.stderr
-    sqlite = manage("check", env={**base, "SECRET_KEY": secrets.token_urlsafe(50), "DATABASE_URL": "sqlite:///x.db"})
+    sqlite = manage(
+        "check", env={**base, "SECRET_KEY": secrets.token_urlsafe(50), "DATABASE_URL": "sqlite:///x.db"}
+    )
     assert sqlite.returncode != 0 and "PostgreSQL" in sqlite.stderr
 
 
 def test_the_example_file_documents_every_variable_settings_read():
     read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', (ROOT / "isha" / "settings.py").read_text()))
     read |= set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', (ROOT / "gunicorn.conf.py").read_text()))
-    read -= {"GUNICORN_ACCESSLOG", "GUNICORN_LOGLEVEL", "GUNICORN_MAX_REQUESTS", "GUNICORN_FORWARDED_ALLOW_IPS"}
+    read -= {
+        "GUNICORN_ACCESSLOG",
+        "GUNICORN_LOGLEVEL",
+        "GUNICORN_MAX_REQUESTS",
+        "GUNICORN_FORWARDED_ALLOW_IPS",
+    }
     assert read - set(env_example()) == set()
 
 
@@ -85,7 +94,7 @@ class TestSecurityHeaders:
         assert "camera=()" in response["Permissions-Policy"]
 
     def test_public_pages_carry_no_inline_executable_script_or_inline_style(self, client):
-        article = ArticleFactory(body='<p>Text</p><h2>Part</h2>')
+        article = ArticleFactory(body="<p>Text</p><h2>Part</h2>")
         for url in ("/", article.get_absolute_url(), "/signup/", "/search/?q=text", "/no-such-page/"):
             html = client.get(url).content.decode()
             for tag in re.findall(r"<script\b[^>]*>", html):

@@ -18,20 +18,27 @@ pytestmark = pytest.mark.django_db
 def test_the_honeypot_is_hidden_from_people_screen_readers_and_autofill(client):
     text = client.get("/signup/").text
 
-    wrapper = text[text.rindex("<div", 0, text.index('name="website"')):text.index('name="website"')]
+    wrapper = text[text.rindex("<div", 0, text.index('name="website"')) : text.index('name="website"')]
     assert 'class="visually-hidden"' in wrapper
     assert 'aria-hidden="true"' in wrapper
-    field = text[text.index('name="website"') - 200:text.index('name="website"') + 200]
+    field = text[text.index('name="website"') - 200 : text.index('name="website"') + 200]
     assert 'autocomplete="off"' in field
     assert 'tabindex="-1"' in field
 
 
 @pytest.mark.parametrize("headers", [{}, JSON], ids=["form", "json"])
-def test_a_filled_honeypot_stores_nothing_sends_nothing_and_answers_like_success(sign_up, mailoutbox, headers):
+def test_a_filled_honeypot_stores_nothing_sends_nothing_and_answers_like_success(
+    sign_up, mailoutbox, headers
+):
     response = sign_up("bot@example.com", "/signup/", data={"website": "http://spam.example"}, **headers)
 
     if headers:
-        assert response.json() == {"ok": True, "message": DEFAULT_SUCCESS, "detail": DEFAULT_CHECK_INBOX, "errors": {}}
+        assert response.json() == {
+            "ok": True,
+            "message": DEFAULT_SUCCESS,
+            "detail": DEFAULT_CHECK_INBOX,
+            "errors": {},
+        }
     else:
         assert response.status_code == 302
         assert response["Location"] == "/signup/?signup=thanks#signup"
@@ -214,7 +221,15 @@ def test_behind_a_proxy_clients_are_counted_apart(sign_up, settings):
 
 @pytest.mark.parametrize(
     ("rate", "parsed"),
-    [("20/m", (20, 60)), ("100/10m", (100, 600)), (" 5 / h ", (5, 3600)), ("1/d", (1, 86400)), ("", None), ("0", None), ("off", None)],
+    [
+        ("20/m", (20, 60)),
+        ("100/10m", (100, 600)),
+        (" 5 / h ", (5, 3600)),
+        ("1/d", (1, 86400)),
+        ("", None),
+        ("0", None),
+        ("off", None),
+    ],
 )
 def test_rates_are_parsed(rate, parsed):
     assert abuse.parse_rate(rate) == parsed

@@ -35,8 +35,6 @@ def subscriber_form_data(subscriber, email):
     return {"email": email, "events-TOTAL_FORMS": events, "events-INITIAL_FORMS": events}
 
 
-
-
 def copy_form_data(**changes):
     """Everything the copy's change page posts, from the current row, with ``changes``."""
     copy = SignupFormCopy.load()
@@ -321,7 +319,9 @@ Status = Subscriber.Status
 
 def run_action(admin_client, action, *subscribers, **extra):
     return admin_client.post(
-        SUBSCRIBERS_URL, {"action": action, "_selected_action": [s.pk for s in subscribers], **extra}, follow=True
+        SUBSCRIBERS_URL,
+        {"action": action, "_selected_action": [s.pk for s in subscribers], **extra},
+        follow=True,
     )
 
 
@@ -338,7 +338,9 @@ def test_the_subscriber_list_filters_by_status_held_included(admin_client):
         assert f"status__exact={status}" in filter_choices
 
 
-def test_resend_confirmation_emails_pending_subscribers_and_skips_others(admin_client, mailoutbox, run_on_commit):
+def test_resend_confirmation_emails_pending_subscribers_and_skips_others(
+    admin_client, mailoutbox, run_on_commit
+):
     pending = SubscriberFactory(email="pending@example.com")
     confirmed = SubscriberFactory(email="confirmed@example.com", status=Status.CONFIRMED)
 
@@ -350,7 +352,9 @@ def test_resend_confirmation_emails_pending_subscribers_and_skips_others(admin_c
     assert "1 skipped" in response.text
 
 
-def test_staff_can_resend_within_the_visitors_resend_interval(admin_client, mailoutbox, run_on_commit, sign_up):
+def test_staff_can_resend_within_the_visitors_resend_interval(
+    admin_client, mailoutbox, run_on_commit, sign_up
+):
     sign_up("jane@example.com")
 
     with run_on_commit():
@@ -389,7 +393,9 @@ def test_subscribers_cannot_be_deleted_only_erased(admin_client):
 
     assert "delete_selected" not in response.text
     assert 'value="erase"' in response.text
-    assert admin_client.post(reverse("admin:signups_subscriber_delete", args=[subscriber.pk])).status_code == 403
+    assert (
+        admin_client.post(reverse("admin:signups_subscriber_delete", args=[subscriber.pk])).status_code == 403
+    )
 
 
 def test_a_subscribers_page_shows_the_whole_history_and_the_last_email(admin_client, sign_up, client):
@@ -410,7 +416,9 @@ def test_a_subscribers_page_shows_the_whole_history_and_the_last_email(admin_cli
     assert subscriber.confirmation_nonce not in response.text
 
 
-def test_the_list_shows_status_and_last_email_with_a_flat_query_count(admin_client, django_assert_max_num_queries, sign_up):
+def test_the_list_shows_status_and_last_email_with_a_flat_query_count(
+    admin_client, django_assert_max_num_queries, sign_up
+):
     for n in range(2):
         sign_up(f"first{n}@example.com", ArticleFactory().get_absolute_url())
     with CaptureQueriesContext(connection) as few:
@@ -429,7 +437,11 @@ def test_the_list_shows_status_and_last_email_with_a_flat_query_count(admin_clie
 def test_the_copy_page_groups_the_email_and_the_pages_next_to_the_messages(admin_client):
     response = admin_client.get(copy_change_url())
 
-    fieldsets = {title: fields for title, options in response.context["adminform"].fieldsets for fields in [options["fields"]]}
+    fieldsets = {
+        title: fields
+        for title, options in response.context["adminform"].fieldsets
+        for fields in [options["fields"]]
+    }
     assert "check_inbox_message" in fieldsets["Messages"]
     assert fieldsets["Confirmation email"] == ("email_subject", "email_text", "email_html")
     assert {"confirmed_text", "unsubscribed_text", "expired_text"} <= set(fieldsets["Pages"])
@@ -455,7 +467,9 @@ def test_marketing_can_read_versions_and_the_erasure_log(client, django_user_mod
 def test_the_admin_refuses_an_address_a_spreadsheet_would_read_as_a_formula(admin_client):
     subscriber = SubscriberFactory(email="jane@example.com")
 
-    response = admin_client.post(subscriber_change_url(subscriber), subscriber_form_data(subscriber, "+jane@example.com"))
+    response = admin_client.post(
+        subscriber_change_url(subscriber), subscriber_form_data(subscriber, "+jane@example.com")
+    )
 
     assert response.status_code == 200
     assert "An address cannot start with +." in response.text

@@ -27,7 +27,9 @@ def test_twenty_concurrent_identical_sign_ups_give_one_row_and_no_error(live_ser
 
     def post():
         request = urllib.request.Request(
-            f"{live_server.url}/signup/", data=body, headers={"Accept": "application/json", "Origin": live_server.url}
+            f"{live_server.url}/signup/",
+            data=body,
+            headers={"Accept": "application/json", "Origin": live_server.url},
         )
         start.wait()
         try:

@@ -29,7 +29,10 @@ def test_changing_what_visitors_consent_to_keeps_a_new_version_and_the_old_one()
     copy = edit_copy(heading="Clinical notes, twice a month", intro="No spam.")
 
     assert copy.current_version != first
-    assert (copy.current_version.heading, copy.current_version.intro) == ("Clinical notes, twice a month", "No spam.")
+    assert (copy.current_version.heading, copy.current_version.intro) == (
+        "Clinical notes, twice a month",
+        "No spam.",
+    )
     first.refresh_from_db()
     assert first.heading == "Sign up for the Isha Health newsletter"
 
@@ -65,7 +68,9 @@ def test_without_a_version_the_current_one_is_recorded(sign_up):
 
 
 def test_the_email_html_is_sanitised_on_save():
-    copy = edit_copy(email_html='<p onclick="x()">Hi <img src=x><a href="{confirm_link}">go</a></p><script>bad()</script>')
+    copy = edit_copy(
+        email_html='<p onclick="x()">Hi <img src=x><a href="{confirm_link}">go</a></p><script>bad()</script>'
+    )
 
     assert copy.email_html == '<p>Hi <a href="{confirm_link}" rel="noopener noreferrer">go</a></p>'
 
@@ -79,4 +84,9 @@ def test_versions_are_read_only_in_the_admin(admin_client):
     assert response.status_code == 200
     assert not response.context["has_change_permission"]
     assert admin_client.get(reverse("admin:signups_signupformcopyversion_add")).status_code == 403
-    assert admin_client.post(reverse("admin:signups_signupformcopyversion_delete", args=[version.pk])).status_code == 403
+    assert (
+        admin_client.post(
+            reverse("admin:signups_signupformcopyversion_delete", args=[version.pk])
+        ).status_code
+        == 403
+    )

@@ -31,7 +31,10 @@ def signed_up_at(subscriber, when):
 def march(settings):
     """Sign-ups in early March 2026 (New York time), from two articles, plus some outside it."""
     settings.TIME_ZONE = "America/New_York"
-    sleep, mood = ArticleFactory(title="Ketamine and sleep", slug="sleep"), ArticleFactory(title="Mood", slug="mood")
+    sleep, mood = (
+        ArticleFactory(title="Ketamine and sleep", slug="sleep"),
+        ArticleFactory(title="Mood", slug="mood"),
+    )
     for day, factory, article in [
         (2, ConfirmedSubscriberFactory, sleep),
         (2, SubscriberFactory, sleep),
@@ -41,7 +44,10 @@ def march(settings):
     ]:
         signed_up_at(factory(source_article=article), datetime(2026, 3, day, 15, tzinfo=UTC))
     # Unsubscribed and erased people still count as sign-ups of their day.
-    signed_up_at(SubscriberFactory(status=Status.UNSUBSCRIBED, source_article=sleep), datetime(2026, 3, 3, 15, tzinfo=UTC))
+    signed_up_at(
+        SubscriberFactory(status=Status.UNSUBSCRIBED, source_article=sleep),
+        datetime(2026, 3, 3, 15, tzinfo=UTC),
+    )
     # 23:30 on 14 March in New York (in the period), and 00:30 on 15 March (not).
     signed_up_at(SubscriberFactory(), datetime(2026, 3, 15, 3, 30, tzinfo=UTC))
     signed_up_at(SubscriberFactory(), datetime(2026, 3, 15, 4, 30, tzinfo=UTC))
@@ -90,8 +96,15 @@ def test_the_dashboards_numbers_match_the_export_for_the_same_period(marketing_c
     numbers = marketing_client.get(DASHBOARD_URL, PERIOD).context["numbers"]
     out = io.StringIO()
     call_command(
-        "export_signups", "--status", "all", "--since", PERIOD["since"], "--until", PERIOD["until"],
-        stdout=out, stderr=io.StringIO(),
+        "export_signups",
+        "--status",
+        "all",
+        "--since",
+        PERIOD["since"],
+        "--until",
+        PERIOD["until"],
+        stdout=out,
+        stderr=io.StringIO(),
     )
     rows = list(csv.DictReader(io.StringIO(out.getvalue().removeprefix("\ufeff"))))
 

@@ -27,7 +27,9 @@ def link_in(text, name):
     return re.search(rf"https?://[^\s\"<>]+/signup/{name}/[^\s\"<>]+/", text)[0]
 
 
-def test_the_email_has_both_bodies_from_the_admin_copy_and_working_links(sign_up, mailoutbox, client, settings):
+def test_the_email_has_both_bodies_from_the_admin_copy_and_working_links(
+    sign_up, mailoutbox, client, settings
+):
     settings.SITE_URL = "https://www.ishahealth.example"
     copy = SignupFormCopy.load()
     copy.email_subject = "Confirm, please"
@@ -59,7 +61,10 @@ def test_the_email_carries_list_unsubscribe_headers_for_one_click(sign_up, mailo
     [message] = mailoutbox
     headers = message.message()
     subscriber = Subscriber.objects.get()
-    assert headers["List-Unsubscribe"] == f"<http://127.0.0.1:8000/signup/unsubscribe/{subscriber.unsubscribe_token}/>"
+    assert (
+        headers["List-Unsubscribe"]
+        == f"<http://127.0.0.1:8000/signup/unsubscribe/{subscriber.unsubscribe_token}/>"
+    )
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "jane" not in headers["List-Unsubscribe"]
     one_click = headers["List-Unsubscribe"].strip("<>").removeprefix("http://127.0.0.1:8000")
@@ -104,7 +109,9 @@ def test_the_task_is_idempotent_a_duplicate_run_sends_nothing_more(sign_up, mail
     assert len(mailoutbox) == 1
 
 
-def test_a_mail_server_that_is_down_keeps_the_sign_up_and_the_task_retries_later(sign_up, settings, run_on_commit):
+def test_a_mail_server_that_is_down_keeps_the_sign_up_and_the_task_retries_later(
+    sign_up, settings, run_on_commit
+):
     settings.TASKS = DATABASE_TASKS
     settings.MAILERS = DOWN_SMTP
     settings.SIGNUP_EMAIL_RETRY_SECONDS = 60
@@ -133,9 +140,13 @@ def test_a_mail_server_that_is_down_keeps_the_sign_up_and_the_task_retries_later
     assert before + timedelta(seconds=59) <= retry.run_after <= timezone.now() + timedelta(seconds=61)
 
 
-def test_when_the_mail_server_is_back_the_retry_sends_and_the_admin_sees_it(settings, mailoutbox, run_on_commit):
+def test_when_the_mail_server_is_back_the_retry_sends_and_the_admin_sees_it(
+    settings, mailoutbox, run_on_commit
+):
     settings.TASKS = DATABASE_TASKS
-    subscriber = SubscriberFactory(email_status=Subscriber.EmailStatus.FAILED, email_attempts=1, email_error="boom")
+    subscriber = SubscriberFactory(
+        email_status=Subscriber.EmailStatus.FAILED, email_attempts=1, email_error="boom"
+    )
 
     assert send_confirmation.call(subscriber.pk, 2) == "sent"
 
@@ -181,7 +192,10 @@ def test_an_error_report_with_the_mail_server_down_fails_silently(settings):
     settings.ADMINS = ["ops@ishahealth.example"]
     settings.MAILERS = {
         "default": DOWN_SMTP["default"],
-        "admins": {**DOWN_SMTP["default"], "OPTIONS": {**DOWN_SMTP["default"]["OPTIONS"], "fail_silently": True}},
+        "admins": {
+            **DOWN_SMTP["default"],
+            "OPTIONS": {**DOWN_SMTP["default"]["OPTIONS"], "fail_silently": True},
+        },
     }
     settings.DEBUG = False
 

@@ -28,15 +28,23 @@ def anna(settings, run_on_commit):
     article = ArticleFactory()
     with run_on_commit():
         subscriber, _ = subscribe(
-            ADDRESS, "anna.person@xn--bcher-kva.example", article.get_absolute_url(),
-            utm={"utm_source": "anna-newsletter", "utm_campaign": "c"}, referrer="https://friend.example",
+            ADDRESS,
+            "anna.person@xn--bcher-kva.example",
+            article.get_absolute_url(),
+            utm={"utm_source": "anna-newsletter", "utm_campaign": "c"},
+            referrer="https://friend.example",
         )
     subscribe(ADDRESS, "anna.person@xn--bcher-kva.example", "/signup/")
     # A failed run's traceback quoting her address, as smtplib's errors do.
     DBTaskResult.objects.create(
-        task_path="signups.tasks.send_confirmation", args_kwargs={"args": [subscriber.pk], "kwargs": {}},
-        backend_name="default", run_after=subscriber.created_at, priority=0, queue_name="default",
-        traceback=f"SMTPRecipientsRefused: {{'{ADDRESS}': (550, b'no')}}", exception_class_path="x",
+        task_path="signups.tasks.send_confirmation",
+        args_kwargs={"args": [subscriber.pk], "kwargs": {}},
+        backend_name="default",
+        run_after=subscriber.created_at,
+        priority=0,
+        queue_name="default",
+        traceback=f"SMTPRecipientsRefused: {{'{ADDRESS}': (550, b'no')}}",
+        exception_class_path="x",
     )
     subscriber.refresh_from_db()
     return subscriber
@@ -118,7 +126,9 @@ def test_an_old_unsubscribe_link_stops_working_after_erasure(anna, client):
     assert client.post(old_link).status_code == 404
 
 
-def test_signing_up_again_through_the_form_after_erasure_is_a_new_consent(anna, sign_up, mailoutbox, settings):
+def test_signing_up_again_through_the_form_after_erasure_is_a_new_consent(
+    anna, sign_up, mailoutbox, settings
+):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     erase(anna)
 
@@ -155,7 +165,10 @@ def test_the_command_records_an_address_nobody_has_so_imports_skip_it():
     assert ErasureLog.objects.get().subscribers == 0
 
 
-@pytest.mark.parametrize(("args", "message"), [(["not-an-address"], "part before and after"), (["a@example.com", "--by", "nobody"], "No user")])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["not-an-address"], "part before and after"), (["a@example.com", "--by", "nobody"], "No user")],
+)
 def test_the_command_refuses_bad_input_with_a_message(args, message):
     with pytest.raises(CommandError, match=message):
         call_command("erase_subscriber", *args)

@@ -35,8 +35,19 @@ def test_the_full_layout_has_every_column_of_the_issue():
     _, rows = exported()
 
     assert rows[0] == [
-        "Email", "First name", "Last name", "Status", "Signed up", "Confirmed", "Unsubscribed",
-        "Source page", "Source article", "UTM source", "UTM medium", "UTM campaign", "Referrer",
+        "Email",
+        "First name",
+        "Last name",
+        "Status",
+        "Signed up",
+        "Confirmed",
+        "Unsubscribed",
+        "Source page",
+        "Source article",
+        "UTM source",
+        "UTM medium",
+        "UTM campaign",
+        "Referrer",
         "Consent copy version",
     ]
 
@@ -53,16 +64,28 @@ def test_the_ghost_layout_uses_ghosts_documented_member_import_columns():
 
     # https://ghost.org/help/import-members/ ("Prepare your CSV file"), in that order.
     assert rows[0] == [
-        "email", "name", "note", "subscribed_to_emails", "stripe_customer_id", "complimentary_plan",
-        "labels", "created_at",
+        "email",
+        "name",
+        "note",
+        "subscribed_to_emails",
+        "stripe_customer_id",
+        "complimentary_plan",
+        "labels",
+        "created_at",
     ]
 
 
 def test_a_full_row_holds_the_subscribers_evidence():
     article = ArticleFactory(slug="ketamine-and-sleep")
     ConfirmedSubscriberFactory(
-        email="jane@example.com", first_name="Jane", last_name="Doe", source_path="/articles/ketamine-and-sleep/",
-        source_article=article, utm_source="news", utm_medium="email", utm_campaign="spring",
+        email="jane@example.com",
+        first_name="Jane",
+        last_name="Doe",
+        source_path="/articles/ketamine-and-sleep/",
+        source_article=article,
+        utm_source="news",
+        utm_medium="email",
+        utm_campaign="spring",
         referrer="https://friend.example",
     )
 
@@ -78,13 +101,19 @@ def test_a_full_row_holds_the_subscribers_evidence():
 
 def test_a_ghost_row_is_a_free_member_subscribed_to_emails():
     article = ArticleFactory(slug="sleep")
-    ConfirmedSubscriberFactory(email="jane@example.com", first_name="Jane", last_name="Doe", source_article=article)
+    ConfirmedSubscriberFactory(
+        email="jane@example.com", first_name="Jane", last_name="Doe", source_article=article
+    )
 
     (row,) = as_dicts(exported(preset="ghost")[1])
 
     assert row["email"] == "jane@example.com"
     assert row["name"] == "Jane Doe"
-    assert (row["subscribed_to_emails"], row["complimentary_plan"], row["stripe_customer_id"]) == ("true", "false", "")
+    assert (row["subscribed_to_emails"], row["complimentary_plan"], row["stripe_customer_id"]) == (
+        "true",
+        "false",
+        "",
+    )
     assert row["labels"] == "sleep"
 
 
@@ -123,7 +152,9 @@ def test_rows_keep_the_querysets_order():
 
 
 def test_a_formula_in_an_imported_name_comes_out_inert_in_csv():
-    ConfirmedSubscriberFactory(first_name=HYPERLINK, last_name="+1 555", utm_source="@SUM(A1)", utm_campaign="-2+3")
+    ConfirmedSubscriberFactory(
+        first_name=HYPERLINK, last_name="+1 555", utm_source="@SUM(A1)", utm_campaign="-2+3"
+    )
 
     text, rows = exported()
 
@@ -217,14 +248,18 @@ def test_filtering_by_period_takes_whole_days_in_the_site_zone(settings):
     late = SubscriberFactory()  # 23:30 in New York on 1 March is 04:30 UTC on 2 March
     Subscriber.objects.filter(pk=late.pk).update(created_at=datetime(2026, 3, 2, 4, 30, tzinfo=UTC))
 
-    march_first = export.filter_subscribers(Subscriber.objects.all(), since=date(2026, 3, 1), until=date(2026, 3, 1))
+    march_first = export.filter_subscribers(
+        Subscriber.objects.all(), since=date(2026, 3, 1), until=date(2026, 3, 1)
+    )
     march_second = export.filter_subscribers(Subscriber.objects.all(), since=date(2026, 3, 2))
 
     assert list(march_first) == [late]
     assert not march_second.exists()
 
 
-@pytest.mark.parametrize("zone", ["UTC", "America/St_Johns", "Asia/Kolkata", "Australia/Lord_Howe", "Europe/Paris"])
+@pytest.mark.parametrize(
+    "zone", ["UTC", "America/St_Johns", "Asia/Kolkata", "Australia/Lord_Howe", "Europe/Paris"]
+)
 @pytest.mark.parametrize(
     "stored", [datetime(2026, 1, 15, 12, 0, tzinfo=UTC), datetime(2026, 7, 1, 23, 59, 59, 123456, tzinfo=UTC)]
 )

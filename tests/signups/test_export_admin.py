@@ -74,7 +74,9 @@ def test_marketing_sees_the_export_button_carrying_the_lists_filters(marketing_c
 def test_the_export_holds_exactly_what_the_filtered_list_shows(marketing_client, people, params):
     shown = [s.email for s in marketing_client.get(LIST_URL, params).context["cl"].result_list]
 
-    rows = csv_rows(marketing_client.post(f"{EXPORT_URL}?{'&'.join(f'{k}={v}' for k, v in params.items())}", CSV_FORM))
+    rows = csv_rows(
+        marketing_client.post(f"{EXPORT_URL}?{'&'.join(f'{k}={v}' for k, v in params.items())}", CSV_FORM)
+    )
 
     assert [row["Email"] for row in rows] == shown
     assert shown  # every case shows somebody
@@ -93,7 +95,9 @@ def test_a_mailing_layout_from_the_list_keeps_only_the_confirmed(marketing_clien
     rows = csv_rows(marketing_client.post(EXPORT_URL, {**CSV_FORM, "preset": "mailchimp"}))
 
     assert sorted(row["Email Address"] for row in rows) == [
-        "jane@example.com", "janet@example.org", "omar@example.com"
+        "jane@example.com",
+        "janet@example.org",
+        "omar@example.com",
     ]
 
 
@@ -106,7 +110,9 @@ def test_the_csv_can_be_exported_without_a_byte_order_mark(marketing_client, peo
 
 
 def test_the_export_as_xlsx_opens_with_the_filtered_rows(marketing_client, people):
-    response = marketing_client.post(f"{EXPORT_URL}?status__exact=confirmed", {"format": "xlsx", "preset": "full"})
+    response = marketing_client.post(
+        f"{EXPORT_URL}?status__exact=confirmed", {"format": "xlsx", "preset": "full"}
+    )
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
@@ -115,7 +121,9 @@ def test_the_export_as_xlsx_opens_with_the_filtered_rows(marketing_client, peopl
     assert emails == ["jane@example.com", "janet@example.org", "omar@example.com"]
 
 
-def test_an_xlsx_too_long_for_a_worksheet_is_refused_with_an_offer_of_csv(marketing_client, people, monkeypatch):
+def test_an_xlsx_too_long_for_a_worksheet_is_refused_with_an_offer_of_csv(
+    marketing_client, people, monkeypatch
+):
     monkeypatch.setattr(export, "XLSX_MAX_ROWS", 2)
 
     response = marketing_client.post(EXPORT_URL, {"format": "xlsx", "preset": "full"})
@@ -215,7 +223,9 @@ def test_erasure_removes_the_persons_address_from_export_log_filters(marketing_c
     csv_rows(marketing_client.post(f"{EXPORT_URL}?q=jane@example.com", CSV_FORM))
     csv_rows(marketing_client.post(f"{EXPORT_URL}?q=JANE", CSV_FORM))
     csv_rows(marketing_client.post(f"{EXPORT_URL}?q=omar", CSV_FORM))
-    ExportLog.objects.create(via="command", format="csv", preset="full", filters={"note": "for jane@example.com"})
+    ExportLog.objects.create(
+        via="command", format="csv", preset="full", filters={"note": "for jane@example.com"}
+    )
 
     erase(people["jane"])
 

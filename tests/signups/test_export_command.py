@@ -85,7 +85,8 @@ def test_the_command_writes_xlsx_to_a_file(people, tmp_path):
 
     sheet = openpyxl.load_workbook(target).active
     assert sorted(row[0] for row in sheet.iter_rows(min_row=2, values_only=True)) == [
-        "jan@example.com", "jane@example.com"
+        "jan@example.com",
+        "jane@example.com",
     ]
 
 

@@ -42,7 +42,12 @@ def test_a_subscribed_export_becomes_confirmed_subscribers_with_their_original_t
     out, _ = run(mailchimp_file(tmp_path, [JANE]))
 
     jane = Subscriber.objects.get()
-    assert (jane.email, jane.first_name, jane.last_name, jane.status) == ("jane@example.com", "Jane", "Doe", "confirmed")
+    assert (jane.email, jane.first_name, jane.last_name, jane.status) == (
+        "jane@example.com",
+        "Jane",
+        "Doe",
+        "confirmed",
+    )
     assert jane.created_at == datetime(2019, 3, 8, 14, 16, 36, tzinfo=UTC)
     assert jane.confirmed_at == datetime(2019, 3, 8, 14, 20, 1, tzinfo=UTC)
     assert jane.import_source == "import: subscribed_members_export_3f2a.csv"
@@ -66,7 +71,9 @@ def test_importing_the_same_file_again_changes_nothing(tmp_path):
 def test_an_unsubscribed_export_unsubscribes_and_a_cleaned_one_marks_bounced(tmp_path):
     ConfirmedSubscriberFactory(email="jane@example.com")
     unsubscribed = tmp_path / "unsubscribed_members_export_1.csv"
-    unsubscribed.write_text("Email Address,UNSUB_TIME\njane@example.com,2024-05-01 10:00:00\nnew@example.com,\n")
+    unsubscribed.write_text(
+        "Email Address,UNSUB_TIME\njane@example.com,2024-05-01 10:00:00\nnew@example.com,\n"
+    )
     cleaned = tmp_path / "cleaned_members_export_1.csv"
     cleaned.write_text("Email Address,CLEAN_TIME\nbounce@example.com,2024-05-01 10:00:00\n")
 
@@ -74,8 +81,14 @@ def test_an_unsubscribed_export_unsubscribes_and_a_cleaned_one_marks_bounced(tmp
     run(cleaned)
 
     statuses = dict(Subscriber.objects.values_list("email", "status"))
-    assert statuses == {"jane@example.com": "unsubscribed", "new@example.com": "unsubscribed", "bounce@example.com": "bounced"}
-    assert Subscriber.objects.get(email="jane@example.com").unsubscribed_at == datetime(2024, 5, 1, 10, tzinfo=UTC)
+    assert statuses == {
+        "jane@example.com": "unsubscribed",
+        "new@example.com": "unsubscribed",
+        "bounce@example.com": "bounced",
+    }
+    assert Subscriber.objects.get(email="jane@example.com").unsubscribed_at == datetime(
+        2024, 5, 1, 10, tzinfo=UTC
+    )
 
 
 def test_the_import_never_brings_back_an_unsubscribed_person(tmp_path):
@@ -121,7 +134,10 @@ def test_bad_rows_are_reported_with_their_line_numbers_and_the_rest_imported(tmp
 
     out, err = run(path)
 
-    assert sorted(Subscriber.objects.values_list("email", flat=True)) == ["late@example.com", "ok@example.com"]
+    assert sorted(Subscriber.objects.values_list("email", flat=True)) == [
+        "late@example.com",
+        "ok@example.com",
+    ]
     assert "line 4: 'not-an-address' is not a valid email address" in err
     assert "line 5: unknown status 'transactional'" in err
     assert "2 with errors" in out
@@ -175,4 +191,3 @@ def test_a_missing_or_non_utf8_file_is_explained_without_a_traceback(tmp_path):
     latin1.write_bytes("email,first_name\nzoe@example.fr,Zo\xeb\n".encode("latin-1"))
     with pytest.raises(CommandError, match="not UTF-8"):
         run(latin1, "--status", "subscribed")
-

@@ -41,7 +41,9 @@ def test_signing_up_again_while_pending_resends_at_most_once_per_interval(sign_u
 
 
 def test_signing_up_again_after_unsubscribing_returns_to_pending_with_a_new_email(sign_up, mailoutbox):
-    subscriber = SubscriberFactory(email="jane@example.com", status=Status.UNSUBSCRIBED, unsubscribed_at=timezone.now())
+    subscriber = SubscriberFactory(
+        email="jane@example.com", status=Status.UNSUBSCRIBED, unsubscribed_at=timezone.now()
+    )
 
     sign_up("jane@example.com")
 
@@ -75,7 +77,12 @@ def test_every_visitor_is_told_the_same_thing_whoever_they_are(sign_up, client, 
 
     assert redirect.status_code == 302
     assert redirect["Location"] == "/signup/?signup=thanks#signup"
-    assert as_json.json() == {"ok": True, "message": DEFAULT_SUCCESS, "detail": DEFAULT_CHECK_INBOX, "errors": {}}
+    assert as_json.json() == {
+        "ok": True,
+        "message": DEFAULT_SUCCESS,
+        "detail": DEFAULT_CHECK_INBOX,
+        "errors": {},
+    }
 
 
 def test_a_sign_up_records_its_evidence_on_the_subscriber_and_the_event(sign_up):

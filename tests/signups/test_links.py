@@ -97,7 +97,9 @@ def test_a_used_link_cannot_confirm_again_and_explains_itself(client, pending):
     assert status_of(pending) == Status.UNSUBSCRIBED
 
 
-def test_an_expired_link_fails_safely_and_offers_a_fresh_email(client, pending, mailoutbox, run_on_commit, settings):
+def test_an_expired_link_fails_safely_and_offers_a_fresh_email(
+    client, pending, mailoutbox, run_on_commit, settings
+):
     settings.SIGNUP_CONFIRM_MAX_AGE_DAYS = 7
     url = confirm_url(pending)
 

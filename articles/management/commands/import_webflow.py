@@ -14,9 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory", help="The export folder.")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Report what would happen; write nothing."
-        )
+        parser.add_argument("--dry-run", action="store_true", help="Report what would happen; write nothing.")
         parser.add_argument(
             "--force",
             action="store_true",

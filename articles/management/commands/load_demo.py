@@ -13,9 +13,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--force", action="store_true", help="Load the samples even if articles exist."
-        )
+        parser.add_argument("--force", action="store_true", help="Load the samples even if articles exist.")
         parser.add_argument(
             "--remove", action="store_true", help="Delete the sample articles and their author."
         )

@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("email", help="The address to erase.")
-        parser.add_argument("--by", metavar="USERNAME", help="The staff member doing it, for the erasure log.")
+        parser.add_argument(
+            "--by", metavar="USERNAME", help="The staff member doing it, for the erasure log."
+        )
 
     def handle(self, *args, email, by=None, **options):
         staff = None

@@ -45,16 +45,28 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--status", action="append", default=[], metavar="STATUS",
+            "--status",
+            action="append",
+            default=[],
+            metavar="STATUS",
             help=f"Only these statuses (repeat or separate by commas): {', '.join(STATUSES)}, or all.",
         )
-        parser.add_argument("--since", type=str, metavar="DATE", help="Signed up on or after this date (YYYY-MM-DD, site's zone).")
+        parser.add_argument(
+            "--since",
+            type=str,
+            metavar="DATE",
+            help="Signed up on or after this date (YYYY-MM-DD, site's zone).",
+        )
         parser.add_argument("--until", type=str, metavar="DATE", help="Signed up on or before this date.")
         parser.add_argument("--source", metavar="SLUG", help="Only people who signed up from this article.")
         parser.add_argument("--format", default="csv", help="csv (default) or xlsx.")
-        parser.add_argument("--preset", default="full", help=f"The layout: {', '.join(export.PRESETS)} (default full).")
+        parser.add_argument(
+            "--preset", default="full", help=f"The layout: {', '.join(export.PRESETS)} (default full)."
+        )
         parser.add_argument("--no-bom", action="store_true", help="Leave out the CSV's byte-order mark.")
-        parser.add_argument("-o", "--output", metavar="FILE", help="Write to FILE instead of standard output.")
+        parser.add_argument(
+            "-o", "--output", metavar="FILE", help="Write to FILE instead of standard output."
+        )
 
     def handle(self, *args, **options):
         fmt = options["format"].lower()
@@ -80,7 +92,10 @@ class Command(BaseCommand):
 
         queryset = export.filter_subscribers(
             Subscriber.objects.order_by("created_at", "pk"),
-            statuses=statuses or list(export.DEFAULT_STATUSES), since=since, until=until, source=source,
+            statuses=statuses or list(export.DEFAULT_STATUSES),
+            since=since,
+            until=until,
+            source=source,
         )
         total = export.count(queryset, preset)
         if fmt == "xlsx":
@@ -97,9 +112,14 @@ class Command(BaseCommand):
             else:
                 self._write_xlsx(rows, output)
         except OSError as exc:
-            raise CommandError(f"Could not write {output or 'to standard output'}: {exc.strerror or exc}") from None
+            raise CommandError(
+                f"Could not write {output or 'to standard output'}: {exc.strerror or exc}"
+            ) from None
         export.log_export(
-            via="command", format=fmt, preset=preset.name, row_count=total,
+            via="command",
+            format=fmt,
+            preset=preset.name,
+            row_count=total,
             filters={
                 "status": statuses or [str(s) for s in export.DEFAULT_STATUSES],
                 **{name: options[name] for name in ("since", "until", "source") if options[name]},

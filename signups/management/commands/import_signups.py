@@ -18,12 +18,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="The CSV file (UTF-8).")
         parser.add_argument(
-            "--status", metavar="STATUS",
+            "--status",
+            metavar="STATUS",
             help="The list's status when the file has no status column: subscribed, unsubscribed or "
             "cleaned (default: guessed from Mailchimp's file name, e.g. subscribed_members_export_….csv).",
         )
-        parser.add_argument("--source", help="What to record as the list imported from (default: the file's name).")
-        parser.add_argument("--dry-run", action="store_true", help="Report what would happen; change nothing.")
+        parser.add_argument(
+            "--source", help="What to record as the list imported from (default: the file's name)."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would happen; change nothing."
+        )
 
     def handle(self, *args, file, status=None, source=None, dry_run=False, **options):
         try:
