@@ -12,10 +12,9 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, Author, Citation, Source
-from articles.webflow import read_export
-from articles.webflow_cells import RowError, parse_bool, parse_js_date, parse_multi_reference
-from articles.webflow_html import clean_body
-from articles.webflow_import import apply_export
+from articles.webflow import apply_export, read_export
+from articles.webflow.cells import RowError, parse_bool, parse_js_date, parse_multi_reference
+from articles.webflow.richtext import clean_body
 
 SEED = "is-ketamine-addictive"
 RELATED = [
@@ -311,7 +310,7 @@ class TestExportVariants:
         assert f"related post {RELATED[0]!r} is neither in the export nor on the site" in output
 
     @pytest.mark.parametrize(
-        "bad, reason",
+        ("bad", "reason"),
         [
             ({"Draft": "maybe"}, "Draft 'maybe' is not true or false"),
             ({"Author": "nobody"}, "author 'nobody' is neither in the export nor on the site"),
@@ -438,7 +437,7 @@ class TestBody:
 
 
 def test_a_date_at_the_end_of_the_calendar_skips_its_row_with_a_reason():
-    from articles.webflow_cells import RowError, parse_js_date
+    from articles.webflow.cells import RowError, parse_js_date
 
     with pytest.raises(RowError):
         parse_js_date("Fri Dec 31 9999 23:30:00 GMT-0500 (Eastern Standard Time)", "Publish Date")

@@ -2,8 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.webflow import WebflowFormatError, read_export
-from articles.webflow_import import apply_export
+from articles.webflow import WebflowFormatError, apply_export, read_export
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 
-from .images import delete_renditions, open_checked
+from ..images import delete_renditions, open_checked
 
 
 @dataclass(frozen=True)

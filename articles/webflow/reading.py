@@ -9,10 +9,10 @@ all Webflow's rather than ours:
   collection's name field under whatever label the designer gave it (``Name``, ``Title``).
 - ``Published On`` is the latest publish, so reader-facing dates come from custom fields.
 - A reference cell holds the referenced item's slug; image cells hold CDN URLs whose last
-  path segment is the uploaded file's name. (Cell formats: :mod:`articles.webflow_cells`.)
+  path segment is the uploaded file's name. (Cell formats: :mod:`articles.webflow.cells`.)
 
 Nothing here touches the database: :func:`read_export` returns an :class:`Export`, and
-``articles.webflow_import.apply_export`` writes it.
+:func:`articles.webflow.apply.apply_export` writes it.
 """
 
 import csv
@@ -23,9 +23,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .webflow_cells import RowError, parse_bool, parse_js_date, parse_multi_reference
-from .webflow_html import Citation, clean_body, inline_image_urls
-from .webflow_images import Image, find_image
+from .cells import RowError, parse_bool, parse_js_date, parse_multi_reference
+from .images import Image, find_image
+from .richtext import Citation, clean_body, inline_image_urls
 
 # Bump when the meaning of the imported data changes, so every item is applied again.
 FINGERPRINT_VERSION = 1

@@ -1,4 +1,4 @@
-"""Applying a read Webflow export (:mod:`articles.webflow`) to the database.
+"""Applying a read Webflow export (:mod:`articles.webflow.reading`) to the database.
 
 Items are keyed on Webflow's Item ID. Each item is written in its own transaction, so a
 failing row leaves nothing behind and the rows before it stay imported; a dry run wraps
@@ -12,11 +12,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from .models import Article, Author, Citation, RelatedArticle, Source
-from .sanitize import sanitize_html
-from .webflow import Problem
-from .webflow_html import replace_image_urls
-from .webflow_images import ImageCopier, not_an_image
+from ..models import Article, Author, Citation, RelatedArticle, Source
+from ..sanitize import sanitize_html
+from .images import ImageCopier, not_an_image
+from .reading import Problem
+from .richtext import replace_image_urls
 
 CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
 ACTIONS = (CREATED, UPDATED, UNCHANGED, SKIPPED)
@@ -42,7 +42,7 @@ class ImportReport:
     """The result of :func:`apply_export`.
 
     ``posts``/``authors``: one :class:`Outcome` per CSV row, in CSV order. ``warnings``:
-    :class:`~articles.webflow.Problem` objects that did not stop a row (missing images,
+    :class:`~articles.webflow.reading.Problem` objects that did not stop a row (missing images,
     unresolved related posts). ``not_in_export``: items imported before that this export
     lacks, as ``"kind slug (item id)"``; they are left alone.
     """
@@ -88,7 +88,7 @@ class ImportReport:
 
 
 def apply_export(export, *, force=False, dry_run=False, progress=None, progress_every=PROGRESS_EVERY):
-    """Write ``export`` (an :class:`~articles.webflow.Export`) to the database.
+    """Write ``export`` (an :class:`~articles.webflow.reading.Export`) to the database.
 
     Authors first, then posts, then the posts' related links (which may point forward).
     An article edited since its import is skipped unless ``force``. ``progress(done, total)``
