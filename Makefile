@@ -2,14 +2,16 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-PIP := $(VENV)/bin/pip
+UV := $(VENV)/bin/uv
+# Bootstrapped into .venv with pip, then kept by the lock (uv.lock's dev group pins the same).
+UV_VERSION := 0.13.9
 # pyenv honours .python-version (3.13); elsewhere use whatever python3 is, if new enough.
 PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_WORKERS ?= auto
 
-.PHONY: install run run-prod worker test bench migrate demo check-python clean
+.PHONY: install run run-prod worker test lint bench migrate demo check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
@@ -17,10 +19,15 @@ check-python:
 	  echo "Install Python 3.12 or 3.13 (pyenv reads .python-version), or run: make PYTHON=python3.13 ..."; \
 	  exit 1; }
 
-$(VENV)/.installed: pyproject.toml | check-python
+# Installs exactly what uv.lock pins: the project itself (editable), the test extra and the dev
+# group. --frozen installs the lock as it stands; `make lint` and CI fail on a stale one.
+# uv sync removes what the lock does not name, pip included, hence ensurepip before a uv upgrade.
+$(VENV)/.installed: pyproject.toml uv.lock | check-python
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[test]'
+	@$(UV) --version 2>/dev/null | grep -qx 'uv $(UV_VERSION)' || { \
+	  $(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip --upgrade >/dev/null; \
+	  $(PY) -m pip install --quiet --disable-pip-version-check 'uv==$(UV_VERSION)'; }
+	UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen --quiet --extra test
 	@touch $@
 
 install: $(VENV)/.installed
@@ -49,6 +56,15 @@ worker: install
 # In parallel (pytest-xdist): the suite passed a minute run serially.
 test: install
 	$(PY) -m pytest -n $(TEST_WORKERS)
+
+# What CI holds the code to: lint, formatting, types (files listed in pyproject.toml's
+# [tool.mypy]), a lock in step with pyproject.toml, and no model change without its migration.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(UV) lock --check
+	$(PY) manage.py makemigrations --check --dry-run
 
 # Speed against bare Django under gunicorn on PostgreSQL and Redis (README, "Performance").
 # Installs wrk if missing; makes and drops its own database; about six minutes.

@@ -23,6 +23,7 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
-# gunicorn 25+ opens a control socket by default; anything running as this user could
-# reload or stop the server through it (STACK.md), so it stays off.
+# gunicorn 25.1+ opens a control socket by default (mode 0600); anything running as this user
+# could reload or stop the server through it with gunicornc (gunicorn's settings reference,
+# https://gunicorn.org/reference/settings/#control_socket), so it stays off.
 control_socket_disable = True

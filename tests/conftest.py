@@ -3,8 +3,9 @@ import os
 import pytest
 from django.conf import settings as django_settings
 
-# Playwright runs an event loop in the test thread; without this, database access in
-# tests after a browser test raises SynchronousOnlyOperation (see STACK.md).
+# Playwright's sync API runs an event loop in the test thread, and Django refuses database
+# access from a thread with a running loop: without this, tests after a browser test raise
+# SynchronousOnlyOperation (https://docs.djangoproject.com/en/stable/topics/async/#async-safety).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 

@@ -3,8 +3,8 @@ cannot make on its own (one h1, heading order, landmarks, skip link, visible foc
 inline script or style for the strict CSP, reduced motion) and the sign-up form by
 keyboard alone, with and without JavaScript.
 
-axe-core comes from axe-playwright-python, pinned in pyproject.toml: each release moves
-axe-core and the violations it counts (STACK.md).
+axe-core comes from axe-playwright-python, pinned in pyproject.toml: each release bundles its
+own axe-core, and a newer axe-core adds rules and changes the violations it counts.
 """
 
 import re
