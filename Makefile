@@ -21,12 +21,10 @@ check-python:
 
 # Installs exactly what uv.lock pins: the project itself (editable), the test extra and the dev
 # group. --frozen installs the lock as it stands; `make lint` and CI fail on a stale one.
-# uv sync removes what the lock does not name, pip included, hence ensurepip before a uv upgrade.
 $(VENV)/.installed: pyproject.toml uv.lock | check-python
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(UV) --version 2>/dev/null | grep -qx 'uv $(UV_VERSION)' || { \
-	  $(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip --upgrade >/dev/null; \
-	  $(PY) -m pip install --quiet --disable-pip-version-check 'uv==$(UV_VERSION)'; }
+	@$(UV) --version 2>/dev/null | grep -qx 'uv $(UV_VERSION)' || \
+	  $(PY) -m pip install --quiet --disable-pip-version-check 'uv==$(UV_VERSION)'
 	UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen --quiet --extra test
 	@touch $@
 

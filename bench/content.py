@@ -388,13 +388,17 @@ def generate(total, seed):
     Citation.objects.bulk_create(
         [
             Citation(article_id=a.pk, source_id=sid, position=position)
-            for a, sources in zip(articles, article_sources)
+            for a, sources in zip(articles, article_sources, strict=True)
             for position, sid in enumerate(sources)
         ],
         batch_size=1000,
     )
     through.objects.bulk_create(
-        [through(article_id=a.pk, topic_id=t.pk) for a, ts in zip(articles, article_topics) for t in ts],
+        [
+            through(article_id=a.pk, topic_id=t.pk)
+            for a, ts in zip(articles, article_topics, strict=True)
+            for t in ts
+        ],
         batch_size=1000,
         ignore_conflicts=True,
     )

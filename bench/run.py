@@ -67,7 +67,8 @@ class Processes:
         self.running = []
 
     def start(self, args, env, log_path):
-        handle = open(log_path, "ab")
+        # Open for the process's lifetime, closed in stop(): no with-block can span that.
+        handle = open(log_path, "ab")  # noqa: SIM115
         process = subprocess.Popen(
             args, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
         )
@@ -75,11 +76,10 @@ class Processes:
         return process
 
     def stop(self, process, grace=20):
-        for index, (candidate, handle) in enumerate(self.running):
-            if candidate is process:
-                break
-        else:
+        entry = next(((p, h) for p, h in self.running if p is process), None)
+        if entry is None:
             return
+        handle = entry[1]
         if process.poll() is None:
             try:
                 os.killpg(process.pid, signal.SIGTERM)
@@ -90,7 +90,7 @@ class Processes:
             except ProcessLookupError:
                 pass
         handle.close()
-        del self.running[index]
+        self.running.remove(entry)
 
     def stop_all(self):
         for process, _handle in list(self.running):
@@ -211,7 +211,7 @@ def wrk(settings, url, script, extra_args=(), duration=None):
     output = subprocess.run(
         args, capture_output=True, text=True, timeout=(duration or settings.duration) + 60
     ).stdout
-    line = next((l for l in output.splitlines() if l.startswith("BENCHJSON ")), None)
+    line = next((row for row in output.splitlines() if row.startswith("BENCHJSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk printed no summary:\n{output}")
     result = json.loads(line[len("BENCHJSON ") :])
@@ -256,7 +256,7 @@ def measure(
         wrk(case_settings, url, "report.lua", duration=settings.warmup)
         server.drain()
     cpu_before = worker_cpu_seconds(server.process.pid)
-    result, text = wrk(case_settings, url, "report.lua")
+    result, _text = wrk(case_settings, url, "report.lua")
     result["cpu_ms"] = (
         (worker_cpu_seconds(server.process.pid) - cpu_before) * 1000 / max(result["requests"], 1)
     )
@@ -482,11 +482,11 @@ def main():
             connection.execute(f'CREATE DATABASE "{dbname}"')
         created_db = True
         manage = [str(PYTHON), "manage.py"]
-        run(manage + ["migrate", "--noinput"], site_env, 600)
+        run([*manage, "migrate", "--noinput"], site_env, 600)
         log("importing the real Webflow export")
         log(
             run(
-                manage + ["import_webflow", str(ROOT.parent / "shared" / "real-input" / "webflow")],
+                [*manage, "import_webflow", str(ROOT.parent / "shared" / "real-input" / "webflow")],
                 site_env,
                 600,
             )
@@ -499,17 +499,18 @@ def main():
             .strip()
             .splitlines()[-1]
         )
-        run(manage + ["collectstatic", "--noinput", "--verbosity", "0"], site_env, 600)
+        run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], site_env, 600)
         counts = run(
-            manage
-            + [
+            [
+                *manage,
                 "shell",
                 "-c",
                 (
-                    "from articles.models import *; a=Article.objects.get(slug='%s'); "
-                    "print(Article.objects.count(), Article.objects.published().count(), Source.objects.count(), "
-                    "a.citations.count(), a.topics.count(), a.related_links.count(), "
-                    "len(__import__('django.utils.html').utils.html.strip_tags(a.body).split()))" % slug
+                    f"from articles.models import *; a=Article.objects.get(slug={slug!r}); "
+                    "print(Article.objects.count(), Article.objects.published().count(), "
+                    "Source.objects.count(), a.citations.count(), a.topics.count(), "
+                    "a.related_links.count(), "
+                    "len(__import__('django.utils.html').utils.html.strip_tags(a.body).split()))"
                 ),
             ],
             site_env,
@@ -527,6 +528,7 @@ def main():
                     "article_words",
                 ],
                 map(int, counts[-7:]),
+                strict=True,
             )
         )
         content["slug"] = slug
@@ -628,7 +630,9 @@ def signup_case(settings, connections, server, token, article_path, dbname):
     with pg_connect(dbname) as connection:
         before = connection.execute("SELECT count(*) FROM signups_subscriber").fetchone()[0]
     cpu_before = worker_cpu_seconds(server.process.pid)
-    result, text = wrk(case, server.base + "/signup/", "signup.lua", extra_args=(token, active, article_path))
+    result, _text = wrk(
+        case, server.base + "/signup/", "signup.lua", extra_args=(token, active, article_path)
+    )
     result["cpu_ms"] = (
         (worker_cpu_seconds(server.process.pid) - cpu_before) * 1000 / max(result["requests"], 1)
     )
@@ -706,22 +710,26 @@ def print_summary(results, settings):
         goal = GOALS.get(key)
         verdict = "" if goal is None else f">= {goal}x: {'met' if ratio >= goal else 'NOT met'}"
         print(
-            f"{label[:37]:<38}{r['connections']:>6}{rps:>9.1f}{r['p50_us'] / 1000:>9.1f}{r['p99_us'] / 1000:>9.1f}"
+            f"{label[:37]:<38}{r['connections']:>6}{rps:>9.1f}"
+            f"{r['p50_us'] / 1000:>9.1f}{r['p99_us'] / 1000:>9.1f}"
             f"{bare_rps:>11.0f}{ratio:>8.3f}{r['cpu_ms']:>11.2f}{r['errors']:>8}  {verdict}"
         )
     s = results["signup"]
     print("-" * width)
     print("x bare: requests/s divided by the mean of the bare-Django runs just before and after the case.")
     print(
-        "CPU ms/req: user+system CPU of the two gunicorn workers per request (PostgreSQL, Redis and wrk apart)."
+        "CPU ms/req: user+system CPU of the two gunicorn workers per request "
+        "(PostgreSQL, Redis and wrk apart)."
     )
     print(
-        f"Sign-up: {s['sent']} sent in the first {s['active_window_s']} s of the run by {s['connections']} "
-        f"connections (req/s = successes / time to the last answer, {s['active_s']:.1f} s);"
+        f"Sign-up: {s['sent']} sent in the first {s['active_window_s']} s of the run "
+        f"by {s['connections']} connections "
+        f"(req/s = successes / time to the last answer, {s['active_s']:.1f} s);"
     )
     print(
-        f"         {s['successes']} answered with success, {s['failures']} other answers, {s['errors']} errors "
-        f"(non-2xx/3xx or socket); new subscribers stored: {s['subscribers_new']} -> "
+        f"         {s['successes']} answered with success, {s['failures']} other answers, "
+        f"{s['errors']} errors (non-2xx/3xx or socket); "
+        f"new subscribers stored: {s['subscribers_new']} -> "
         f"{'equal: nothing lost, nothing doubled' if s['consistent'] else 'MISMATCH'}"
     )
     rows, images = results["transfer"]
@@ -734,8 +742,8 @@ def print_summary(results, settings):
     print(f"  total {total / 1024:.1f} KB on the wire: {'met' if total < TRANSFER_BUDGET else 'NOT met'}")
     image_total = sum(size for _k, _u, size, _e in images)
     print(
-        f"  images: {len(images)} files, {image_total / 1024:.1f} KB (the WebP candidate a {VIEWPORT_PX}px-wide "
-        f"1x browser picks; all but the hero load lazily)"
+        f"  images: {len(images)} files, {image_total / 1024:.1f} KB "
+        f"(the WebP candidate a {VIEWPORT_PX}px-wide 1x browser picks; all but the hero load lazily)"
     )
     for kind, url, size, encoding in images:
         print(f"    {size / 1024:>6.1f} KB  {kind} ({encoding})  {url}")
