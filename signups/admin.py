@@ -10,9 +10,8 @@ from django.utils.translation import ngettext
 from isha.singletons import SingletonModelAdmin
 
 from . import erasure, lifecycle
+from .addresses import validate_address
 from .admin_export import ExportAdminMixin
-from .emails import normalize_email
-from .forms import FORMULA_PREFIXES
 from .models import ErasureLog, ExportLog, SignupEvent, SignupFormCopy, SignupFormCopyVersion, Subscriber
 
 Status = Subscriber.Status
@@ -60,9 +59,11 @@ class SignupEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 class SubscriberAdminForm(forms.ModelForm):
     """Keeps ``email_normalized`` in step with an edited address.
 
-    The database's case-insensitive unique constraint is on ``email_normalized``, which
-    the form does not show, so model validation would skip it; checking here turns a
-    duplicate into a field error instead of an IntegrityError.
+    The address must pass the list's rules (:func:`signups.addresses.validate_address`,
+    like the sign-up form and the importer). The database's case-insensitive unique
+    constraint is on ``email_normalized``, which the form does not show, so model
+    validation would skip it; checking here turns a duplicate into a field error instead
+    of an IntegrityError.
     """
 
     class Meta:
@@ -71,15 +72,7 @@ class SubscriberAdminForm(forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"]
-        if email.startswith(FORMULA_PREFIXES):
-            # A spreadsheet would read it as a formula (see signups.forms).
-            raise ValidationError(
-                _("An address cannot start with %(char)s.") % {"char": email[0]}, code="formula_prefix"
-            )
-        try:
-            normalized = normalize_email(email)
-        except ValueError as exc:
-            raise ValidationError(str(exc), code="invalid") from exc
+        normalized = validate_address(email)
         others = Subscriber.objects.filter(email_normalized__iexact=normalized)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)

@@ -23,7 +23,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from .emails import normalize_email
+from .addresses import normalize_email
+from .export.audit import mask_email
 from .models import ErasedAddress, ErasureLog, ExportLog, SignupEvent, Subscriber, new_token
 
 STEPS = []
@@ -82,8 +83,6 @@ ERASED_FILTER = "[erased]"
 def _remove_from_export_logs(subscriber, email_normalized):
     # Export logs keep the filters used: a search for the person's address is recorded
     # masked (j***@example.com), but a search for part of it ("jane.doe") as typed.
-    from .export import mask_email
-
     addresses = {a.lower() for a in (subscriber.email, email_normalized) if a}
     masks = {mask_email(a) for a in addresses}
     local = email_normalized.rpartition("@")[0]
@@ -130,7 +129,7 @@ def erase_address(email, *, staff=None, via="command"):
 
     The address's hash is recorded even if nobody has it, so a later import cannot add
     it. Returns the number of subscriber rows erased (0 or 1). Raises ``ValueError`` for
-    a string that is not an address (see :func:`signups.emails.normalize_email`).
+    a string that is not an address (see :func:`signups.addresses.normalize_email`).
     """
     email_normalized = normalize_email(email)
     subscriber = Subscriber.objects.filter(email_normalized=email_normalized).first()

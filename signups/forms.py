@@ -6,17 +6,19 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .emails import normalize_email
-from .models import SignupFormCopyVersion
+from . import abuse
+from .addresses import validate_address
+from .models import SignupFormCopy, SignupFormCopyVersion
 
 HONEYPOT = "website"
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign")
 EVIDENCE_MAX_LENGTH = 200
-
-# Characters a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# After a plain-form sign-up the page is shown again with ``?signup=thanks``.
+SUCCESS_PARAM = "signup"
+SUCCESS_VALUE = "thanks"
 
 
 def referring_site(url):
@@ -28,6 +30,26 @@ def referring_site(url):
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return ""
     return f"{parts.scheme}://{parts.hostname}"[:EVIDENCE_MAX_LENGTH]
+
+
+def form_initial(request: HttpRequest, copy: SignupFormCopy) -> dict[str, object]:
+    """Initial values of the form's hidden fields for a page at ``request.path``.
+
+    Nothing here is per visitor beyond the URL (a cached page is keyed by its URL):
+    the render time, the copy version and the URL's UTM parameters.
+    """
+    initial: dict[str, object] = {
+        "next": request.path,
+        "rendered_at": abuse.form_stamp(),
+        "copy_version": copy.current_version_id or "",
+    }
+    initial.update({name: request.GET.get(name, "")[:EVIDENCE_MAX_LENGTH] for name in UTM_FIELDS})
+    return initial
+
+
+def shows_success(request: HttpRequest) -> bool:
+    """True if the page was reached by the redirect after a plain-form sign-up."""
+    return request.GET.get(SUCCESS_PARAM) == SUCCESS_VALUE
 
 
 class HiddenText(forms.CharField):
@@ -112,12 +134,11 @@ class SignupForm(forms.Form):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
-        if email.startswith(FORMULA_PREFIXES):
-            raise ValidationError(
-                _("An address cannot start with %(char)s.") % {"char": email[0]}, code="formula_prefix"
-            )
         try:
-            self.cleaned_data["email_normalized"] = normalize_email(email)
-        except ValueError:
-            raise ValidationError(_("Enter a valid email address, like name@example.com."), code="invalid")
+            self.cleaned_data["email_normalized"] = validate_address(email)
+        except ValidationError as exc:
+            if exc.code != "invalid":
+                raise
+            # Visitors get the field's own wording, whatever the exact reason.
+            raise ValidationError(self.fields["email"].error_messages["invalid"], code="invalid") from exc
         return email

@@ -19,8 +19,9 @@ Rules (issue 6):
   own evidence and status, except that an unsubscribe or a bounce in the file is
   applied (a "stop mailing" signal is always honoured), and missing names are filled;
 - an unsubscribed or erased person is never brought back (:func:`signups.erasure.is_erased`);
-- addresses starting with ``=``, ``+``, ``-``, ``@``, tab or CR are refused, like any
-  invalid address, and reported with their line number.
+- addresses are checked by :func:`signups.addresses.validate_address`, like the form's:
+  those starting with ``=``, ``+``, ``-``, ``@``, tab or CR are refused, like any invalid
+  address, and reported with their line number.
 """
 
 import csv
@@ -29,13 +30,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .emails import normalize_email
+from .addresses import validate_address
 from .erasure import is_erased
-from .forms import FORMULA_PREFIXES
 from .models import SignupEvent, Subscriber
 
 Status = Subscriber.Status
@@ -162,20 +161,23 @@ def _cell(row, column):
     return value.strip() if isinstance(value, str) else ""
 
 
+def _checked_address(raw, email):
+    """The normalised ``email``; ``ValueError`` saying why not, quoting the cell as it is in the file."""
+    try:
+        return validate_address(raw)
+    except ValidationError as exc:
+        if exc.code == "formula_prefix":
+            raise ValueError(f"{raw!r}: an address cannot start with {exc.params['char']!r}.") from None
+        raise ValueError(f"{email!r} is not a valid email address.") from None
+
+
 def _import_row(row, line, columns, default_status, source, report):
     email = _cell(row, columns["email"])
     if not email and not any((value or "").strip() for value in row.values() if isinstance(value, str)):
         return  # a blank line
     raw = row.get(columns["email"]) or ""
     try:
-        for first in (raw[:1], email[:1]):
-            if first and first in FORMULA_PREFIXES:
-                raise ValueError(f"{raw!r}: an address cannot start with {first!r}.")
-        try:
-            validate_email(email)
-            email_normalized = normalize_email(email)
-        except (ValidationError, ValueError):
-            raise ValueError(f"{email!r} is not a valid email address.") from None
+        email_normalized = _checked_address(raw, email)
         status_name = _cell(row, columns["status"]) or default_status
         status = status_from_name(status_name)
         if status is None:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .copy import CONFIRM_LINK, sanitize_email_html
+from .models.form_copy import CONFIRM_LINK, sanitize_email_html
 from .tokens import make_confirmation_token
 
 

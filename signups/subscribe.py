@@ -79,12 +79,12 @@ def subscribe(email, email_normalized, path="", *, utm=None, referrer="", copy_v
         note = f"Held: {held_reason}" if created else f"Looked automated, only recorded: {held_reason}"
     elif created:
         lifecycle.request_confirmation(subscriber)
-    elif subscriber.status == Status.PENDING:
-        if lifecycle.request_confirmation(subscriber):
-            note = "Confirmation email sent again."
-    elif subscriber.status == Status.UNSUBSCRIBED:
-        if lifecycle.return_to_pending(subscriber, consent_version=copy_version):
-            note = "Signed up again after unsubscribing: back to pending."
+    elif subscriber.status == Status.PENDING and lifecycle.request_confirmation(subscriber):
+        note = "Confirmation email sent again."
+    elif subscriber.status == Status.UNSUBSCRIBED and lifecycle.return_to_pending(
+        subscriber, consent_version=copy_version
+    ):
+        note = "Signed up again after unsubscribing: back to pending."
     SignupEvent.objects.create(
         subscriber=subscriber,
         path=path,

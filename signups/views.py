@@ -11,12 +11,10 @@ from django.views.decorators.http import require_http_methods
 from modern_csrf.decorators import csrf_protect as fetch_metadata_csrf_protect
 
 from . import abuse, lifecycle, tokens
-from .forms import HONEYPOT, UTM_FIELDS, SignupForm
+from .forms import HONEYPOT, SUCCESS_PARAM, SUCCESS_VALUE, UTM_FIELDS, SignupForm, form_initial, shows_success
 from .models import SignupFormCopy
 from .subscribe import subscribe
 
-SUCCESS_PARAM = "signup"
-SUCCESS_VALUE = "thanks"
 UNKNOWN_LINK = _(
     "Please check that you copied the whole link from the email. Each of our emails "
     "has a working unsubscribe link at the bottom."
@@ -40,21 +38,6 @@ def safe_next(request, candidate):
     ):
         return candidate.split("?", 1)[0].split("#", 1)[0]
     return reverse("signups:signup")
-
-
-def form_initial(request, copy):
-    """Initial values of the form's hidden fields for a page at ``request.path``.
-
-    Nothing here is per visitor beyond the URL (a cached page is keyed by its URL):
-    the render time, the copy version and the URL's UTM parameters.
-    """
-    initial = {
-        "next": request.path,
-        "rendered_at": abuse.form_stamp(),
-        "copy_version": copy.current_version_id or "",
-    }
-    initial.update({name: request.GET.get(name, "")[:200] for name in UTM_FIELDS})
-    return initial
 
 
 def _succeeded(request, copy, next_path):
@@ -100,8 +83,8 @@ def signup(request):
     copy = SignupFormCopy.load()
     if request.method in ("GET", "HEAD"):
         form = SignupForm(initial=form_initial(request, copy))
-        succeeded = request.GET.get(SUCCESS_PARAM) == SUCCESS_VALUE
-        return render(request, "signups/signup.html", {"form": form, "copy": copy, "succeeded": succeeded})
+        context = {"form": form, "copy": copy, "succeeded": shows_success(request)}
+        return render(request, "signups/signup.html", context)
 
     if abuse.over_rate_limit(request):
         return _rate_limited(request, copy)

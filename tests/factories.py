@@ -18,7 +18,7 @@ from articles.models import (
     Source,
     Topic,
 )
-from signups.emails import normalize_email
+from signups.addresses import normalize_email
 from signups.models import Subscriber
 
 

@@ -2,9 +2,8 @@
 
 from django import template
 
-from ..forms import SignupForm
+from ..forms import SignupForm, form_initial, shows_success
 from ..models import SignupFormCopy
-from ..views import SUCCESS_PARAM, SUCCESS_VALUE, form_initial
 
 register = template.Library()
 
@@ -22,5 +21,5 @@ def signup_form(context):
     return {
         "copy": copy,
         "form": SignupForm(initial=form_initial(request, copy)),
-        "succeeded": request.GET.get(SUCCESS_PARAM) == SUCCESS_VALUE,
+        "succeeded": shows_success(request),
     }

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -85,7 +86,7 @@ def test_the_admin_copy_must_keep_the_confirm_link_in_both_bodies():
     copy.email_text = "No link here."
     copy.email_html = '<p><a href="javascript:{confirm_link}">sneaky</a></p>'
 
-    with pytest.raises(Exception) as excinfo:
+    with pytest.raises(ValidationError) as excinfo:
         copy.full_clean()
 
     assert set(excinfo.value.message_dict) == {"email_text", "email_html"}

@@ -25,7 +25,7 @@ def exported(queryset=None, preset="full", bom=True):
 
 
 def as_dicts(rows):
-    return [dict(zip(rows[0], row)) for row in rows[1:]]
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
 # Layouts
@@ -227,7 +227,7 @@ def test_a_time_stored_in_utc_exports_with_the_site_zones_offset(settings):
 
 
 def test_an_xlsx_longer_than_a_worksheet_is_refused_with_an_offer_of_csv(monkeypatch, tmp_path):
-    monkeypatch.setattr(export, "XLSX_MAX_ROWS", 2)
+    monkeypatch.setattr("signups.export.writers.XLSX_MAX_ROWS", 2)
     SubscriberFactory.create_batch(3)
 
     with pytest.raises(export.TooManyRows, match="as CSV"):

@@ -9,7 +9,6 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from signups import export
 from signups.erasure import ERASED_FILTER, erase
 from signups.models import ExportLog, Subscriber
 from tests.factories import ConfirmedSubscriberFactory, SubscriberFactory
@@ -124,7 +123,7 @@ def test_the_export_as_xlsx_opens_with_the_filtered_rows(marketing_client, peopl
 def test_an_xlsx_too_long_for_a_worksheet_is_refused_with_an_offer_of_csv(
     marketing_client, people, monkeypatch
 ):
-    monkeypatch.setattr(export, "XLSX_MAX_ROWS", 2)
+    monkeypatch.setattr("signups.export.writers.XLSX_MAX_ROWS", 2)
 
     response = marketing_client.post(EXPORT_URL, {"format": "xlsx", "preset": "full"})
 

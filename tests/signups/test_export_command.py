@@ -8,7 +8,6 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from signups import export
 from signups.models import ExportLog, Subscriber
 from tests.factories import ArticleFactory, ConfirmedSubscriberFactory, SubscriberFactory
 
@@ -91,7 +90,7 @@ def test_the_command_writes_xlsx_to_a_file(people, tmp_path):
 
 
 def test_an_xlsx_too_long_for_a_worksheet_is_refused_with_an_offer_of_csv(people, monkeypatch, tmp_path):
-    monkeypatch.setattr(export, "XLSX_MAX_ROWS", 1)
+    monkeypatch.setattr("signups.export.writers.XLSX_MAX_ROWS", 1)
 
     with pytest.raises(CommandError, match="Export them as CSV instead"):
         run("--format", "xlsx", "-o", str(tmp_path / "x.xlsx"))
@@ -107,7 +106,7 @@ def test_the_command_logs_its_export_without_a_user(people, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    ("args", "message"),
     [
         (["--status", "happy"], "Unknown status 'happy'"),
         (["--since", "1 March"], "is not a date"),

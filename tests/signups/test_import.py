@@ -169,7 +169,7 @@ def test_a_dry_run_saves_nothing(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "content, args, message",
+    ("content", "args", "message"),
     [
         ("name\nJane\n", [], "no email column"),
         ("email\njane@example.com\n", [], "does not say which list"),

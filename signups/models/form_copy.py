@@ -1,13 +1,16 @@
-"""The texts Marketing edits: the form, its messages, the confirmation email, the pages.
+"""The texts Marketing edits (the form, its messages, the confirmation email, the pages) and
+the versions of the form's texts that visitors consented to.
 
-Kept apart from ``models.py`` so that the list of texts and their launch defaults are
-in one place; migrations freeze their own copies of the defaults.
+The list of texts and their launch defaults are in one place here; migrations freeze
+their own copies of the defaults.
 """
 
 import nh3
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from isha.singletons import SingletonModel
 
 # Where the confirmation link goes in the email's two bodies.
 CONFIRM_LINK = "{confirm_link}"
@@ -82,7 +85,7 @@ def _text(label, default, help_text, max_length=None):
 
 
 class SignupFormCopyFields(models.Model):
-    """The editable texts; see :class:`signups.models.SignupFormCopy`."""
+    """The editable texts; see :class:`SignupFormCopy`."""
 
     heading = _text(_("heading"), DEFAULTS["heading"], "", max_length=200)
     intro = _text(_("intro"), "", _("Plain text shown under the heading. Optional."))
@@ -139,6 +142,11 @@ class SignupFormCopyFields(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        # Every path that stores the email (admin, shell, migrations) is sanitised here.
+        self.email_html = sanitize_email_html(self.email_html)
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         errors = {
@@ -155,7 +163,59 @@ class SignupFormCopyFields(models.Model):
         if errors:
             raise ValidationError(errors)
 
+
+class SignupFormCopyVersion(models.Model):
+    """An immutable snapshot of the form's texts a visitor saw: consent evidence.
+
+    A new version is kept whenever an editor changes the heading, intro or button
+    label; subscribers and their sign-up events point at the version they were shown.
+    """
+
+    created_at = models.DateTimeField(_("in use from"), auto_now_add=True)
+    heading = models.CharField(_("heading"), max_length=200)
+    intro = models.TextField(_("intro"), blank=True)
+    button_label = models.CharField(_("button label"), max_length=40)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        verbose_name = _("form copy version")
+        verbose_name_plural = _("form copy versions")
+
+    def __str__(self):
+        return f"v{self.pk}: {self.heading}"
+
+    def texts(self):
+        return {name: getattr(self, name) for name in VERSIONED_FIELDS}
+
+
+class SignupFormCopy(SignupFormCopyFields, SingletonModel):
+    """The sign-up form's texts, its email and its pages, edited by Marketing. Exactly one.
+
+    Saving keeps a :class:`SignupFormCopyVersion` when the texts a visitor consents to
+    changed, and points ``current_version`` at it.
+    """
+
+    current_version = models.ForeignKey(
+        SignupFormCopyVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("current version"),
+    )
+    modified_at = models.DateTimeField(_("modified"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("sign-up form")
+        verbose_name_plural = _("sign-up form")
+
+    def __str__(self):
+        return str(_("Sign-up form"))
+
     def save(self, *args, **kwargs):
-        # Every path that stores the email (admin, shell, migrations) is sanitised here.
-        self.email_html = sanitize_email_html(self.email_html)
+        texts = {name: getattr(self, name) for name in VERSIONED_FIELDS}
+        current = self.current_version
+        if current is None or current.texts() != texts:
+            self.current_version = SignupFormCopyVersion.objects.create(**texts)
         super().save(*args, **kwargs)

@@ -1,0 +1,126 @@
+"""The export's layouts: which columns each holds, in which order, and whom it lists."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Subscriber
+
+Status = Subscriber.Status
+
+# What an export holds when nobody asks for particular statuses.
+DEFAULT_STATUSES = (Status.PENDING, Status.HELD, Status.CONFIRMED)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header, the ``values_list`` fields it reads and how it turns them into a cell.
+
+    ``kind`` is "text" (neutralised), "time" (ISO 8601 in the site's zone), "value"
+    (as it is, ``None`` as empty) or "computed" (``compute(*values)`` then neutralised).
+    """
+
+    header: str
+    fields: tuple[str, ...]
+    kind: str = "text"
+    compute: Callable[..., str] | None = None
+
+
+def _full_name(first: str, last: str) -> str:
+    return " ".join(part for part in (first, last) if part)
+
+
+FULL_COLUMNS = (
+    Column("Email", ("email",)),
+    Column("First name", ("first_name",)),
+    Column("Last name", ("last_name",)),
+    Column("Status", ("status",)),
+    Column("Signed up", ("created_at",), "time"),
+    Column("Confirmed", ("confirmed_at",), "time"),
+    Column("Unsubscribed", ("unsubscribed_at",), "time"),
+    Column("Source page", ("source_path",)),
+    Column("Source article", ("source_article__slug",)),
+    Column("UTM source", ("utm_source",)),
+    Column("UTM medium", ("utm_medium",)),
+    Column("UTM campaign", ("utm_campaign",)),
+    Column("Referrer", ("referrer",)),
+    Column("Consent copy version", ("consent_version_id",), "value"),
+)
+
+# Mailchimp's default audience fields, named as its importer matches them: "Email
+# Address" (the only required column), "First Name", "Last Name"; plus "Tags", which
+# the importer can apply to each contact (here: the slug of the article they signed up
+# from). Sources: https://mailchimp.com/help/format-guidelines-for-your-import-file/ and
+# https://mailchimp.com/help/import-contacts-mailchimp/. Consent times are not sent: a
+# Mailchimp audience has no standard field for them, and the file must load unedited.
+MAILCHIMP_COLUMNS = (
+    Column("Email Address", ("email",)),
+    Column("First Name", ("first_name",)),
+    Column("Last Name", ("last_name",)),
+    Column("Tags", ("source_article__slug",)),
+)
+
+# Ghost's member import columns, in the order its documentation lists them: email
+# (required), name, note, subscribed_to_emails, stripe_customer_id, complimentary_plan,
+# labels, created_at (ISO 8601). Source: https://ghost.org/help/import-members/
+# ("Prepare your CSV file"). Everyone exported here is a confirmed, free subscriber.
+GHOST_COLUMNS = (
+    Column("email", ("email",)),
+    Column("name", ("first_name", "last_name"), "computed", _full_name),
+    Column("note", ("source_path",)),
+    Column("subscribed_to_emails", (), "computed", lambda: "true"),
+    Column("stripe_customer_id", (), "computed", lambda: ""),
+    Column("complimentary_plan", (), "computed", lambda: "false"),
+    Column("labels", ("source_article__slug",)),
+    Column("created_at", ("created_at",), "time"),
+)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named layout: its columns, and whether it is a list meant for mailing.
+
+    A list meant for mailing (``mailing=True``) holds confirmed subscribers with an
+    address only, whatever the queryset it is given.
+    """
+
+    name: str
+    label: str | Promise
+    columns: tuple[Column, ...]
+    mailing: bool = False
+
+    @property
+    def headers(self) -> list[str]:
+        return [column.header for column in self.columns]
+
+    def restrict(self, queryset: QuerySet[Subscriber]) -> QuerySet[Subscriber]:
+        """``queryset`` narrowed to the people this layout may list."""
+        if self.mailing:
+            return queryset.filter(status=Status.CONFIRMED).exclude(email="")
+        return queryset
+
+
+PRESETS = {
+    preset.name: preset
+    for preset in (
+        Preset("full", _("Full layout (every column)"), FULL_COLUMNS),
+        Preset("mailchimp", _("Mailchimp audience import (confirmed only)"), MAILCHIMP_COLUMNS, mailing=True),
+        Preset("ghost", _("Ghost members import (confirmed only)"), GHOST_COLUMNS, mailing=True),
+    )
+}
+
+
+def get_preset(preset: str | Preset) -> Preset:
+    """The :class:`Preset` named ``preset`` (or ``preset`` itself).
+
+    Raises ``ValueError`` for a name that is not in :data:`PRESETS`.
+    """
+    if isinstance(preset, Preset):
+        return preset
+    try:
+        return PRESETS[preset]
+    except KeyError:
+        raise ValueError(f"Unknown layout {preset!r}; choose one of: {', '.join(PRESETS)}.") from None
