@@ -225,7 +225,10 @@ def clinic_site(live_server, settings, clinic_media):
             evidence_type=Source.EvidenceType.EXPERT_OPINION,
         ),
         "nice": Source.objects.create(
-            citation_text="National Institute for Health and Care Excellence. Depression in adults: treatment and management (NG222). 2022.",
+            citation_text=(
+                "National Institute for Health and Care Excellence. "
+                "Depression in adults: treatment and management (NG222). 2022."
+            ),
             url="https://www.nice.org.uk/guidance/ng222",
             evidence_type=Source.EvidenceType.GUIDELINE,
         ),

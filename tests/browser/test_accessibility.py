@@ -158,9 +158,12 @@ class Outline(HTMLParser):
             self._in_script = attrs
 
     def handle_data(self, data):
-        if self._in_script is not None and data.strip():
-            if self._in_script.get("type") != "application/ld+json":
-                self.inline_scripts += 1
+        if (
+            self._in_script is not None
+            and data.strip()
+            and self._in_script.get("type") != "application/ld+json"
+        ):
+            self.inline_scripts += 1
 
     def handle_endtag(self, tag):
         if tag == "script":
@@ -195,7 +198,7 @@ def test_each_page_type_has_one_h1_an_ordered_outline_landmarks_and_a_skip_link(
     outline = Outline.of(page.content())
 
     assert outline.headings.count(1) == 1 and outline.headings[0] == 1, outline.headings
-    for previous, current in zip(outline.headings, outline.headings[1:]):
+    for previous, current in zip(outline.headings, outline.headings[1:], strict=False):
         assert current <= previous + 1, (
             f"heading level jumps from h{previous} to h{current}: {outline.headings}"
         )

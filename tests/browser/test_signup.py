@@ -104,12 +104,12 @@ def test_with_javascript_an_invalid_address_shows_the_error_and_marks_the_field(
 
 def test_with_javascript_a_second_error_replaces_the_servers_error_instead_of_adding_one(page, article_url):
     page.goto(article_url)
-    block, status, email = signup_block(page)
+    block, _status, email = signup_block(page)
     email.fill("first-mistake")
     # submit() skips the script's handler: the page becomes the server's 400 answer.
     block.locator("form").evaluate("form => form.submit()")
     expect(page).to_have_url(re.compile(r"/signup/$"))
-    block, status, email = signup_block(page)
+    block, _status, email = signup_block(page)
     expect(email).to_have_value("first-mistake")
 
     email.fill("+second@example.com")
@@ -158,7 +158,7 @@ def test_without_javascript_an_invalid_address_shows_the_error_page_with_the_val
 
 def test_by_keyboard_alone_tab_to_the_field_type_and_press_enter(page, live_server):
     page.goto(live_server.url + reverse("signups:signup"))
-    block, status, email = signup_block(page)
+    _block, status, email = signup_block(page)
 
     for _ in range(10):
         page.keyboard.press("Tab")
