@@ -1,7 +1,7 @@
 """Benchmark: exporting a million sign-ups as CSV and XLSX, against django-import-export.
 
 Run by hand (not collected by pytest), with PostgreSQL on 127.0.0.1:5432 and the bench
-extras installed (``.venv/bin/pip install -e '.[test,bench]'``)::
+extra installed from the lock (``.venv/bin/uv sync --frozen --extra test --extra bench``)::
 
     .venv/bin/python bench/export_signups.py            # 1,000,000 rows; baseline on 100,000
     .venv/bin/python bench/export_signups.py --rows 200000 --baseline-rows 50000
