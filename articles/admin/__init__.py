@@ -1,3 +1,4 @@
-"""The editors' product: articles, the library they draw on, and medical review."""
+"""The editors' product, one module per models module: articles (with medical review), the
+sources they cite, the people behind them, topics, and the site settings."""
 
-from . import article, library  # noqa: F401 (importing registers the admins)
+from . import article, people, site, sources, topics  # noqa: F401 (importing registers the admins)

@@ -1,13 +1,11 @@
-"""The admin of what articles draw on: sources, reviewers, topics, authors, site settings."""
+"""The admin of the source library (:mod:`articles.models.sources`): sources and who cites them."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from isha.singletons import SingletonModelAdmin
-
 from ..citations import MARKER_RE
 from ..forms import SourceAdminForm
-from ..models import Author, Citation, Reviewer, SiteSettings, Source, Topic
+from ..models import Citation, Source
 
 
 class CitedByInline(admin.TabularInline):
@@ -60,30 +58,3 @@ class SourceAdmin(admin.ModelAdmin):
         if match:
             results |= queryset.filter(pk=int(match.group(1)))
         return results, may_have_duplicates
-
-
-@admin.register(Reviewer)
-class ReviewerAdmin(admin.ModelAdmin):
-    list_display = ("name", "credentials", "specialty", "licence_verified_on")
-    search_fields = ("name", "specialty")
-    prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ("user",)
-
-
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug")
-    search_fields = ("name",)
-    prepopulated_fields = {"slug": ("name",)}
-
-
-@admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug")
-    search_fields = ("name",)
-    prepopulated_fields = {"slug": ("name",)}
-
-
-@admin.register(SiteSettings)
-class SiteSettingsAdmin(SingletonModelAdmin):
-    """Exactly one row: no add or delete; the list goes straight to the form."""
