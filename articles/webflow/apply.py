@@ -5,90 +5,36 @@ failing row leaves nothing behind and the rows before it stay imported; a dry ru
 the whole import in one transaction that is rolled back, and copies no file.
 """
 
+from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import FileField, Model
 
 from ..models import Article, Author, Citation, RelatedArticle, Source
 from ..sanitize import sanitize_html
-from .images import ImageCopier, not_an_image
-from .reading import Problem
+from .images import Image, ImageCopier, not_an_image
+from .report import CREATED, SKIPPED, UNCHANGED, UPDATED, ImportReport, Outcome
+from .richtext import Citation as CitedSource
 from .richtext import replace_image_urls
+from .rows import AuthorRow, Export, PostRow, Problem
 
-CREATED, UPDATED, UNCHANGED, SKIPPED = "created", "updated", "unchanged", "skipped"
-ACTIONS = (CREATED, UPDATED, UNCHANGED, SKIPPED)
 INLINE_IMAGE_FOLDER = "articles/inline/"
 PROGRESS_EVERY = 50
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one CSV row: ``action`` is one of ``ACTIONS``; skips carry a reason."""
-
-    line: int
-    item: str
-    action: str
-    reason: str = ""
-
-    def __str__(self):
-        return f"line {self.line} ({self.item}): {self.reason}"
-
-
-@dataclass
-class ImportReport:
-    """The result of :func:`apply_export`.
-
-    ``posts``/``authors``: one :class:`Outcome` per CSV row, in CSV order. ``warnings``:
-    :class:`~articles.webflow.reading.Problem` objects that did not stop a row (missing images,
-    unresolved related posts). ``not_in_export``: items imported before that this export
-    lacks, as ``"kind slug (item id)"``; they are left alone.
-    """
-
-    dry_run: bool = False
-    posts: list[Outcome] = field(default_factory=list)
-    authors: list[Outcome] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    not_in_export: list[str] = field(default_factory=list)
-
-    def counts(self, kind="posts"):
-        """``{"created": n, "updated": n, "unchanged": n, "skipped": n}`` for posts or authors."""
-        outcomes = getattr(self, kind)
-        return {action: sum(o.action == action for o in outcomes) for action in ACTIONS}
-
-    @property
-    def changed(self):
-        return any(o.action in (CREATED, UPDATED) for o in self.posts + self.authors)
-
-    def lines(self):
-        """The report as lines of text for a terminal."""
-        would = "would be " if self.dry_run else ""
-        out = []
-        for kind in ("posts", "authors"):
-            counts = self.counts(kind)
-            out.append(
-                f"{kind.capitalize()}: {counts[CREATED]} {would}created, "
-                f"{counts[UPDATED]} {would}updated, {counts[UNCHANGED]} skipped (unchanged), "
-                f"{counts[SKIPPED]} skipped (see below)"
-            )
-            out += [f"  skipped {o}" for o in getattr(self, kind) if o.action == SKIPPED]
-        if self.warnings:
-            out.append("Warnings:")
-            out += [f"  {'authors CSV ' if w.kind == 'author' else ''}{w}" for w in self.warnings]
-        if self.not_in_export:
-            out.append("Not in this export (left alone):")
-            out += [f"  {item}" for item in self.not_in_export]
-        if not self.changed:
-            out.append("Nothing changed: the database already matches this export.")
-        if self.dry_run:
-            out.append("Dry run: nothing was written.")
-        return out
-
-
-def apply_export(export, *, force=False, dry_run=False, progress=None, progress_every=PROGRESS_EVERY):
-    """Write ``export`` (an :class:`~articles.webflow.reading.Export`) to the database.
+def apply_export(
+    export: Export,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int, int], object] | None = None,
+    progress_every: int = PROGRESS_EVERY,
+) -> ImportReport:
+    """Write ``export`` (an :class:`~articles.webflow.rows.Export`) to the database.
 
     Authors first, then posts, then the posts' related links (which may point forward).
     An article edited since its import is skipped unless ``force``. ``progress(done, total)``
@@ -101,10 +47,11 @@ def apply_export(export, *, force=False, dry_run=False, progress=None, progress_
         outcomes.append(Outcome(problem.line, problem.item, SKIPPED, problem.message))
     files = ImageCopier(dry_run)
     with transaction.atomic() if dry_run else nullcontext():
-        for row in export.authors:
-            report.authors.append(_in_transaction(row, files, _import_author, row, force, files, report))
+        for author in export.authors:
+            outcome = _in_transaction(author, files, _import_author, author, force, files, report)
+            report.authors.append(outcome)
         known = _known_slugs(export)
-        written = []
+        written: list[tuple[PostRow, list[str]]] = []
         for done, row in enumerate(export.posts, 1):
             related = [s for s in row.related_slugs if s in known and s != row.slug]
             fingerprint = row.fingerprint(related)
@@ -125,14 +72,16 @@ def apply_export(export, *, force=False, dry_run=False, progress=None, progress_
     return report
 
 
-def _known_slugs(export):
+def _known_slugs(export: Export) -> set[str]:
     """Slugs a related link may point to: the export's posts and the site's articles."""
     wanted = {slug for post in export.posts for slug in post.related_slugs}
     on_site = Article.objects.filter(slug__in=wanted).values_list("slug", flat=True)
     return {post.slug for post in export.posts} | set(on_site)
 
 
-def _in_transaction(row, files, apply, *args):
+def _in_transaction(
+    row: PostRow | AuthorRow, files: ImageCopier, apply: Callable[..., tuple[str, str]], *args: object
+) -> Outcome:
     try:
         with transaction.atomic():
             action, reason = apply(*args)
@@ -143,14 +92,14 @@ def _in_transaction(row, files, apply, *args):
     return Outcome(row.line, row.slug, action, reason)
 
 
-def _import_author(row, force, files, report):
+def _import_author(row: AuthorRow, force: bool, files: ImageCopier, report: ImportReport) -> tuple[str, str]:
     author = (
         Author.objects.filter(webflow_item_id=row.item_id).first()
         or Author.objects.filter(slug=row.slug, webflow_item_id=None).first()
     )
     new = author is None
     author = author or Author()
-    values = {
+    values: dict[str, object] = {
         "webflow_item_id": row.item_id,
         "name": row.name,
         "slug": row.slug,
@@ -158,7 +107,7 @@ def _import_author(row, force, files, report):
     }
     photo = _usable(row.photo, row, report, "author") if row.photo else None
     if row.photo is None or photo:
-        values["photo"] = files.target_name(photo, Author.photo.field) if photo else ""
+        values["photo"] = files.target_name(photo, _file_field(Author, "photo")) if photo else ""
     differing = [key for key, value in values.items() if getattr(author, key) != value]
     if not differing:
         return UNCHANGED, ""
@@ -172,26 +121,21 @@ def _import_author(row, force, files, report):
     for key, value in values.items():
         setattr(author, key, value)
     if photo and "photo" in differing:
-        author.photo = files.store(photo, Author.photo.field)
+        author.photo = files.store(photo, _file_field(Author, "photo"))
     author.full_clean()
     author.save()
     return (CREATED if new else UPDATED), ""
 
 
-def _import_post(row, fingerprint, force, files, report):
+def _import_post(
+    row: PostRow, fingerprint: str, force: bool, files: ImageCopier, report: ImportReport
+) -> tuple[str, str]:
     article = Article.objects.filter(webflow_item_id=row.item_id).first()
     if article is None:
         action, article = CREATED, Article(webflow_item_id=row.item_id)
+    elif kept := _not_to_update(article, fingerprint, force):
+        return kept
     else:
-        edited = article.edited_since_import()
-        if article.webflow_fingerprint == fingerprint and not (force and edited):
-            return UNCHANGED, ""
-        if edited and not force:
-            when = f"{article.modified_at:%Y-%m-%d %H:%M} UTC"
-            return (
-                SKIPPED,
-                f"edited in the admin ({when}) since its import; not overwritten (use --force)",
-            )
         action = UPDATED
     if Article.objects.filter(slug=row.slug).exclude(pk=article.pk).exists():
         return SKIPPED, f"slug {row.slug!r} is used by another article"
@@ -199,20 +143,7 @@ def _import_post(row, fingerprint, force, files, report):
     if author is None:
         return SKIPPED, f"author {row.author_slug!r} is neither in the export nor on the site"
 
-    images_ok = True
-    for attribute, image in (("hero_image", row.hero_image), ("thumbnail", row.thumbnail)):
-        if image is None:
-            setattr(article, attribute, "")
-        elif source := _usable(image, row, report):
-            setattr(article, attribute, files.store(source, Article._meta.get_field(attribute)))
-        else:
-            images_ok = False  # keep whatever an earlier import stored
-    new_urls = {}
-    for image in row.inline_images:
-        if source := _usable(image, row, report):
-            new_urls[image.url] = default_storage.url(files.store(source, folder=INLINE_IMAGE_FOLDER))
-        else:
-            images_ok = False
+    images_ok, new_urls = _store_images(article, row, files, report)
     no_alt = row.hero_image is not None and not row.hero_image_alt
     article.title, article.slug, article.summary = row.title, row.slug, row.summary
     article.body = replace_image_urls(row.body, new_urls)
@@ -229,22 +160,72 @@ def _import_post(row, fingerprint, force, files, report):
     article.save()
     # Equal times mean "not edited since"; see Article.edited_since_import.
     Article.objects.filter(pk=article.pk).update(imported_at=article.modified_at)
+    _replace_citations(article, row.references)
+    return action, ""
+
+
+def _not_to_update(article: Article, fingerprint: str, force: bool) -> tuple[str, str] | None:
+    """``(UNCHANGED, "")`` or ``(SKIPPED, reason)`` when an imported article stays as it is."""
+    edited = article.edited_since_import()
+    if article.webflow_fingerprint == fingerprint and not (force and edited):
+        return UNCHANGED, ""
+    if edited and not force:
+        when = f"{article.modified_at:%Y-%m-%d %H:%M} UTC"
+        return (
+            SKIPPED,
+            f"edited in the admin ({when}) since its import; not overwritten (use --force)",
+        )
+    return None
+
+
+def _store_images(
+    article: Article, row: PostRow, files: ImageCopier, report: ImportReport
+) -> tuple[bool, dict[str, str]]:
+    """Store the row's hero, thumbnail and inline images; set the first two on ``article``.
+
+    Returns whether every image could be stored, and the inline images' new URLs by their
+    Webflow URL.
+    """
+    images_ok = True
+    for attribute, image in (("hero_image", row.hero_image), ("thumbnail", row.thumbnail)):
+        if image is None:
+            setattr(article, attribute, "")
+        elif source := _usable(image, row, report):
+            setattr(article, attribute, files.store(source, _file_field(Article, attribute)))
+        else:
+            images_ok = False  # keep whatever an earlier import stored
+    new_urls = {}
+    for image in row.inline_images:
+        if source := _usable(image, row, report):
+            new_urls[image.url] = default_storage.url(files.store(source, folder=INLINE_IMAGE_FOLDER))
+        else:
+            images_ok = False
+    return images_ok, new_urls
+
+
+def _replace_citations(article: Article, references: tuple[CitedSource, ...]) -> None:
     article.citations.all().delete()
     # Shared library: the same study cited by two posts is one source (by DOI, then PMID).
     sources = [
-        Source.objects.get_or_create_for(c.citation, doi=c.doi, pmid=c.pmid, url=c.url)[0]
-        for c in row.references
+        Source.objects.get_or_create_for(c.citation, doi=c.doi, pmid=c.pmid, url=c.url)[0] for c in references
     ]
     Citation.objects.bulk_create(
         Citation(article=article, position=i, source=source)
         for i, source in enumerate(dict.fromkeys(sources))
     )
-    return action, ""
 
 
-def _usable(image, row, report, kind="post"):
+def _file_field(model: type[Model], name: str) -> FileField:
+    """The model's file field ``name``: its ``upload_to`` and ``max_length`` name stored copies."""
+    model_field = model._meta.get_field(name)
+    if not isinstance(model_field, FileField):
+        raise TypeError(f"{model.__name__}.{name} is not a file field")
+    return model_field
+
+
+def _usable(image: Image, row: PostRow | AuthorRow, report: ImportReport, kind: str = "post") -> Path | None:
     """The image's file, or None when it is missing (the reader said so) or not an image."""
-    if not image.found:
+    if image.path is None:
         return None
     if reason := not_an_image(image.path):
         message = f"{image.name} not imported: {reason}"
@@ -253,7 +234,7 @@ def _usable(image, row, report, kind="post"):
     return image.path
 
 
-def _link_related(row, predicted, report):
+def _link_related(row: PostRow, predicted: list[str], report: ImportReport) -> None:
     """Replace the article's related links by the export's, in order; report the unknown."""
     article = Article.objects.get(webflow_item_id=row.item_id)
     targets = Article.objects.in_bulk([s for s in row.related_slugs if s != row.slug], field_name="slug")
@@ -278,7 +259,7 @@ def _link_related(row, predicted, report):
         report.warnings.append(Problem(row.line, row.slug, f"related posts not linked: {_reason(exc)}"))
 
 
-def _not_in_export(item_ids):
+def _not_in_export(item_ids: set[str]) -> list[str]:
     missing = [
         f"{kind} {slug} ({item_id})"
         for kind, model in (("post", Article), ("author", Author))
@@ -290,7 +271,7 @@ def _not_in_export(item_ids):
     return missing
 
 
-def _reason(exc):
+def _reason(exc: Exception) -> str:
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         return "; ".join(
             " ".join(messages) if key == NON_FIELD_ERRORS else f"{key}: {' '.join(messages)}"

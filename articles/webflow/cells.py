@@ -24,7 +24,7 @@ _JS_DATE = re.compile(
 )
 
 
-def parse_js_date(text, label="date"):
+def parse_js_date(text: str, label: str = "date") -> datetime | None:
     """Parse JavaScript ``Date.toString()`` text into an aware datetime in its own offset.
 
     ``"Sun May 01 2022 14:03:00 GMT+0000 (Coordinated Universal Time)"`` gives
@@ -61,13 +61,13 @@ def parse_js_date(text, label="date"):
     )
 
 
-def _in_range(value):
+def _in_range(value: datetime) -> datetime:
     """``value`` if it can be stored in UTC (year 1 to 9999 there too), else ValueError."""
     value.astimezone(UTC)  # raises OverflowError at the ends of the calendar
     return value
 
 
-def parse_bool(text, label="boolean"):
+def parse_bool(text: str, label: str = "boolean") -> bool:
     """``"true"``/``"false"`` (any case) to bool; "" is False. Else raises :class:`RowError`."""
     value = text.strip().lower()
     if value in ("", "false"):
@@ -77,7 +77,7 @@ def parse_bool(text, label="boolean"):
     raise RowError(f"{label} {text!r} is not true or false")
 
 
-def parse_multi_reference(text):
+def parse_multi_reference(text: str) -> tuple[str, ...]:
     """``"a; b;a"`` to ``("a", "b")``: slugs in order, blanks and repeats dropped."""
     slugs = (s.strip() for s in text.split(";"))
     return tuple(dict.fromkeys(s for s in slugs if s))

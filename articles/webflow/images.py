@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlparse
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db.models.fields.files import FileField
 
 from ..images import delete_renditions, open_checked
 
@@ -24,11 +25,12 @@ class Image:
     path: Path | None = field(default=None, compare=False)
 
     @property
-    def found(self):
+    def found(self) -> bool:
+        """Whether the file is in the export's images/ folder."""
         return self.path is not None
 
 
-def find_image(url, images):
+def find_image(url: str, images: Path) -> Image | None:
     """The :class:`Image` for a CDN ``url``, looked up by file name in the folder ``images``.
 
     Returns None for an empty ``url``; an Image whose ``found`` is False when the file is
@@ -42,7 +44,7 @@ def find_image(url, images):
     return Image(name=name, url=url, path=path if name and path.is_file() else None)
 
 
-def not_an_image(path):
+def not_an_image(path: Path) -> str:
     """Why the file at ``path`` is refused (not a JPEG/PNG/WebP/GIF, too big), or ""."""
     try:
         with File(path.open("rb")) as f:
@@ -60,12 +62,17 @@ class ImageCopier:
     ``dry_run``: names are worked out but nothing is written.
     """
 
-    def __init__(self, dry_run):
-        self.dry_run, self.written = dry_run, []
+    def __init__(self, dry_run: bool) -> None:
+        self.dry_run = dry_run
+        self.written: list[str] = []
 
-    def target_name(self, source, model_field=None, folder=""):
+    def target_name(self, source: Path, model_field: FileField | None = None, folder: str = "") -> str:
         """Where ``source`` goes: the field's folder, the name cut to fit the field's column."""
-        folder = model_field.upload_to if model_field else folder
+        if model_field is not None:
+            if not isinstance(model_field.upload_to, str):
+                # A callable names the file from the model instance, which is not made yet.
+                raise TypeError(f"{model_field} has no fixed upload_to folder")
+            folder = model_field.upload_to
         name = folder + default_storage.get_valid_name(source.name)
         limit = model_field.max_length if model_field else None
         if limit and len(name) > limit:
@@ -74,7 +81,7 @@ class ImageCopier:
             name = str(path.with_stem(path.stem[: len(path.stem) - (len(name) - limit)]))
         return name
 
-    def store(self, source, model_field=None, folder=""):
+    def store(self, source: Path, model_field: FileField | None = None, folder: str = "") -> str:
         """Copy ``source`` to storage unless the same file is there already; return its name."""
         name = self.target_name(source, model_field, folder)
         # Webflow prefixes every upload with a unique ID, so a stored file of the same name
@@ -89,12 +96,13 @@ class ImageCopier:
         self.written.append(stored)
         return stored
 
-    def discard_written(self):
+    def discard_written(self) -> None:
         """Delete the files copied since the last call (their row was rolled back)."""
         for name in self.written:
             default_storage.delete(name)
             delete_renditions(name)
         self.written = []
 
-    def keep_written(self):
+    def keep_written(self) -> None:
+        """Forget the files copied since the last call: their row was committed."""
         self.written = []

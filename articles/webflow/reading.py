@@ -11,27 +11,24 @@ all Webflow's rather than ours:
 - A reference cell holds the referenced item's slug; image cells hold CDN URLs whose last
   path segment is the uploaded file's name. (Cell formats: :mod:`articles.webflow.cells`.)
 
-Nothing here touches the database: :func:`read_export` returns an :class:`Export`, and
-:func:`articles.webflow.apply.apply_export` writes it.
+Nothing here touches the database: :func:`read_export` returns an
+:class:`~articles.webflow.rows.Export`, and :func:`articles.webflow.apply.apply_export` writes it.
 """
 
 import csv
-import hashlib
-import json
+import os
 import re
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .cells import RowError, parse_bool, parse_js_date, parse_multi_reference
 from .images import Image, find_image
-from .richtext import Citation, clean_body, inline_image_urls
+from .richtext import clean_body, inline_image_urls
+from .rows import ARCHIVED, DRAFT, PUBLISHED, AuthorRow, Export, PostRow, Problem
 
-# Bump when the meaning of the imported data changes, so every item is applied again.
-FINGERPRINT_VERSION = 1
-
-# Article.Status values, as plain strings so that reading needs no model.
-DRAFT, PUBLISHED, ARCHIVED = "draft", "published", "archived"
+# A CSV row as our field names (and "name", the first column) to its stripped text.
+Cells = dict[str, str]
 
 # Custom fields are named by each site's designer; these are the labels seen so far.
 POST_COLUMNS = {
@@ -64,120 +61,27 @@ class WebflowFormatError(ValueError):
     """The export as a whole cannot be read: no such folder, no CSV, a required column missing."""
 
 
-@dataclass(frozen=True)
-class Problem:
-    """Something to tell whoever runs the import, located by CSV line (1 is the header)."""
-
-    line: int
-    item: str
-    message: str
-    kind: str = "post"
-
-    def __str__(self):
-        where = f"line {self.line} ({self.item})" if self.item else f"line {self.line}"
-        return f"{where}: {self.message}"
-
-
-@dataclass(frozen=True)
-class AuthorRow:
-    line: int
-    item_id: str
-    name: str
-    slug: str
-    bio: str
-    photo: Image | None
-
-
-@dataclass(frozen=True)
-class PostRow:
-    """One blog post as plain data.
-
-    ``published_on``/``updated_on`` are calendar dates as Webflow wrote them;
-    ``published_at`` is an aware UTC datetime or None; ``body`` is raw (unsanitised) HTML
-    with empty paragraphs and trailing citations removed, the citations in ``references``.
-    """
-
-    line: int
-    item_id: str
-    title: str
-    slug: str
-    status: str
-    published_at: datetime | None
-    published_on: date | None
-    updated_on: date | None
-    summary: str
-    body: str
-    references: tuple[Citation, ...]
-    inline_images: tuple[Image, ...]
-    hero_image: Image | None
-    hero_image_alt: str
-    thumbnail: Image | None
-    featured: bool
-    author_slug: str
-    related_slugs: tuple[str, ...]
-
-    def fingerprint(self, related_slugs=None):
-        """SHA-256 hex of everything imported from this row (not its line number).
-
-        ``related_slugs`` replaces the row's own list by the ones that resolved, so an
-        item whose related post appears in a later export counts as changed.
-        """
-        data = asdict(self)
-        del data["line"]
-        if related_slugs is not None:
-            data["related_slugs"] = list(related_slugs)
-        for key in ("hero_image", "thumbnail"):
-            data[key] = _image_key(getattr(self, key))
-        data["inline_images"] = [_image_key(i) for i in self.inline_images]
-        data["version"] = FINGERPRINT_VERSION
-        blob = json.dumps(data, sort_keys=True, default=str)
-        return hashlib.sha256(blob.encode()).hexdigest()
-
-
-@dataclass
-class Export:
-    """A whole export: authors and posts in CSV order, and the rows that could not be read.
-
-    ``skipped`` rows are left out of ``posts``/``authors``; ``warnings`` (missing image
-    files, a draft imported for lack of a publication time) do not stop a row.
-    ``item_ids`` holds every Item ID in the CSVs, readable or not.
-    """
-
-    directory: Path
-    posts: list[PostRow] = field(default_factory=list)
-    authors: list[AuthorRow] = field(default_factory=list)
-    skipped: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    item_ids: set[str] = field(default_factory=set)
-    posts_file: Path | None = None
-    authors_file: Path | None = None
-
-
-def _image_key(image):
-    return [image.name, image.found] if image else None
-
-
-def read_export(directory):
-    """Read the posts and authors CSVs in ``directory`` into an :class:`Export`.
+def read_export(directory: str | os.PathLike[str]) -> Export:
+    """Read the posts and authors CSVs in ``directory`` into an :class:`~articles.webflow.rows.Export`.
 
     Images are looked up in ``directory/images`` by file name. Raises
     :class:`WebflowFormatError` when the folder is missing, holds no CSV, holds no posts
     collection, or a CSV lacks the ``Slug``/``Item ID`` columns. Bad cells never raise:
     their row is listed in ``Export.skipped`` with its line number.
     """
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise WebflowFormatError(f"{directory} is not a folder.")
-    posts_file, authors_file = find_collection_files(directory)
-    export = Export(directory=directory, posts_file=posts_file, authors_file=authors_file)
-    images = directory / "images"
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise WebflowFormatError(f"{folder} is not a folder.")
+    posts_file, authors_file = find_collection_files(folder)
+    export = Export(directory=folder, posts_file=posts_file, authors_file=authors_file)
+    images = folder / "images"
     if authors_file:
-        _collect(export, "author", _read_rows(authors_file, AUTHOR_COLUMNS), _author, images)
-    _collect(export, "post", _read_rows(posts_file, POST_COLUMNS), _post, images)
+        _collect(export, "author", export.authors, _read_rows(authors_file, AUTHOR_COLUMNS), _author, images)
+    _collect(export, "post", export.posts, _read_rows(posts_file, POST_COLUMNS), _post, images)
     return export
 
 
-def find_collection_files(directory):
+def find_collection_files(directory: str | os.PathLike[str]) -> tuple[Path, Path | None]:
     """Return ``(posts_csv, authors_csv_or_None)`` found by Webflow's file naming.
 
     The collection is the middle of ``<Site> - <Collection> - <id>.csv``; a name without
@@ -187,7 +91,8 @@ def find_collection_files(directory):
     files = sorted(p for p in Path(directory).iterdir() if p.suffix.lower() == ".csv" and p.is_file())
     if not files:
         raise WebflowFormatError(f"No CSV file in {directory}: expected Webflow's collection exports.")
-    posts, authors = [], []
+    posts: list[Path] = []
+    authors: list[Path] = []
     for path in files:
         parts = path.stem.split(" - ")
         collection = " - ".join(parts[1:-1] if len(parts) >= 3 else parts).lower()
@@ -205,7 +110,7 @@ def find_collection_files(directory):
     return posts[0], (authors[0] if authors else None)
 
 
-def _normalise(label):
+def _normalise(label: str) -> str:
     return re.sub(r"[^a-z0-9]", "", label.casefold())
 
 
@@ -214,7 +119,7 @@ def _normalise(label):
 MAX_CELL_CHARACTERS = 10 * 1024 * 1024
 
 
-def _read_rows(path, columns):
+def _read_rows(path: Path, columns: dict[str, tuple[str, ...]]) -> Iterator[tuple[int, Cells]]:
     """Yield ``(line, cells)`` where cells maps our field names (and "name") to text."""
     # utf-8-sig: spreadsheet round-trips add a byte-order mark Webflow itself does not write.
     csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARACTERS))
@@ -245,13 +150,20 @@ def _read_rows(path, columns):
             raise WebflowFormatError(f"{path.name}, line {line}: not readable as CSV ({exc}).") from exc
 
 
-def _collect(export, kind, lines, build, images):
-    rows = export.posts if kind == "post" else export.authors
-    first_line = {}
+def _collect[R: PostRow | AuthorRow](
+    export: Export,
+    kind: str,
+    rows: list[R],
+    lines: Iterator[tuple[int, Cells]],
+    build: Callable[[int, Cells, Path, list[str]], R],
+    images: Path,
+) -> None:
+    """Append the rows ``build`` makes to ``rows``; unreadable and duplicate rows to ``skipped``."""
+    first_line: dict[str, int] = {}
     for line, cells in lines:
         item = cells.get("slug") or cells.get("name") or cells.get("item_id", "")
         export.item_ids.add(cells.get("item_id", ""))
-        warnings = []
+        warnings: list[str] = []
         try:
             row = build(line, cells, images, warnings)
         except RowError as exc:
@@ -266,7 +178,7 @@ def _collect(export, kind, lines, build, images):
         export.warnings.extend(Problem(line, item, w, kind) for w in warnings)
 
 
-def _author(line, cells, images, warnings):
+def _author(line: int, cells: Cells, images: Path, warnings: list[str]) -> AuthorRow:
     return AuthorRow(
         line=line,
         item_id=_required(cells, "item_id", "Item ID"),
@@ -277,7 +189,7 @@ def _author(line, cells, images, warnings):
     )
 
 
-def _post(line, cells, images, warnings):
+def _post(line: int, cells: Cells, images: Path, warnings: list[str]) -> PostRow:
     published_on_system = parse_js_date(cells.get("published_on_system", ""), "Published On")
     publish_date = parse_js_date(cells.get("publish_date", ""), "Publish Date")
     last_updated = parse_js_date(cells.get("last_updated", ""), "Last Updated")
@@ -300,7 +212,12 @@ def _post(line, cells, images, warnings):
         summary=cells.get("summary", ""),
         body=body,
         references=references,
-        inline_images=tuple(_image(url, images, "inline image", warnings) for url in inline_image_urls(body)),
+        inline_images=tuple(
+            # An <img> without a src names no file to import.
+            image
+            for url in inline_image_urls(body)
+            if (image := _image(url, images, "inline image", warnings))
+        ),
         hero_image=_image(cells.get("hero_image", ""), images, "Main Image", warnings),
         hero_image_alt=cells.get("hero_image_alt", ""),
         thumbnail=_image(cells.get("thumbnail", ""), images, "Thumbnail image", warnings),
@@ -310,7 +227,7 @@ def _post(line, cells, images, warnings):
     )
 
 
-def _status(cells, published_on_system):
+def _status(cells: Cells, published_on_system: datetime | None) -> str:
     if "draft" not in cells and "archived" not in cells:
         # Exports without these columns list live items only.
         return PUBLISHED if published_on_system else DRAFT
@@ -321,14 +238,14 @@ def _status(cells, published_on_system):
     return PUBLISHED
 
 
-def _required(cells, key, label):
+def _required(cells: Cells, key: str, label: str) -> str:
     value = cells.get(key, "")
     if not value:
         raise RowError(f"no {label}")
     return value
 
 
-def _image(url, images, label, warnings):
+def _image(url: str, images: Path, label: str, warnings: list[str]) -> Image | None:
     image = find_image(url, images)
     if image and not image.found:
         warnings.append(f"{label} file {image.name or url!r} not found in images/")

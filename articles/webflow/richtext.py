@@ -8,6 +8,7 @@ plain paragraphs in NLM style ("... doi: 10.1111/acem.13755. ... PMID: 30901130.
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 _EMPTY_PARAGRAPH = re.compile(
@@ -35,7 +36,7 @@ class Citation:
     url: str = ""
 
 
-def clean_body(body):
+def clean_body(body: str | None) -> tuple[str, tuple[Citation, ...]]:
     """Return ``(body, citations)``: empty paragraphs dropped, trailing citations lifted out.
 
     Trailing paragraphs that carry a DOI or a PMID become :class:`Citation` objects, in the
@@ -43,7 +44,7 @@ def clean_body(body):
     A citation in the middle of the text stays where it is.
     """
     body = _EMPTY_PARAGRAPH.sub("", body or "").rstrip()
-    citations = []
+    citations: list[Citation] = []
     while (match := _LAST_PARAGRAPH.search(body)) and (citation := parse_citation(match[1])):
         citations.append(citation)
         body = body[: match.start()].rstrip()
@@ -52,7 +53,7 @@ def clean_body(body):
     return body, tuple(reversed(citations))
 
 
-def parse_citation(fragment):
+def parse_citation(fragment: str) -> Citation | None:
     """A :class:`Citation` for an HTML fragment that cites a DOI or PMID, else None."""
     text = html.unescape(_TAG.sub("", fragment)).strip()
     doi = _DOI.search(text)
@@ -71,7 +72,7 @@ def parse_citation(fragment):
     )
 
 
-def _trim_doi(doi):
+def _trim_doi(doi: str) -> str:
     # The pattern also swallows the sentence's full stop, and a closing bracket around it.
     doi = doi.rstrip(".,;:")
     while doi.endswith(")") and doi.count(")") > doi.count("("):
@@ -79,15 +80,15 @@ def _trim_doi(doi):
     return doi
 
 
-def inline_image_urls(body):
+def inline_image_urls(body: str) -> list[str]:
     """The ``src`` of every ``<img>`` in ``body``, unescaped, in order, without repeats."""
     return list(dict.fromkeys(html.unescape(m[3]) for m in _IMG_SRC.finditer(body)))
 
 
-def replace_image_urls(body, new_urls):
+def replace_image_urls(body: str, new_urls: Mapping[str, str]) -> str:
     """Return ``body`` with each ``<img>`` src found in the ``new_urls`` mapping replaced."""
 
-    def replace(match):
+    def replace(match: re.Match[str]) -> str:
         src = html.unescape(match[3])
         if src not in new_urls:
             return match[0]

@@ -1,4 +1,12 @@
-"""``manage.py import_webflow DIR [--dry-run] [--force]``: see :mod:`articles.webflow`."""
+"""``manage.py import_webflow DIR [--dry-run] [--force]``: see :mod:`articles.webflow`.
+
+A thin wrapper: it reads the export, applies it and prints the report; a folder that
+cannot be read is a ``CommandError`` (exit status 1), a row that cannot be imported is
+reported, not raised.
+"""
+
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -11,7 +19,7 @@ class Command(BaseCommand):
         "collections' CSVs and an images/ folder. Running it again changes only what changed."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("directory", help="The export folder.")
         parser.add_argument("--dry-run", action="store_true", help="Report what would happen; write nothing.")
         parser.add_argument(
@@ -20,7 +28,7 @@ class Command(BaseCommand):
             help="Overwrite articles and authors edited on the site since their import.",
         )
 
-    def handle(self, *args, directory, dry_run, force, **options):
+    def handle(self, *args: Any, directory: str, dry_run: bool, force: bool, **options: Any) -> None:
         try:
             export = read_export(directory)
         except WebflowFormatError as exc:
@@ -29,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {directory}: {exc}") from exc
         self.stderr.write(f"Reading {export.posts_file.name}")
 
-        def progress(done, total):
+        def progress(done: int, total: int) -> None:
             self.stderr.write(f"  {done}/{total} posts")
 
         report = apply_export(export, force=force, dry_run=dry_run, progress=progress)
