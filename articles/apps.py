@@ -14,6 +14,9 @@ EDITOR_MODELS = (
     "topic",
     "updatenote",
 )
+# Everything public pages show (or redirect by): saving or deleting any of these retires
+# every cached page. The same models editors manage.
+PAGE_CONTENT_MODELS = EDITOR_MODELS
 
 
 def create_editorial_groups(sender, **kwargs):
@@ -28,9 +31,22 @@ def create_editorial_groups(sender, **kwargs):
     ensure_group("Reviewers", "articles", ("article",), actions=("change",), extra=("review_article",))
 
 
+def next_scheduled_publication():
+    """The aware ``datetime`` of the next scheduled article publication, or ``None``."""
+    from .models import Article
+
+    return Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+
+
 class ArticlesConfig(AppConfig):
+    """Articles and the evidence behind them; tells the page cache when content changes."""
+
     name = "articles"
     verbose_name = _("Articles")
 
     def ready(self):
+        from isha import pagecache
+
         post_migrate.connect(create_editorial_groups, sender=self)
+        pagecache.invalidate_on_changes_to(*(self.get_model(name) for name in PAGE_CONTENT_MODELS))
+        pagecache.register_next_change(next_scheduled_publication)

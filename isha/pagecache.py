@@ -5,9 +5,14 @@ responses are kept in the cache (Redis in production) under the page's full path
 together with the *generation* number current when it was made. Any change to content
 (an article, author, source, the sign-up form's copy...) bumps the generation, which
 retires every cached page at once without having to know which pages showed the
-changed row. Scheduled articles need no job either: a page is never kept past the next
-scheduled publication time. A hit costs one cache round trip (the generation and the
-page are read together).
+changed row. Scheduled content needs no job either: a page is never kept past the next
+time content changes by itself. A hit costs one cache round trip (the generation and
+the page are read together).
+
+This module knows no app. Apps tell it about their content in ``AppConfig.ready()``:
+:func:`invalidate_on_changes_to` connects their models' save/delete signals to
+:func:`invalidate_on_commit`, and :func:`register_next_change` adds a provider of the
+next scheduled change (for example the next article publication).
 
 Who is never served from or stored in the cache: anyone with a session cookie (staff
 previews, logged-in pages), requests other than GET/HEAD, requests with a ``preview``
@@ -15,15 +20,21 @@ parameter, and responses that set cookies or are not 200.
 """
 
 import time
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
 GENERATION_KEY = "pagecache:generation"
 NEXT_CHANGE_KEY = "pagecache:next-change"
 PAGE_KEY_PREFIX = "pagecache:page:"
+
+# Callables returning the next aware datetime at which content changes by itself, or None.
+_next_change_providers = []
 
 
 def generation():
@@ -37,7 +48,11 @@ def generation():
 
 
 def invalidate(**_signal_kwargs):
-    """Retire every cached page (call on any content change; usable as a signal receiver)."""
+    """Retire every cached page now (and forget the cached next scheduled change).
+
+    Prefer :func:`invalidate_on_commit` inside a transaction: a page retired before the
+    commit is refilled from the old rows by the next reader.
+    """
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
@@ -46,19 +61,50 @@ def invalidate(**_signal_kwargs):
     cache.delete(NEXT_CHANGE_KEY)
 
 
+def invalidate_on_commit(*, using=None, **_signal_kwargs):
+    """Retire every cached page once the current transaction commits (at once outside one).
+
+    Usable as a ``post_save`` / ``post_delete`` / ``m2m_changed`` receiver (``using`` is the
+    signal's database alias). Nothing happens if the transaction is rolled back, and no
+    reader can cache the old rows between the invalidation and the commit.
+    """
+    transaction.on_commit(invalidate, using=using)
+
+
+def invalidate_on_changes_to(*models):
+    """Connect saves, deletes and many-to-many changes of ``models`` to
+    :func:`invalidate_on_commit`. Call it from an ``AppConfig.ready()``; calling it
+    twice for a model connects it once (the receivers have a ``dispatch_uid``)."""
+    for model in models:
+        label = model._meta.label
+        post_save.connect(invalidate_on_commit, sender=model, dispatch_uid=f"pagecache-save-{label}")
+        post_delete.connect(invalidate_on_commit, sender=model, dispatch_uid=f"pagecache-delete-{label}")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                invalidate_on_commit,
+                sender=field.remote_field.through,
+                dispatch_uid=f"pagecache-m2m-{label}-{field.name}",
+            )
+
+
+def register_next_change(provider):
+    """Add ``provider``, a callable taking no argument that returns the next aware
+    ``datetime`` at which public content changes without a save (a scheduled
+    publication), or ``None``. No page is cached past the earliest of these times.
+    Registering the same callable twice keeps one. Returns ``provider`` (usable as a
+    decorator)."""
+    if provider not in _next_change_providers:
+        _next_change_providers.append(provider)
+    return provider
+
+
 def _seconds_until_next_change():
-    """Seconds until the next scheduled publication (``None`` if none is scheduled)."""
+    """Seconds until the next scheduled change (``None`` if none is scheduled)."""
     next_change = cache.get(NEXT_CHANGE_KEY)
     if next_change is None:
-        from articles.models import Article
-
-        upcoming = (
-            Article.objects.scheduled()
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
-        )
-        next_change = upcoming.timestamp() if upcoming else 0
+        upcoming = [moment for moment in (provider() for provider in _next_change_providers) if moment]
+        # 0 stands for "nothing scheduled", so that is cached too.
+        next_change = min(upcoming).timestamp() if upcoming else 0
         cache.set(NEXT_CHANGE_KEY, next_change, timeout=settings.PAGE_CACHE_SECONDS)
     if not next_change:
         return None
@@ -98,8 +144,12 @@ def _cached_response(request):
 
 def _store(response, entry):
     key, current, timeout = entry
+    # A cookie set on the way out (a session, a CSRF token) makes the page personal.
     if response.status_code == 200 and not response.cookies and not response.streaming:
-        cache.set(key, (current, time.time() + timeout, response), timeout)
+        # Only what a reader receives: the response object itself may by now hold the
+        # request (a test client's) or resources to close, which are no part of the page.
+        stored = HttpResponse(response.content, status=response.status_code, headers=response.headers)
+        cache.set(key, (current, time.time() + timeout, stored), timeout)
 
 
 class PageCacheMiddleware:
@@ -124,7 +174,6 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         entry = getattr(response, "_page_cache_entry", None)
         if entry is not None:
-            # A cookie set on the way out (a session, a CSRF token) makes the page personal.
             _store(response, entry)
         return response
 
@@ -163,7 +212,11 @@ def cache_public_page(view):
                 if getattr(request, "_page_cache_middleware", False):
                     response._page_cache_entry = entry
                 else:
-                    _store(response, entry)
+                    # Without the middleware, the page is stored when the server closes
+                    # the response: the middleware around this view (sessions, CSRF) may
+                    # still set a cookie after it returns. Django's handler closes the
+                    # request through the same list.
+                    response._resource_closers.append(partial(_store, response, entry))
         return response
 
     return wrapper

@@ -1,22 +1,29 @@
 """Settings for the Isha Health site, read from the environment.
 
 Every variable is documented in ``.env.example``. Development needs none of them:
-without ``DATABASE_URL`` the site uses a SQLite file in the project folder and the
-local-memory cache. ``DJANGO_ENV=production`` (issue F) switches to a strict mode that
-refuses to start without its required variables.
+without ``DATABASE_URL`` the site uses a SQLite file in the project folder, without
+``REDIS_URL`` the local-memory cache (and no page cache), and emails go to an outbox
+folder readable at ``/admin/outbox/``. ``DJANGO_ENV=production`` switches to a strict
+mode that refuses to start without its required variables.
+
+A value that cannot be read as its type stops the start naming the variable
+(:class:`isha.environment.Env`); values of the right type but out of range fail
+``manage.py check`` (``isha/checks.py``, ``signups/checks.py``).
 """
 
+import logging
 from pathlib import Path
 
-import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from isha.environment import Env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+env = Env()
 # A developer's own .env is optional; production reads the real environment.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 if DJANGO_ENV not in ("development", "production"):
@@ -38,7 +45,7 @@ DEBUG = False if PRODUCTION else env.bool("DEBUG", default=True)
 
 _DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 # Development only: a fixed key keeps sessions across restarts of `make run`.
-SECRET_KEY = env.str("SECRET_KEY", default=_DEVELOPMENT_SECRET_KEY)
+SECRET_KEY = env.str("SECRET_KEY", default="") or _DEVELOPMENT_SECRET_KEY
 if PRODUCTION and (SECRET_KEY == _DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured("SECRET_KEY must be a real secret of at least 50 characters in production.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
@@ -105,9 +112,12 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
+# Empty or unset: a SQLite file in the project folder.
+DATABASE_URL = env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+if DATABASES["default"]["ENGINE"] not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
+    # The URL may hold a password: it is not repeated in the message.
+    raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:/// URL.")
 # Tests against PostgreSQL create their own database next to the one named here.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections (one per worker thread), checked before reuse.
@@ -115,25 +125,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 elif PRODUCTION:
     raise ImproperlyConfigured("Production runs on PostgreSQL: DATABASE_URL must be a postgres:// URL.")
-
-# Whole public pages for anonymous readers (isha.pagecache); 0 turns it off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
-# How long browsers may reuse a page without asking (0: always revalidate).
-PAGE_CACHE_BROWSER_SECONDS = env.int("PAGE_CACHE_BROWSER_SECONDS", default=0)
-# Saving or deleting any of these retires every cached page.
-PAGE_CACHE_INVALIDATED_BY = [
-    "articles.Article",
-    "articles.Author",
-    "articles.Citation",
-    "articles.RelatedArticle",
-    "articles.Reviewer",
-    "articles.SiteSettings",
-    "articles.SlugRedirect",
-    "articles.Source",
-    "articles.Topic",
-    "articles.UpdateNote",
-    "signups.SignupFormCopy",
-]
 
 # Redis when REDIS_URL is set (always in production: shared by every web host, so the
 # page cache and the sign-up rate limit are site-wide); else this process's memory.
@@ -154,6 +145,13 @@ else:
         }
     }
 
+# Whole public pages for anonymous readers (isha.pagecache); 0 turns it off. Always off in
+# development without Redis: a command (load_demo, import_webflow) cannot reach the
+# server's own memory to retire its pages, so readers would see old pages for minutes.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600) if PRODUCTION or REDIS_URL else 0
+# How long browsers may reuse a page without asking (0: always revalidate).
+PAGE_CACHE_BROWSER_SECONDS = env.int("PAGE_CACHE_BROWSER_SECONDS", default=0)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -173,9 +171,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 # Relative paths are taken from the project folder; absolute ones as they are.
 MEDIA_ROOT = BASE_DIR / env.str("MEDIA_ROOT", default="media")
+# Image uploads: the largest file accepted (bytes) and the most pixels (width x height),
+# which bounds the memory a decoded image takes.
+IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 
 # Uploaded images go to S3-compatible object storage when a bucket is configured (several
-# web hosts then share them); otherwise to MEDIA_ROOT on this machine.
+# web hosts then share them); otherwise to MEDIA_ROOT on this machine, served by the site
+# itself under MEDIA_URL (isha.media) unless a proxy in front serves that path.
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
     _media_storage = {
@@ -213,8 +216,15 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=9)
 
 # One JSON object per line in production (LOG_FORMAT=json), for the log collector;
-# plain text in development.
+# plain text in development. Checked here: logging is set up before system checks run.
 LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'json' or 'text', not {LOG_FORMAT!r}.")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+if not isinstance(logging.getLevelNamesMapping().get(LOG_LEVEL), int):
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -227,18 +237,20 @@ LOGGING = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # --- Security headers ------------------------------------------------------------------------
 # Public pages carry no inline script or style, so the policy needs no nonce there and a
 # cached page is the same for everyone; the admin's templates read a nonce, which Django
 # then adds to that response's header only.
+# Extra image sources (hosts or schemes) allowed on top of the site itself, e.g. a bucket's domain.
+CSP_IMG_SRC = env.list("CSP_IMG_SRC", default=[])
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:", *env.list("CSP_IMG_SRC", default=[])],
+    "img-src": [CSP.SELF, "data:", *CSP_IMG_SRC],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -271,28 +283,37 @@ if PRODUCTION:
 # --- Sign-ups: mail, background tasks and abuse limits (issue 5) ---------------------------
 # Every variable is described in .env.example and the README's "Sign-ups" section.
 
-# Django 6.1 mailers. Console in development unless SMTP_HOST is set; SMTP in production.
+# Django 6.1 mailers (https://docs.djangoproject.com/en/6.1/topics/email/). SMTP in
+# production and whenever SMTP_HOST is set; otherwise, in development, one file per
+# connection in EMAIL_OUTBOX_DIR, listed with clickable links at /admin/outbox/ (isha.outbox).
 # Error reports get their own mailer that fails silently, so a mail server that is down
 # cannot turn a logged error into a second one.
+SMTP_SECURITY = env.str("SMTP_SECURITY", default="starttls")
+EMAIL_OUTBOX_DIR = BASE_DIR / env.str("EMAIL_OUTBOX_DIR", default="outbox")
 if PRODUCTION or env.str("SMTP_HOST", default=""):
-    _smtp = {
+    _mailer = {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
             "host": env.str("SMTP_HOST", default="localhost"),
             "port": env.int("SMTP_PORT", default=587),
             "username": env.str("SMTP_USER", default=""),
             "password": env.str("SMTP_PASSWORD", default=""),
-            "use_tls": env.str("SMTP_SECURITY", default="starttls") == "starttls",
-            "use_ssl": env.str("SMTP_SECURITY", default="starttls") == "ssl",
+            "use_tls": SMTP_SECURITY == "starttls",
+            "use_ssl": SMTP_SECURITY == "ssl",
             "timeout": env.int("SMTP_TIMEOUT", default=10),
         },
     }
 else:
-    _smtp = {"BACKEND": "django.core.mail.backends.console.EmailBackend", "OPTIONS": {}}
+    _mailer = {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": str(EMAIL_OUTBOX_DIR)},
+    }
 MAILERS = {
-    "default": _smtp,
-    "admins": {**_smtp, "OPTIONS": {**_smtp["OPTIONS"], "fail_silently": True}},
+    "default": _mailer,
+    "admins": {**_mailer, "OPTIONS": {**_mailer["OPTIONS"], "fail_silently": True}},
 }
+# Who gets error reports (500s) by email: comma-separated addresses; empty sends none.
+ADMINS = env.list("ADMINS", default=[])
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Isha Health <newsletter@ishahealth.com>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 LOGGING["filters"] = {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}}

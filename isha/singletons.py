@@ -13,15 +13,15 @@ class SingletonModel(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
     @classmethod
     def load(cls):
         """Return the one row, creating it with the field defaults on first use."""
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
 
 
 class SingletonModelAdmin(admin.ModelAdmin):

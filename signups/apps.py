@@ -17,8 +17,16 @@ def create_marketing_group(sender, **kwargs):
 
 
 class SignupsConfig(AppConfig):
+    """Newsletter sign-ups; checks its settings and tells the page cache when the form's
+    copy (shown on every public page) changes."""
+
     name = "signups"
     verbose_name = _("Sign-ups")
 
     def ready(self):
+        from isha import pagecache
+
+        from . import checks  # noqa: F401  (registers the sign-up settings' checks)
+
         post_migrate.connect(create_marketing_group, sender=self)
+        pagecache.invalidate_on_changes_to(self.get_model("SignupFormCopy"))

@@ -4,12 +4,17 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test import Client
+from django.urls import path
 from django.utils import timezone
 
 from articles.models import SiteSettings
+from isha.pagecache import cache_public_page
 from signups.models import SignupFormCopy, Subscriber
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,27 +47,66 @@ def test_a_second_anonymous_visitor_is_served_from_the_cache_without_queries(dja
         assert second[header] == first[header]
 
 
-def test_saving_an_article_retires_cached_pages():
+def test_saving_an_article_retires_cached_pages(django_capture_on_commit_callbacks):
     article = ArticleFactory(title="Before")
     fetch(article.get_absolute_url())
     fetch("/")
     article.title = "After"
-    article.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
     assert "After" in fetch(article.get_absolute_url())[1]
     assert "After" in fetch("/")[1]
 
 
-def test_editing_the_sign_up_copy_or_site_settings_retires_cached_pages():
+def test_pages_are_retired_when_the_change_commits_not_before(django_capture_on_commit_callbacks):
+    """Retired before the commit, a page would be refilled from the old row by the next
+    reader and then kept for the whole cache time."""
+    article = ArticleFactory(title="Before")
+    fetch(article.get_absolute_url())
+    article.title = "After"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        article.save()
+        response, html = fetch(article.get_absolute_url())
+        assert response["X-Page-Cache"] == "hit" and "Before" in html
+    for callback in callbacks:
+        callback()
+    response, html = fetch(article.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss" and "After" in html
+
+
+def test_a_change_rolled_back_retires_nothing(django_capture_on_commit_callbacks):
+    article = ArticleFactory(title="Before")
+    fetch(article.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        article.title = "Rolled back"
+        article.save()
+        transaction.set_rollback(True)
+    response, html = fetch(article.get_absolute_url())
+    assert response["X-Page-Cache"] == "hit" and "Before" in html
+
+
+def test_editing_the_sign_up_copy_or_site_settings_retires_cached_pages(django_capture_on_commit_callbacks):
     article = ArticleFactory()
     fetch(article.get_absolute_url())
     copy = SignupFormCopy.load()
     copy.heading = "Fresh heading"
-    copy.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        copy.save()
     assert "Fresh heading" in fetch(article.get_absolute_url())[1]
     site = SiteSettings.load()
     site.disclosure = "Fresh disclosure."
-    site.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        site.save()
     assert "Fresh disclosure." in fetch(article.get_absolute_url())[1]
+
+
+def test_changing_an_articles_topics_retires_cached_pages(django_capture_on_commit_callbacks):
+    article = ArticleFactory()
+    topic = TopicFactory(name="Sleep")
+    assert "Sleep" not in fetch(article.get_absolute_url())[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        article.topics.add(topic)
+    assert "Sleep" in fetch(article.get_absolute_url())[1]
 
 
 def test_a_scheduled_article_appears_when_its_time_comes_despite_the_cache():
@@ -160,3 +204,44 @@ def test_the_decorator_caches_on_its_own_without_the_middleware(settings):
     article = ArticleFactory()
     assert fetch(article.get_absolute_url())[0]["X-Page-Cache"] == "miss"
     assert fetch(article.get_absolute_url())[0]["X-Page-Cache"] == "hit"
+
+
+# Views for the cookie tests below (``pytest.mark.urls(__name__)``): each response gets a
+# cookie at a different stage, the last two on its way out, after the view has returned.
+@cache_public_page
+def _sets_its_own_cookie(request):
+    response = HttpResponse("own cookie")
+    response.set_cookie("seen", "yes")
+    return response
+
+
+@cache_public_page
+def _uses_a_csrf_token(request):
+    return HttpResponse(f"token {get_token(request)}")
+
+
+@cache_public_page
+def _uses_the_session(request):
+    request.session["visited"] = True
+    return HttpResponse("session")
+
+
+urlpatterns = [
+    path("own-cookie/", _sets_its_own_cookie),
+    path("csrf-cookie/", _uses_a_csrf_token),
+    path("session-cookie/", _uses_the_session),
+]
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("url", ["/own-cookie/", "/csrf-cookie/", "/session-cookie/"])
+@pytest.mark.parametrize("middleware", [True, False], ids=["middleware", "decorator-alone"])
+def test_a_response_that_set_a_cookie_on_its_way_out_is_never_stored(url, middleware, settings):
+    """Another visitor would get the first one's CSRF token or session."""
+    if not middleware:
+        settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "isha.pagecache.PageCacheMiddleware"]
+    first = Client().get(url)
+    assert first.status_code == 200 and first.cookies
+    second = Client().get(url)
+    assert second.get("X-Page-Cache") != "hit"
+    assert second.cookies

@@ -4,6 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 
 from signups import abuse
 from signups.models import DEFAULT_CHECK_INBOX, DEFAULT_ERROR, DEFAULT_SUCCESS, SignupEvent, Subscriber
@@ -235,10 +237,13 @@ def test_rates_are_parsed(rate, parsed):
     assert abuse.parse_rate(rate) == parsed
 
 
-@pytest.mark.parametrize("rate", ["20", "20/week", "m/20", "-1/m"])
-def test_a_malformed_rate_is_an_error_and_the_view_lets_sign_ups_through(rate, sign_up, settings):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("rate", ["20", "20/week", "m/20", "-1/m", "20/minute"])
+def test_a_malformed_rate_fails_the_start_up_check_by_name_and_the_view_never_500s(rate, sign_up, settings):
+    with pytest.raises(ValueError, match="SIGNUP_RATE_LIMIT"):
         abuse.parse_rate(rate)
     settings.SIGNUP_RATE_LIMIT = rate
 
+    with pytest.raises(SystemCheckError, match="SIGNUP_RATE_LIMIT must be COUNT/UNIT"):
+        call_command("check")
+    # A process started without the checks still takes sign-ups rather than failing them.
     assert sign_up("jane@example.com").status_code == 302
