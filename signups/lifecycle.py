@@ -13,13 +13,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import SignupEvent, Subscriber, new_token
+from .models import SignupEvent, SignupFormCopyVersion, Subscriber, new_token
 
 Status = Subscriber.Status
 Kind = SignupEvent.Kind
 
 
-def request_confirmation(subscriber, *, force=False):
+def request_confirmation(subscriber: Subscriber, *, force: bool = False) -> bool:
     """Enqueue the confirmation email for a pending ``subscriber``; return True if enqueued.
 
     Without ``force`` at most one email per ``SIGNUP_RESEND_INTERVAL`` seconds: a repeat
@@ -49,7 +49,7 @@ def request_confirmation(subscriber, *, force=False):
 
 
 @transaction.atomic
-def confirm(subscriber, nonce):
+def confirm(subscriber: Subscriber, nonce: str) -> bool:
     """Confirm ``subscriber`` if still pending with ``nonce``; return True if this call did.
 
     Clears the nonce, so the link that carried it cannot be used again.
@@ -64,7 +64,7 @@ def confirm(subscriber, nonce):
 
 
 @transaction.atomic
-def unsubscribe(subscriber, *, note=""):
+def unsubscribe(subscriber: Subscriber, *, note: str = "") -> bool:
     """Unsubscribe ``subscriber`` at once; idempotent (True only if this call changed it).
 
     Pending links stop working (the nonce is cleared). Erased people stay erased.
@@ -78,7 +78,7 @@ def unsubscribe(subscriber, *, note=""):
 
 
 @transaction.atomic
-def release(subscriber, *, note=""):
+def release(subscriber: Subscriber, *, note: str = "") -> bool:
     """Move a held ``subscriber`` to pending and send the confirmation; True if released."""
     done = Subscriber.objects.filter(pk=subscriber.pk, status=Status.HELD).update(
         status=Status.PENDING, confirmation_nonce=new_token()
@@ -90,13 +90,19 @@ def release(subscriber, *, note=""):
 
 
 @transaction.atomic
-def return_to_pending(subscriber, *, consent_version=None):
+def return_to_pending(
+    subscriber: Subscriber, *, consent_version: SignupFormCopyVersion | None = None
+) -> bool:
     """An unsubscribed person signed up again: pending, with a new link; True if changed.
 
     ``consent_version`` (the copy they saw this time) replaces the recorded one: it is
     this consent that a confirmation would confirm.
     """
-    changes = {"status": Status.PENDING, "confirmation_nonce": new_token(), "unsubscribed_at": None}
+    changes: dict[str, object] = {
+        "status": Status.PENDING,
+        "confirmation_nonce": new_token(),
+        "unsubscribed_at": None,
+    }
     if consent_version is not None:
         changes["consent_version"] = consent_version
     done = Subscriber.objects.filter(pk=subscriber.pk, status=Status.UNSUBSCRIBED).update(**changes)

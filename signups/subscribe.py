@@ -12,16 +12,23 @@ The visitor is told the same thing in every case, so the form never reveals who 
 the list. A sign-up that looked automated never changes an existing subscriber.
 """
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.urls import Resolver404, resolve
 
 from . import lifecycle
-from .models import SignupEvent, SignupFormCopy, Subscriber, new_token
+from .models import SignupEvent, SignupFormCopy, SignupFormCopyVersion, Subscriber, new_token
+
+if TYPE_CHECKING:
+    from articles.models import Article
 
 Status = Subscriber.Status
+UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign")
 
 
-def article_for_path(path):
+def article_for_path(path: str) -> "Article | None":
     """Return the published article whose page is ``path``, or ``None``.
 
     Only the path is trusted, never an ID from the form: a visitor can only name an
@@ -35,13 +42,25 @@ def article_for_path(path):
         return None
     if match.view_name != "articles:detail":
         return None
-    return Article.objects.published().filter(slug=match.kwargs.get("slug")).first()
+    article: Article | None = Article.objects.published().filter(slug=match.kwargs.get("slug")).first()
+    return article
 
 
 @transaction.atomic
-def subscribe(email, email_normalized, path="", *, utm=None, referrer="", copy_version=None, held_reason=""):
+def subscribe(
+    email: str,
+    email_normalized: str,
+    path: str = "",
+    *,
+    utm: Mapping[str, str] | None = None,
+    referrer: str = "",
+    copy_version: SignupFormCopyVersion | None = None,
+    held_reason: str = "",
+) -> tuple[Subscriber, bool]:
     """Record a sign-up for ``email`` from the page at ``path``; return ``(subscriber, created)``.
 
+    ``email`` is the address as typed (trimmed) and ``email_normalized`` its comparison
+    key (:func:`signups.addresses.validate_address` checks the one and gives the other);
     ``utm`` maps ``utm_source``/``utm_medium``/``utm_campaign`` to the visit's values;
     ``referrer`` is the referring site; ``copy_version`` the
     :class:`~signups.models.SignupFormCopyVersion` the visitor saw (default: the current
@@ -56,14 +75,13 @@ def subscribe(email, email_normalized, path="", *, utm=None, referrer="", copy_v
     article = article_for_path(path) if path else None
     if copy_version is None:
         copy_version = SignupFormCopy.load().current_version
-    evidence = {"utm_source": "", "utm_medium": "", "utm_campaign": "", **(utm or {}), "referrer": referrer}
-    status = Status.HELD if held_reason else Status.PENDING
+    evidence = {**dict.fromkeys(UTM_KEYS, ""), **(utm or {}), "referrer": referrer}
     try:
         with transaction.atomic():
             subscriber = Subscriber.objects.create(
                 email=email,
                 email_normalized=email_normalized,
-                status=status,
+                status=Status.HELD if held_reason else Status.PENDING,
                 source_path=path,
                 source_article=article,
                 consent_version=copy_version,
@@ -74,23 +92,25 @@ def subscribe(email, email_normalized, path="", *, utm=None, referrer="", copy_v
     except IntegrityError:
         subscriber = Subscriber.objects.get(email_normalized=email_normalized)
         created = False
-    note = ""
+    note = _follow_up(subscriber, created, copy_version, held_reason)
+    SignupEvent.objects.create(
+        subscriber=subscriber, path=path, article=article, copy_version=copy_version, note=note, **evidence
+    )
+    return subscriber, created
+
+
+def _follow_up(
+    subscriber: Subscriber, created: bool, copy_version: SignupFormCopyVersion | None, held_reason: str
+) -> str:
+    """Email, re-email or return to pending as the subscriber's status says; the event's note."""
     if held_reason:
-        note = f"Held: {held_reason}" if created else f"Looked automated, only recorded: {held_reason}"
-    elif created:
+        return f"Held: {held_reason}" if created else f"Looked automated, only recorded: {held_reason}"
+    if created:
         lifecycle.request_confirmation(subscriber)
     elif subscriber.status == Status.PENDING and lifecycle.request_confirmation(subscriber):
-        note = "Confirmation email sent again."
+        return "Confirmation email sent again."
     elif subscriber.status == Status.UNSUBSCRIBED and lifecycle.return_to_pending(
         subscriber, consent_version=copy_version
     ):
-        note = "Signed up again after unsubscribing: back to pending."
-    SignupEvent.objects.create(
-        subscriber=subscriber,
-        path=path,
-        article=article,
-        copy_version=copy_version,
-        note=note,
-        **evidence,
-    )
-    return subscriber, created
+        return "Signed up again after unsubscribing: back to pending."
+    return ""

@@ -43,10 +43,11 @@ def log_export(
     ``via`` is one of :class:`ExportLog.Via`; ``user`` the staff member (``None`` from the
     command line). Raises ``ValueError`` for an unknown preset name.
     """
-    known = user is not None and user.pk is not None
+    known = user if user is not None and user.pk is not None else None
     return ExportLog.objects.create(
-        user=user if known else None,
-        user_name=user.get_username() if known else "",
+        # By id: the log accepts any user model (AUTH_USER_MODEL).
+        user_id=known.pk if known else None,
+        user_name=known.get_username() if known else "",
         via=via,
         format=format,
         preset=get_preset(preset).name,

@@ -46,7 +46,7 @@ def _select(
     expressions: list[Any] = []
     keys: list[Any] = []
 
-    def ask(expression, key):
+    def ask(expression: Any, key: Any) -> int:
         if key not in keys:
             keys.append(key)
             expressions.append(expression)
@@ -56,12 +56,13 @@ def _select(
     if all(how == "as is" and index == position for position, (how, _, index) in enumerate(plan)):
         return expressions, None
 
-    def cell(how, compute, index, values):
+    def cell(how: str, compute: Callable[..., str] | None, index: Any, values: Sequence[Any]) -> Any:
         if how == "as is":
             return values[index]
         if how == "time":
             value = values[index]
             return value.astimezone(zone).isoformat() if value is not None else ""
+        assert compute is not None  # only computed columns get here
         return neutralize(compute(*(values[i] for i in index)))
 
     return expressions, lambda values: [cell(*spec, values) for spec in plan]

@@ -15,7 +15,7 @@ FORMATS = ("csv", "xlsx")
 class TooManyRows(ValueError):
     """More rows than a worksheet holds: offer CSV instead. ``count`` is how many there are."""
 
-    def __init__(self, count: int):
+    def __init__(self, count: int) -> None:
         self.count = count
         super().__init__(
             f"{count:,} rows do not fit in an Excel worksheet (at most {XLSX_MAX_ROWS:,} besides "
@@ -24,7 +24,7 @@ class TooManyRows(ValueError):
 
 
 class _Drain(io.StringIO):
-    def drain(self):
+    def drain(self) -> str:
         value = self.getvalue()
         self.seek(0)
         self.truncate()

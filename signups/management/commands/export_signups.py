@@ -82,21 +82,7 @@ class Command(BaseCommand):
                 f"The {preset.name} layout is for mailing and holds confirmed subscribers only; "
                 "use --preset full for other statuses."
             )
-        since = _date(options["since"]) if options["since"] else None
-        until = _date(options["until"]) if options["until"] else None
-        if since and until and since > until:
-            raise CommandError("--since must not be after --until.")
-        source = options["source"]
-        if source and not Article.objects.filter(slug=source).exists():
-            raise CommandError(f"No article has the slug {source!r}.")
-
-        queryset = export.filter_subscribers(
-            Subscriber.objects.order_by("created_at", "pk"),
-            statuses=statuses or list(export.DEFAULT_STATUSES),
-            since=since,
-            until=until,
-            source=source,
-        )
+        queryset = self._queryset(statuses, options)
         total = export.count(queryset, preset)
         if fmt == "xlsx":
             try:
@@ -127,6 +113,23 @@ class Command(BaseCommand):
             },
         )
         self.stderr.write(f"Done: {total:,} rows{f' written to {output}' if output else ''}.")
+
+    def _queryset(self, statuses, options):
+        """The subscribers the options ask for, oldest first; CommandError for a bad date or slug."""
+        since = _date(options["since"]) if options["since"] else None
+        until = _date(options["until"]) if options["until"] else None
+        if since and until and since > until:
+            raise CommandError("--since must not be after --until.")
+        source = options["source"]
+        if source and not Article.objects.filter(slug=source).exists():
+            raise CommandError(f"No article has the slug {source!r}.")
+        return export.filter_subscribers(
+            Subscriber.objects.order_by("created_at", "pk"),
+            statuses=statuses or list(export.DEFAULT_STATUSES),
+            since=since,
+            until=until,
+            source=source,
+        )
 
     def _progress(self, rows, total):
         for index, row in enumerate(rows):
