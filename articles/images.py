@@ -19,12 +19,12 @@ RENDITION_WIDTHS = (480, 800, 1200, 1600)
 
 def max_upload_bytes():
     """The largest upload accepted, in bytes (setting ``IMAGE_MAX_UPLOAD_BYTES``)."""
-    return getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+    return settings.IMAGE_MAX_UPLOAD_BYTES
 
 
 def max_pixels():
     """The most pixels (width x height) accepted (setting ``IMAGE_MAX_PIXELS``)."""
-    return getattr(settings, "IMAGE_MAX_PIXELS", 40_000_000)
+    return settings.IMAGE_MAX_PIXELS
 
 
 def open_checked(file):
@@ -49,14 +49,16 @@ def open_checked(file):
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(file, formats=ALLOWED_FORMATS)
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
         raise ValidationError(
             _("The image is too large (more than %(limit)s million pixels)."),
             code="too_many_pixels",
             params={"limit": max_pixels() // 1_000_000},
-        )
-    except (UnidentifiedImageError, OSError, ValueError):
-        raise ValidationError(_("This file is not a JPEG, PNG, WebP or GIF image."), code="unsupported")
+        ) from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise ValidationError(
+            _("This file is not a JPEG, PNG, WebP or GIF image."), code="unsupported"
+        ) from exc
     if image.width * image.height > max_pixels():
         raise ValidationError(
             _("The image is %(width)s x %(height)s pixels; the limit is %(limit)s million pixels."),
@@ -80,8 +82,8 @@ def normalized_upload(file):
     try:
         image = ImageOps.exif_transpose(image)
         image = _web_mode(image)
-    except (OSError, ValueError, SyntaxError):
-        raise ValidationError(_("The image file is damaged and cannot be read."), code="corrupt")
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise ValidationError(_("The image file is damaged and cannot be read."), code="corrupt") from exc
     target = (
         "JPEG"
         if source_format == "JPEG" and image.mode == "RGB"

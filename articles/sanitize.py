@@ -58,7 +58,8 @@ def sanitize_html(html):
     Scripts and styles are dropped with their content; other unknown tags are dropped
     but their text kept; event-handler and style attributes and URLs with schemes
     outside ``ALLOWED_URL_SCHEMES`` are removed; ``role`` survives only as
-    ``role="presentation"`` on an image, the mark of a decorative one. Links get ``rel="noopener noreferrer"``.
+    ``role="presentation"`` on an image, the mark of a decorative one. Links get
+    ``rel="noopener noreferrer"``.
     ``None`` or "" gives "". Idempotent: sanitising clean HTML returns it unchanged.
     """
     if not html:

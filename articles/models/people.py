@@ -1,5 +1,6 @@
 """The people behind an article: its author and its medical reviewer."""
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -29,14 +30,15 @@ class Author(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
+        """Sanitise the bio (templates render it unescaped) and give a new author a unique slug."""
         self.bio = sanitize_html(self.bio)
         if not self.slug:
             self.slug = unique_slug(self, self.name, fallback="author")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
 
 
 class Reviewer(models.Model):
@@ -57,7 +59,7 @@ class Reviewer(models.Model):
         help_text=_("When someone last checked the reviewer's licence with the issuing board."),
     )
     user = models.OneToOneField(
-        "auth.User",
+        settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -74,11 +76,12 @@ class Reviewer(models.Model):
     def __str__(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
-    def get_absolute_url(self):
-        return reverse("articles:reviewer", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
+        """Sanitise the bio (templates render it unescaped) and give a new reviewer a unique slug."""
         self.bio = sanitize_html(self.bio)
         if not self.slug:
             self.slug = unique_slug(self, self.name, fallback="reviewer")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:reviewer", kwargs={"slug": self.slug})

@@ -1,5 +1,6 @@
 """What a doubting reader sees: who reviewed a page, when it changed, and its sources."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -75,9 +76,7 @@ class TestSources:
         export = Path(settings.BASE_DIR).parent / "shared" / "real-input" / "webflow"
         if not export.exists():
             pytest.skip(f"the real Webflow export is not at {export}")
-        call_command(
-            "import_webflow", str(export), stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w")
-        )
+        call_command("import_webflow", str(export), stdout=io.StringIO(), stderr=io.StringIO())
         html = client.get(
             reverse("articles:detail", kwargs={"slug": "is-ketamine-addictive"})
         ).content.decode()

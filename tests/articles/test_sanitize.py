@@ -4,7 +4,7 @@ import pytest
 
 from articles.models import Article
 from articles.sanitize import sanitize_html
-from tests.factories import ArticleFactory, AuthorFactory
+from tests.factories import ArticleFactory, AuthorFactory, ReviewerFactory
 
 HOSTILE = (
     '<p onclick="steal()">Hi<script>alert(1)</script></p>'
@@ -77,6 +77,23 @@ def test_a_hostile_author_bio_is_cleaned_too():
     author = AuthorFactory(bio=HOSTILE)
     author.refresh_from_db()
     assert_clean(author.bio)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("factory", [AuthorFactory, ReviewerFactory], ids=["author", "reviewer"])
+def test_a_hostile_bio_is_stored_clean_and_never_reaches_the_public_page(client, factory):
+    # The author and reviewer pages render the bio unescaped: save() is the only defence.
+    person = factory(bio=HOSTILE)
+    person.refresh_from_db()
+    assert_clean(person.bio)
+
+    page = client.get(person.get_absolute_url())
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Hi" in html and "styled" in html  # the bio is on the page
+    for bad in ("alert(1)", "steal()", "onerror", "javascript:alert(3)", "data:text/html", "evil.example"):
+        assert bad not in html
 
 
 @pytest.mark.django_db

@@ -152,7 +152,7 @@ def test_json_ld_is_a_medical_web_page_with_its_review_citations_and_article(cli
     with_url = SourceFactory(citation_text="Guideline B.", url="https://example.org/guideline")
     CitationFactory(article=article, source=with_ids, position=0)
     CitationFactory(article=article, source=with_url, position=1)
-    article.sign_off_review(reviewer, when=timezone.make_aware(datetime(2024, 7, 8, 12)))
+    article.sign_off_review(reviewer, when=datetime(2024, 7, 8, 12, tzinfo=timezone.get_current_timezone()))
 
     data = get_head(client, article.get_absolute_url()).data()
 

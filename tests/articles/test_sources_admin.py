@@ -32,7 +32,7 @@ def add_source(client, **fields):
 
 
 @pytest.mark.parametrize(
-    "field, value, message",
+    ("field", "value", "message"),
     [
         ("doi", "10.1111", "10.1111 is not a DOI; a DOI looks like 10.1111/acem.13755."),
         ("doi", "acem.13755", "acem.13755 is not a DOI"),

@@ -1,4 +1,4 @@
-"""Fixtures for the Webflow importer's tests: the real export in ../shared, and edited copies."""
+"""Fixtures for the Webflow importer's tests: the real export, and edited copies of it."""
 
 import csv
 import os
