@@ -38,11 +38,11 @@ class XMLSafeFeedMixin:
 
 
 class RssFeedType(XMLSafeFeedMixin, feedgenerator.Rss201rev2Feed):
-    pass
+    """RSS 2.0 (https://www.rssboard.org/rss-specification) with every value made XML-safe."""
 
 
 class AtomFeedType(XMLSafeFeedMixin, feedgenerator.Atom1Feed):
-    pass
+    """Atom (RFC 4287) with every value made XML-safe."""
 
 
 class LatestArticlesRssFeed(Feed):
@@ -98,6 +98,8 @@ class LatestArticlesRssFeed(Feed):
 
 
 class AtomFeedMixin:
+    """Turns one of the RSS feeds here into its Atom twin."""
+
     feed_type = AtomFeedType
 
     def item_title(self, article):

@@ -79,11 +79,14 @@ def hero_image(article):
 
 
 def person_or_organization(name, url=""):
+    """A schema.org ``Person``, or ``Organization`` when the name reads like one (a team,
+    the editors, Isha Health), as a dict for JSON-LD; ``url`` is left out when empty."""
     kind = "Organization" if ORGANIZATION_NAME_RE.search(name) else "Person"
     return {"@type": kind, "name": name, **({"url": url} if url else {})}
 
 
 def publisher():
+    """The site as the schema.org ``Organization`` that publishes every article, with its logo."""
     return {
         "@type": "Organization",
         "name": SITE_NAME,

@@ -23,6 +23,8 @@ class SiteURLSitemap(Sitemap):
 
 
 class HomeSitemap(SiteURLSitemap):
+    """The home page, last modified when the newest article was published."""
+
     changefreq = "daily"
 
     def items(self):
@@ -36,6 +38,8 @@ class HomeSitemap(SiteURLSitemap):
 
 
 class ArticleSitemap(SiteURLSitemap):
+    """Every published article."""
+
     def items(self):
         return Article.objects.published().only("slug", "published_at", "updated_on", "modified_at")
 
@@ -70,14 +74,20 @@ class ListingSitemap(SiteURLSitemap):
 
 
 class TopicSitemap(ListingSitemap):
+    """Topic pages that list at least one published article."""
+
     model, lookup = Topic, "topics"
 
 
 class AuthorSitemap(ListingSitemap):
+    """Author pages that list at least one published article."""
+
     model, lookup = Author, "author"
 
 
 class ReviewerSitemap(ListingSitemap):
+    """Reviewer pages that list at least one published article they reviewed."""
+
     model, lookup = Reviewer, "reviewed_by"
 
 

@@ -43,6 +43,8 @@ def clean_doi(value):
 
 
 class SourceQuerySet(models.QuerySet):
+    """Finding sources: those an article cites, and one already in the library by DOI or PMID."""
+
     def cited_by(self, article):
         """The sources attached to ``article``, in the article's order."""
         return self.filter(citations__article=article).order_by("citations__position", "citations__pk")
@@ -155,6 +157,7 @@ class Source(models.Model):
         return f"{self.marker} {text[:90]}"
 
     def save(self, *args, **kwargs):
+        """Store the DOI bare (no resolver prefix) and the PMID trimmed, so they match on lookup."""
         self.doi = clean_doi(self.doi)
         self.pmid = self.pmid.strip()
         super().save(*args, **kwargs)

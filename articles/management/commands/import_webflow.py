@@ -14,6 +14,8 @@ from articles.webflow import WebflowFormatError, apply_export, read_export
 
 
 class Command(BaseCommand):
+    """Reads the export folder, applies it, prints the report; exit status 1 when unreadable."""
+
     help = (
         "Import blog posts and authors from a Webflow CMS export: a folder holding the "
         "collections' CSVs and an images/ folder. Running it again changes only what changed."
