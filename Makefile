@@ -36,8 +36,10 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# Links in emails and feeds (SITE_URL) point at the address served, unless SITE_URL is given
+# (e.g. the machine's LAN address with HOST=0.0.0.0).
 run: demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(or $(SITE_URL),http://$(HOST):$(PORT)) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production on this host: needs DJANGO_ENV=production and the variables .env.example
 # marks required. Static files are collected (hashed, compressed) before gunicorn starts.

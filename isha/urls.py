@@ -1,7 +1,6 @@
-"""The site's URLs: the public pages of each app, the admin, and media in development."""
+"""The site's URLs: the public pages of each app, the admin, media and the dev outbox."""
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -10,6 +9,8 @@ from django.views.generic import TemplateView
 from articles.sitemaps import SITEMAPS
 
 from .health import healthz
+from .media import serve_image
+from .outbox import outbox_view
 
 admin.site.site_header = "Isha Health admin"
 admin.site.site_title = "Isha Health admin"
@@ -17,6 +18,8 @@ admin.site.index_title = "Articles, sign-ups and site copy"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Before the admin's own URLs, which would take any admin/ path. 404 unless DEBUG.
+    path("admin/outbox/", outbox_view, name="outbox"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
@@ -28,5 +31,8 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Without a bucket, uploaded images are in MEDIA_ROOT on this host and the site serves
+# them itself (isha.media: images only), in development and production alike, unless a
+# proxy in front answers MEDIA_URL first.
+if not settings.AWS_STORAGE_BUCKET_NAME:
+    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_image, name="media"))
