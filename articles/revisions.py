@@ -9,16 +9,25 @@ as JSON::
 
 ``fields`` holds the article's own fields (foreign keys as ids, dates as ISO 8601, files
 as stored names), ``citations`` the attached sources in order (``id`` is the live Citation
-an entry came from, or ``None`` for a new one; ``source`` a Source id) and ``related`` the ids of related articles in order.
+an entry came from, or ``None`` for a new one; ``source`` a Source id) and ``related`` the
+ids of related articles in order.
+
+This module is the only store of pending changes; django-simple-history records saved
+versions only. Storing and publishing them go through ``articles.publishing``
+(``save_draft`` and ``publish_pending``), which check who may do it.
 """
 
 import datetime
 import difflib
 import os
 import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import File
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -28,20 +37,27 @@ from .models import Article, Citation, RelatedArticle, Source
 from .sanitize import sanitize_html
 
 
-def _pk(value):
+def _pk(value: Any) -> Any:
     """An id from a model instance or an id (form rows hold instances, JSON holds ids)."""
     return getattr(value, "pk", value)
 
 
-def store_pending(article, form_data, citations, related_ids, user):
+def store_pending(
+    article: Article,
+    form_data: Mapping[str, Any],
+    citations: Iterable[Mapping[str, Any]],
+    related_ids: Iterable[int | str],
+    user: AbstractBaseUser | None,
+) -> Article:
     """Keep ``form_data`` and the inlines as ``article``'s pending revision; live fields stay.
 
     ``form_data`` maps Article field names to values as a ModelForm cleans them (model
     instances or ids for foreign keys, dates, files: an upload is written to storage
     now, ``False`` or "" clears). ``citations`` are dicts with ``position`` and ``source``
-    (a Source or its id; optionally the ``id`` of the live Citation they edit); ``related_ids`` are article ids in
-    order. Written with a queryset ``update()`` so nothing else on the row changes; the
-    version is bumped so copies of the form loaded earlier are stale.
+    (a Source or its id; optionally the ``id`` of the live Citation they edit);
+    ``related_ids`` are article ids in order. Written with a queryset ``update()`` so
+    nothing else on the row changes; the version is bumped so copies of the form loaded
+    earlier are stale.
     """
     fields = {}
     for name, value in form_data.items():
@@ -72,50 +88,70 @@ def store_pending(article, form_data, citations, related_ids, user):
     return article
 
 
-def apply_pending(article, user):
-    """Publish ``article``'s pending revision: its fields, cited sources and related articles.
+def store_pending_edit(
+    article: Article,
+    user: AbstractBaseUser | AnonymousUser | None,
+    *,
+    fields: Collection[str] | None = None,
+    citations: Sequence[Mapping[str, Any]] | None = None,
+    related: Sequence[int] | None = None,
+) -> Article:
+    """:func:`store_pending` for an edited instance: the values ``article`` holds for
+    ``fields`` (names; default every editable field, others are ignored), with
+    ``citations`` and ``related`` defaulting to the live ones."""
+    concrete = {field.name: field for field in Article._meta.concrete_fields}
+    names = concrete if fields is None else [name for name in fields if name in concrete]
+    values = {name: concrete[name].value_from_object(article) for name in names}
+    if citations is None:
+        citations = list(article.citations.values("id", "position", "source"))
+    if related is None:
+        links = article.related_links.order_by("position", "pk")
+        related = list(links.values_list("to_article_id", flat=True))
+    by = user if isinstance(user, AbstractBaseUser) else None
+    return store_pending(article, values, citations, related, by)
 
-    One transaction; the save records a history entry by ``user`` that names the editor
-    whose changes it publishes, and clears the pending revision. Returns the saved
-    article (reloaded); an article without pending changes is returned unchanged.
+
+def take_pending(article: Article) -> dict[str, Any] | None:
+    """Move ``article``'s pending revision onto the instance, in memory: its fields are set
+    and the pending revision is cleared. Returns the payload (whose cited sources and
+    related articles :func:`write_pending_inlines` writes once the article is saved), or
+    ``None`` when nothing was pending. ``articles.publishing.publish_pending`` saves it.
     """
-    with transaction.atomic():
-        article = Article.objects.select_for_update().get(pk=article.pk)
-        payload = article.pending_revision
-        if not payload:
-            return article
-        load_pending_fields(article)
-        editor = article.pending_revision_by
-        article.pending_revision = None
-        article.pending_revision_by = None
-        article.pending_revision_at = None
-        article._history_user = user
-        if editor is not None:
-            article._change_reason = _("Published pending changes by %(editor)s") % {
-                "editor": display_name(editor)
-            }
-        article.save()
-        article.citations.all().delete()
-        existing_sources = set(
-            Source.objects.filter(pk__in=[row["source"] for row in payload.get("citations", [])]).values_list(
-                "pk", flat=True
-            )
-        )
-        Citation.objects.bulk_create(
-            Citation(article=article, position=row["position"], source_id=row["source"])
-            for row in payload.get("citations", [])
-            if row["source"] in existing_sources
-        )
-        article.related_links.all().delete()
-        existing = set(Article.objects.filter(pk__in=payload.get("related", [])).values_list("pk", flat=True))
-        RelatedArticle.objects.bulk_create(
-            RelatedArticle(from_article=article, to_article_id=pk, position=position)
-            for position, pk in enumerate(pk for pk in payload.get("related", []) if pk in existing)
-        )
-    return article
+    payload = article.pending_revision
+    if not payload:
+        return None
+    load_pending_fields(article)
+    article.pending_revision = None
+    article.pending_revision_by = None
+    article.pending_revision_at = None
+    return payload
 
 
-def pending_preview(article):
+def write_pending_inlines(article: Article, payload: dict[str, Any] | None) -> None:
+    """Replace ``article``'s cited sources and related articles by the payload's, in order;
+    sources and articles deleted meanwhile are left out."""
+    if not payload:
+        return
+    article.citations.all().delete()
+    rows = payload.get("citations", [])
+    existing_sources = set(
+        Source.objects.filter(pk__in=[row["source"] for row in rows]).values_list("pk", flat=True)
+    )
+    Citation.objects.bulk_create(
+        Citation(article=article, position=row["position"], source_id=row["source"])
+        for row in rows
+        if row["source"] in existing_sources
+    )
+    article.related_links.all().delete()
+    related = payload.get("related", [])
+    existing = set(Article.objects.filter(pk__in=related).values_list("pk", flat=True))
+    RelatedArticle.objects.bulk_create(
+        RelatedArticle(from_article=article, to_article_id=pk, position=position)
+        for position, pk in enumerate(pk for pk in related if pk in existing)
+    )
+
+
+def pending_preview(article: Article) -> tuple[Article, list[Source], list[Article]]:
     """Return ``(article_copy, sources, related)`` as readers would see them once published.
 
     ``article_copy`` is an unsaved Article (same pk, never to be saved) with the pending
@@ -134,14 +170,15 @@ def pending_preview(article):
         return copy, list(Source.objects.cited_by(article)), _published_in_order(related_ids)
     load_pending_fields(copy)
     copy.body = sanitize_html(copy.body)
-    copy.refresh_renditions()
+    # In memory only: the copy shares the live row's id.
+    copy.refresh_renditions(store=False)
     source_ids = [row["source"] for row in payload.get("citations", [])]
     by_id = Source.objects.in_bulk(source_ids)
     sources = [by_id[pk] for pk in source_ids if pk in by_id]
     return copy, sources, _published_in_order(payload.get("related", []))
 
 
-def load_pending_fields(article):
+def load_pending_fields(article: Article) -> Article:
     """Set ``article``'s pending field values on the instance, in memory only."""
     for name, value in ((article.pending_revision or {}).get("fields") or {}).items():
         field = Article._meta.get_field(name)
@@ -151,7 +188,7 @@ def load_pending_fields(article):
     return article
 
 
-def pending_rows(article):
+def pending_rows(article: Article) -> dict[str, list[dict[str, Any]]]:
     """The pending inlines as form rows: ``{"citations": [...], "related": [...]}``.
 
     Related rows are ``{"to_article": id, "position": n}``, so both kinds can prefill
@@ -166,7 +203,7 @@ def pending_rows(article):
     }
 
 
-def last_change(article):
+def last_change(article: Article) -> tuple[AbstractBaseUser | None, datetime.datetime | None]:
     """Return ``(user, when)`` of the latest change to ``article``: a save or stored pending changes.
 
     ``user`` may be ``None`` (a change from the shell or a command).
@@ -183,17 +220,20 @@ def last_change(article):
     return user, when
 
 
-def display_name(user):
-    if user is None:
+def display_name(user: AbstractBaseUser | AnonymousUser | None) -> str:
+    """How messages name ``user``: full name, else username ("someone (not signed in)"
+    for no user or an anonymous one)."""
+    if user is None or not user.is_authenticated:
         return _("someone (not signed in)")
-    return user.get_full_name() or user.get_username()
+    full_name = getattr(user, "get_full_name", None)
+    return (full_name() if full_name else "") or user.get_username()
 
 
 # Line breaks after block-level tags give difflib lines an editor recognises.
 _BLOCK_END = re.compile(r"(</(?:p|h[1-6]|li|ul|ol|blockquote|figure|figcaption)>|<br\s*/?>|<hr\s*/?>)")
 
 
-def html_diff(old, new):
+def html_diff(old: str | None, new: str | None) -> str:
     """A line diff of two bodies as escaped HTML: removed lines in ``<del>``, added in ``<ins>``."""
 
     def lines(html):
@@ -214,7 +254,7 @@ def html_diff(old, new):
     return format_html('<ul class="body-diff">{}</ul>', format_html_join("", '<li class="{}">{}</li>', rows))
 
 
-def _to_json(field, article, value):
+def _to_json(field: models.Field, article: Article, value: Any) -> Any:
     if isinstance(field, models.FileField):
         return _stored_file_name(field, article, value)
     if value is None:
@@ -226,7 +266,7 @@ def _to_json(field, article, value):
     return value
 
 
-def _stored_file_name(field, article, value):
+def _stored_file_name(field: models.FileField, article: Article, value: Any) -> str:
     """The storage name for a file field's form value, writing a new upload to storage."""
     if not value:
         return ""
@@ -241,6 +281,6 @@ def _stored_file_name(field, article, value):
     return field.storage.save(name, content, max_length=field.max_length)
 
 
-def _published_in_order(ids):
+def _published_in_order(ids: Sequence[int]) -> list[Article]:
     by_pk = Article.objects.published().with_listing_data().in_bulk(ids)
     return [by_pk[pk] for pk in ids if pk in by_pk]

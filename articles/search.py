@@ -5,9 +5,10 @@ On PostgreSQL: full-text search (English stemming, title/summary/body weighted A
 word must appear in the title, summary or body, title matches first, and a snippet is cut
 from the body in Python. Both answer through ``Article.objects.published()``.
 
-On PostgreSQL the weighted vector is stored in ``Article.search_vector`` (kept in step
-by ``Article.save()`` through :func:`refresh_search_vectors`) behind a GIN index, so a
-search reads the index instead of parsing every article's text.
+On PostgreSQL the weighted vector is stored in ``Article.search_vector`` behind a GIN
+index, so a search reads the index instead of parsing every article's text. It is kept
+in step by :func:`refresh_search_vectors`, which ``articles.publishing`` runs once each
+change commits (``articles.derived``).
 """
 
 import html
@@ -117,7 +118,7 @@ def refresh_search_vectors(articles):
     """Store the search document of every article in the queryset ``articles``.
 
     Runs on PostgreSQL only (one UPDATE); elsewhere it does nothing. Call it after writes
-    that bypass ``Article.save()``, such as ``bulk_create`` or ``update()``.
+    that bypass ``articles.publishing``, such as ``bulk_create`` or ``update()``.
     """
     if connections[articles.db].vendor == "postgresql":
         articles.update(search_vector=document_vector())

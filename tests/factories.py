@@ -9,6 +9,7 @@ import factory
 from django.utils import timezone
 from PIL import Image
 
+from articles.derived import refresh_derived_data
 from articles.models import (
     Article,
     Author,
@@ -48,6 +49,14 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         scheduled = factory.Trait(
             published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
         )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Saved directly, not through articles.publishing, so what follows an editorial
+        # save (renditions, the search document) is made here, at once.
+        article = super()._create(model_class, *args, **kwargs)
+        refresh_derived_data(article)
+        return article
 
 
 class SourceFactory(factory.django.DjangoModelFactory):

@@ -1,93 +1,27 @@
-"""The article admin: writing, roles, pending revisions, history and publishing."""
+"""The article admin: writing, roles, pending changes, history and the change page's buttons.
+
+Every save and state change goes through ``articles.publishing`` as the signed-in user;
+the actions and the "Publish pending changes" button are in ``.publishing``, the inlines in
+``.article_inlines`` and the medical review in ``.review``.
+"""
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from .. import revisions
-from ..citations import marker_for
-from ..forms import ArticleAdminForm, CitationInlineFormSet, RelatedPendingInlineFormSet
-from ..models import Article, Citation, RelatedArticle, Reviewer, UpdateNote
+from .. import publishing, revisions
+from ..forms import ArticleAdminForm
+from ..models import Article, Citation, RelatedArticle, Reviewer
+from .article_inlines import CitationInline, RelatedArticleInline, UpdateNoteInline
+from .publishing import archive_selected, publish_pending_view, publish_selected
 from .review import ReviewDueFilter, review_due_url, review_state, sign_off_review
-
-CITE_HELP = _(
-    "To cite a source in the body, attach it here and type its marker, e.g. [cite:12], "
-    "where the claim is; the marker shows once the row is saved, and in the source "
-    "library. Readers see numbered sources in order of first citation, then the rest in "
-    "this order. A body citing a source not attached here is not saved."
-)
-
-
-class CitationInline(admin.TabularInline):
-    model = Citation
-    formset = CitationInlineFormSet
-    extra = 0
-    fields = ("position", "source", "marker")
-    readonly_fields = ("marker",)
-    autocomplete_fields = ("source",)
-    verbose_name = _("source")
-    verbose_name_plural = _("sources (in order; cite one in the body with its [cite:N] marker)")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "source":
-            kwargs["help_text"] = CITE_HELP
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_queryset(self, request):
-        # Each row prints its citation, which names the article and the source.
-        return super().get_queryset(request).select_related("article", "source")
-
-    @admin.display(description=_("marker to paste in the body"))
-    def marker(self, obj):
-        return marker_for(obj.source_id) if obj.source_id else "–"
-
-
-class RelatedArticleInline(admin.TabularInline):
-    model = RelatedArticle
-    formset = RelatedPendingInlineFormSet
-    fk_name = "from_article"
-    extra = 0
-    fields = ("position", "to_article")
-    autocomplete_fields = ("to_article",)
-    verbose_name = _("related article")
-    verbose_name_plural = _("related articles (in order)")
-
-    def get_queryset(self, request):
-        # Each row prints its pick, which names both articles.
-        return super().get_queryset(request).select_related("from_article", "to_article")
-
-
-class UpdateNoteInline(admin.TabularInline):
-    """Dated notes readers see as the change history.
-
-    On a live article only publishers edit them: an editor's other changes wait as a
-    pending revision, and a note announcing them must not go out before they do.
-    """
-
-    model = UpdateNote
-    extra = 0
-    fields = ("date", "text", "is_correction")
-
-    def _editable(self, request, obj):
-        live = obj is not None and obj.status == Article.Status.PUBLISHED
-        return not live or request.user.has_perm("articles.publish_article")
-
-    def has_add_permission(self, request, obj=None):
-        return self._editable(request, obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._editable(request, obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._editable(request, obj) and super().has_delete_permission(request, obj)
 
 
 class ArticleHistoryHelper(HistoricalRecordContextHelper):
@@ -95,7 +29,7 @@ class ArticleHistoryHelper(HistoricalRecordContextHelper):
 
     def context_for_delta_changes(self, delta):
         context = super().context_for_delta_changes(delta)
-        for item, change in zip(context, delta.changes):
+        for item, change in zip(context, delta.changes, strict=True):
             if change.field == "body":
                 item["diff"] = revisions.html_diff(change.old, change.new)
         return context
@@ -131,7 +65,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("author",)
     readonly_fields = ("created_at", "modified_at", "webflow_item_id", "imported_at")
     inlines = (CitationInline, RelatedArticleInline, UpdateNoteInline)
-    actions = ("publish_selected", "archive_selected")
+    actions = (publish_selected, archive_selected)
     history_list_display = ("status",)
     fieldsets = (
         (None, {"fields": ("title", "slug", "summary", "author", "body", "version")}),
@@ -192,20 +126,23 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user
-        if getattr(request, "_article_reverting", False) and obj is not None:
+        if getattr(request, "_article_revision", None) and obj is not None:
             # The restore form saves without the inlines, so the attached sources stay.
             form.attached_source_ids = list(
                 Citation.objects.filter(article_id=obj.pk).values_list("source_id", flat=True)
             )
         return form
 
-    # Pending revisions
+    # Pending changes
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
-        if obj is not None and obj.pending_revision:
-            # The form shows (and a save starts from) the pending version, not the live one.
-            revisions.load_pending_fields(obj)
+        if obj is not None:
+            # What readers see now, whatever the form shows.
+            obj.live_slug, obj.live_status = obj.slug, obj.status
+            if obj.pending_revision:
+                # The form shows (and a save starts from) the pending version, not the live one.
+                revisions.load_pending_fields(obj)
         return obj
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
@@ -218,51 +155,42 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return kwargs
 
     def save_model(self, request, obj, form, change):
-        if change and getattr(form, "keeps_pending", False):
-            obj._stored_as_pending = True
-            if getattr(request, "_article_reverting", False):
-                # The history's revert form has no inlines: keep the live ones.
-                revisions.store_pending(
-                    obj,
-                    self._pending_field_values(form, obj),
-                    list(obj.citations.values("id", "position", "source")),
-                    list(
-                        obj.related_links.order_by("position", "pk").values_list("to_article_id", flat=True)
-                    ),
-                    request.user,
-                )
-            return
-        if change and not hasattr(obj, "_loaded_slug"):
-            # An older revision from the history: remember the live slug for the redirect.
-            obj._loaded_slug, obj._loaded_status = (
-                Article.objects.filter(pk=obj.pk).values_list("slug", "status").get()
+        """Save through ``articles.publishing``: a restored revision, or the status change
+        the form carries. Changes that wait for a publisher are stored with the inlines,
+        in :meth:`save_related`."""
+        revision_id = getattr(request, "_article_revision", None)
+        if revision_id:
+            saved = publishing.restore_revision(
+                revision=Article.history.get(history_id=revision_id),
+                edited=obj,
+                actor=request.user,
+                fields=form.fields,
             )
-        _commit_files(obj)
+            obj._stored_as_pending = saved is publishing.Saved.PENDING
+            return
+        if change and form.keeps_pending:
+            obj._stored_as_pending = True
+            return
         # The form showed any pending changes, so a direct save includes (and ends) them.
-        obj.pending_revision = None
-        obj.pending_revision_by = None
-        obj.pending_revision_at = None
-        super().save_model(request, obj, form, change)
+        obj.pending_revision = obj.pending_revision_by = obj.pending_revision_at = None
+        publishing.save_changes(article=obj, actor=request.user)
 
     def save_related(self, request, form, formsets, change):
         obj = form.instance
         if not getattr(obj, "_stored_as_pending", False):
             return super().save_related(request, form, formsets, change)
+        if getattr(request, "_article_revision", None):
+            return None  # restore_revision kept the live inlines
         by_model = {formset.model: formset for formset in formsets}
         citations = [
             {key: row.get(key) for key in ("id", "position", "source")}
             for row in by_model[Citation].kept_rows()
         ]
         related = [row["to_article"].pk for row in by_model[RelatedArticle].kept_rows()]
-        revisions.store_pending(obj, self._pending_field_values(form, obj), citations, related, request.user)
-
-    @staticmethod
-    def _pending_field_values(form, obj):
-        return {
-            field.name: field.value_from_object(obj)
-            for field in Article._meta.concrete_fields
-            if field.name in form.fields
-        }
+        publishing.save_draft(
+            article=obj, actor=request.user, fields=form.fields, citations=citations, related=related
+        )
+        return None
 
     def construct_change_message(self, request, form, formsets, add=False):
         if getattr(form.instance, "_stored_as_pending", False):
@@ -283,7 +211,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Restoring a revision is a save like any other: the same roles and stale check.
-        request._article_reverting = True
+        request._article_revision = version_id
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -311,7 +239,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ]
 
     def publish_pending_view(self, request, object_id):
-        return _publish_pending(self, request, object_id)
+        return publish_pending_view(self, request, object_id)
 
     def sign_off_review_view(self, request, object_id):
         return sign_off_review(self, request, object_id)
@@ -328,7 +256,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
-            live_slug = getattr(obj, "_loaded_slug", None) or obj.slug
+            live_slug = getattr(obj, "live_slug", obj.slug)
             preview_url = reverse("articles:detail", kwargs={"slug": live_slug})
             if obj.pending_revision:
                 preview_url += "?preview=pending"
@@ -339,7 +267,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 has_pending=bool(obj.pending_revision),
                 can_publish=self.has_publish_permission(request),
                 is_live_for_editor=(
-                    getattr(obj, "_loaded_status", obj.status) == Article.Status.PUBLISHED
+                    getattr(obj, "live_status", obj.status) == Article.Status.PUBLISHED
                     and not self.has_publish_permission(request)
                 ),
                 publish_pending_url=reverse("admin:articles_article_publish_pending", args=[obj.pk]),
@@ -352,88 +280,3 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 live_url=reverse("articles:detail", kwargs={"slug": live_slug}),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-    # Bulk actions
-
-    @admin.action(description=_("Publish selected articles"), permissions=["publish"])
-    def publish_selected(self, request, queryset):
-        done, skipped = [], []
-        for article in queryset.select_related(None):
-            if article.pending_revision:
-                article = revisions.apply_pending(article, request.user)
-            elif article.status == Article.Status.PUBLISHED:
-                skipped.append(_("“%(title)s” is already published") % {"title": article})
-                continue
-            if article.status != Article.Status.PUBLISHED:
-                article.status = Article.Status.PUBLISHED
-                try:
-                    article.clean()
-                except ValidationError as error:
-                    skipped.append(f"“{article}”: {' '.join(error.messages).rstrip('.')}")
-                    continue
-                article._history_user = request.user
-                article.save()
-            self.log_change(request, article, [{"changed": {"fields": [str(_("status"))]}}])
-            done.append(article)
-        done_message = ngettext("%(count)d article published", "%(count)d articles published", len(done))
-        self._summarise(request, done_message, done, skipped)
-
-    @admin.action(description=_("Archive selected articles"), permissions=["publish"])
-    def archive_selected(self, request, queryset):
-        done, skipped = [], []
-        for article in queryset.select_related(None):
-            if article.status == Article.Status.ARCHIVED:
-                skipped.append(_("“%(title)s” is already archived") % {"title": article})
-                continue
-            article.status = Article.Status.ARCHIVED
-            article._history_user = request.user
-            article.save()
-            self.log_change(request, article, [{"changed": {"fields": [str(_("status"))]}}])
-            done.append(article)
-        done_message = ngettext("%(count)d article archived", "%(count)d articles archived", len(done))
-        self._summarise(request, done_message, done, skipped)
-
-    def _summarise(self, request, done_message, done, skipped):
-        message = done_message % {"count": len(done)}
-        if skipped:
-            message += "; " + _("%(count)d skipped: %(reasons)s") % {
-                "count": len(skipped),
-                "reasons": "; ".join(str(reason) for reason in skipped),
-            }
-        self.message_user(request, message + ".", messages.SUCCESS if done else messages.WARNING)
-
-
-def _commit_files(article):
-    """Store new uploads before ``save()``: its renditions are made from the stored file."""
-    for name in ("hero_image", "thumbnail"):
-        file = getattr(article, name)
-        if file and not file._committed:
-            file.save(file.name, file.file, save=False)
-
-
-def _publish_pending(model_admin, request, object_id):
-    """The change page's "Publish pending changes" button."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if not model_admin.has_publish_permission(request):
-        raise PermissionDenied
-    article = get_object_or_404(Article, pk=object_id)
-    change_url = reverse("admin:articles_article_change", args=[article.pk])
-    if not article.pending_revision:
-        model_admin.message_user(request, _("There are no pending changes to publish."), messages.WARNING)
-        return redirect(change_url)
-    if request.POST.get("version") != str(article.version):
-        model_admin.message_user(
-            request,
-            _(
-                "The pending changes were changed after you opened the page; "
-                "review them again before publishing."
-            ),
-            messages.ERROR,
-        )
-        return redirect(change_url)
-    with transaction.atomic():
-        article = revisions.apply_pending(article, request.user)
-        model_admin.log_change(request, article, [{"changed": {"fields": [str(_("pending changes"))]}}])
-    model_admin.message_user(request, _("The pending changes are published."), messages.SUCCESS)
-    return redirect(change_url)

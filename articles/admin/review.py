@@ -10,6 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from .. import publishing
 from ..models import Article, Reviewer, SiteSettings
 
 
@@ -71,16 +72,17 @@ def review_state(article):
 
 
 def review_due_url():
-    return f"{reverse('admin:articles_article_changelist')}?{ReviewDueFilter.parameter_name}={ReviewDueFilter.DUE}"
+    """The address of the article list filtered to the articles due for a medical review."""
+    changelist = reverse("admin:articles_article_changelist")
+    return f"{changelist}?{ReviewDueFilter.parameter_name}={ReviewDueFilter.DUE}"
 
 
 def sign_off_review(model_admin, request, object_id):
     """The change page's "Sign off medical review" button.
 
     Signs off the live article (the body readers see), as it was when the reviewer
-    loaded the page: a save or new pending changes since then refuse it. The article is
-    loaded fresh, never with pending changes applied, so the sign-off's save keeps them
-    pending.
+    loaded the page: a save or new pending changes since then refuse it. The sign-off
+    itself is ``articles.publishing.sign_off_review``, which keeps pending changes pending.
     """
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -99,23 +101,25 @@ def sign_off_review(model_admin, request, object_id):
             messages.ERROR,
         )
         return redirect(change_url)
-    with transaction.atomic():
-        article = get_object_or_404(Article.objects.select_for_update(), pk=object_id)
-        if request.POST.get("version") != str(article.version):
-            model_admin.message_user(
-                request,
-                _("The article was changed after you opened it; read it again before signing off."),
-                messages.ERROR,
+    article = get_object_or_404(Article, pk=object_id)
+    try:
+        version = int(request.POST.get("version", ""))
+        with transaction.atomic():
+            article = publishing.sign_off_review(
+                article=article, reviewer=reviewer, actor=request.user, expected_version=version
             )
-            return redirect(change_url)
-        article._history_user = request.user
-        article._change_reason = gettext("Medical review signed off by %(reviewer)s") % {"reviewer": reviewer}
-        article.sign_off_review(reviewer)
-        model_admin.log_change(
+            model_admin.log_change(
+                request,
+                article,
+                gettext("Signed off the medical review as %(reviewer)s.") % {"reviewer": reviewer},
+            )
+    except (ValueError, publishing.StaleArticle):
+        model_admin.message_user(
             request,
-            article,
-            gettext("Signed off the medical review as %(reviewer)s.") % {"reviewer": reviewer},
+            _("The article was changed after you opened it; read it again before signing off."),
+            messages.ERROR,
         )
+        return redirect(change_url)
     model_admin.message_user(
         request,
         _("You signed off the medical review of “%(title)s”.") % {"title": article.title},

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from .. import publishing
+from ..actors import Actor
 from ..models import Article, Author, Citation, RelatedArticle, Source
 
 PALETTE = [((29, 78, 96), (120, 170, 160)), ((60, 54, 110), (170, 150, 200)), ((96, 62, 40), (220, 180, 130))]
@@ -108,7 +110,7 @@ def demo_image(width, height, index):
     draw = ImageDraw.Draw(image)
     for y in range(height):
         t = y / max(height - 1, 1)
-        colour = tuple(round(a + (b - a) * t) for a, b in zip(top, bottom))
+        colour = tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True))
         draw.line([(0, y), (width, y)], fill=colour)
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
@@ -129,8 +131,11 @@ def remove_demo_content():
 
 
 @transaction.atomic
-def load_demo_content():
-    """Create the demo author and articles with generated images; return how many."""
+def load_demo_content(*, actor: Actor) -> int:
+    """Create the demo author and articles with generated images, published by ``actor``
+    through ``articles.publishing`` (the ``load_demo`` command passes the system); return
+    how many. Their renditions and search documents are made once the transaction commits.
+    """
     author, _created = Author.objects.get_or_create(
         slug=DEMO_AUTHOR_SLUG,
         defaults={"name": "Isha Editorial Team", "bio": "<p>Isha Health's clinical and editorial team.</p>"},
@@ -154,12 +159,12 @@ def load_demo_content():
         slug = f"demo-{index + 1}"
         article.hero_image.save(f"{slug}-hero.jpg", ContentFile(demo_image(1600, 900, index)), save=False)
         article.thumbnail.save(f"{slug}-thumb.jpg", ContentFile(demo_image(600, 400, index)), save=False)
-        article.save()
+        publishing.publish(article=article, actor=actor)
         for position, (citation, doi, pmid) in enumerate(data["references"]):
             source, _created = Source.objects.get_or_create_for(citation, doi=doi, pmid=pmid)
             Citation.objects.create(article=article, position=position, source=source)
         articles.append(article)
-    for index, article in enumerate(articles):
+    for article in articles:
         others = [a for a in articles if a != article][:2]
         for position, other in enumerate(others):
             RelatedArticle.objects.create(from_article=article, to_article=other, position=position)

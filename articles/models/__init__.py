@@ -1,9 +1,12 @@
 """The articles app's models, one module per subject."""
 
-from .article import Article, ArticleQuerySet, RelatedArticle, SlugRedirect, Topic, UpdateNote
+from .article import Article
+from .article_parts import RelatedArticle, SlugRedirect, UpdateNote
+from .article_queryset import ArticleQuerySet
 from .people import Author, Reviewer
 from .site import SiteSettings
 from .sources import Citation, Source
+from .topics import Topic
 
 __all__ = [
     "Article",

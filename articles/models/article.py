@@ -1,10 +1,14 @@
-"""Articles, their editors' picks, topics, update notes and old addresses."""
+"""The article: what editors write and readers read, with the invariants every write keeps.
+
+Editorial state changes (publishing, pending changes, reviews...) and what follows a save
+(renditions, the search document, old-address redirects) live in ``articles.publishing``.
+"""
 
 import hashlib
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,84 +19,9 @@ from simple_history.models import HistoricalRecords
 from ..images import make_renditions
 from ..sanitize import sanitize_html, strip_control_characters
 from ..slugs import unique_slug
+from .article_queryset import ArticleQuerySet
 from .people import Author, Reviewer
-
-
-class ArticleQuerySet(models.QuerySet):
-    def published(self, now=None):
-        """Articles readers may see: status published and publication time reached.
-
-        This is the only definition of "visible to readers"; every public list, page,
-        feed and link goes through it.
-        """
-        now = now or timezone.now()
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
-
-    def scheduled(self, now=None):
-        """Published articles whose publication time is still to come."""
-        now = now or timezone.now()
-        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
-
-    def with_listing_data(self):
-        """Select what a list of article cards shows, in one query."""
-        return self.select_related("author")
-
-    def related_to(self, article, count):
-        """``article``'s related reading: the editor's picks in order, then articles
-        sharing a topic (newest first) until there are ``count``. Never ``article``
-        itself; call it on ``published()`` so nothing unpublished is offered. Returns a
-        list, in two queries."""
-        picks = list(
-            self.with_listing_data()
-            .filter(incoming_related__from_article=article)
-            .exclude(pk=article.pk)
-            .order_by("incoming_related__position", "incoming_related__pk")
-        )
-        missing = count - len(picks)
-        if missing > 0:
-            picks += list(
-                self.with_listing_data()
-                .filter(topics__in=article.topics.all())
-                .exclude(pk__in=[article.pk, *(a.pk for a in picks)])
-                .distinct()[:missing]
-            )
-        return picks
-
-    def review_due(self, months, now=None):
-        """Articles needing a medical review: never reviewed, changed since the sign-off,
-        or signed off more than ``months`` months (30-day months) ago."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(reviewed_at__isnull=True)
-            | Q(review_outdated=True)
-            | Q(reviewed_at__lt=now - timedelta(days=30 * months))
-        )
-
-
-class Topic(models.Model):
-    """A subject readers browse by (Depression, PTSD, Anxiety, Safety...)."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
-    description = models.TextField(
-        _("description"), blank=True, help_text=_("One or two plain sentences shown on the topic's page.")
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("topic")
-        verbose_name_plural = _("topics")
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:topic", kwargs={"slug": self.slug})
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name, fallback="topic")
-        super().save(*args, **kwargs)
+from .topics import Topic
 
 
 class Article(models.Model):
@@ -279,32 +208,15 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
-
-    def clean(self):
-        from django.core.exceptions import ValidationError
-
-        if self.status == self.Status.PUBLISHED and not self.published_at:
-            self.published_at = timezone.now()
-        if self.hero_image and not self.hero_image_alt.strip() and not self.hero_image_decorative:
-            raise ValidationError(
-                {
-                    "hero_image_alt": ValidationError(
-                        _("Describe the hero image, or mark it as decorative."), code="alt_required"
-                    )
-                }
-            )
-
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        instance = super().from_db(db, field_names, values, **kwargs)
-        # Remembered so save() can leave a redirect behind when a live slug changes.
-        instance._loaded_slug = instance.__dict__.get("slug")
-        instance._loaded_status = instance.__dict__.get("status")
-        return instance
-
     def save(self, *args, **kwargs):
+        """Save with the invariants any write must keep, whoever writes.
+
+        Control characters leave the title and summary, the body is sanitised, an empty
+        slug is made from the title (unique), a published article has a publication time
+        and a publication date, the version moves on (so forms loaded earlier are stale)
+        and ``review_outdated`` follows the body. Nothing outside the row is touched: the
+        editorial functions in ``articles.publishing`` register what follows a save.
+        """
         self.title, self.summary = (
             strip_control_characters(self.title),
             strip_control_characters(self.summary),
@@ -320,47 +232,57 @@ class Article(models.Model):
             self.version = (self.version or 0) + 1
         self.review_outdated = bool(self.reviewed_at) and self.reviewed_body_hash != self.body_hash()
         super().save(*args, **kwargs)
-        self.refresh_renditions()
-        from ..search import refresh_search_vectors
 
-        refresh_search_vectors(type(self)._default_manager.filter(pk=self.pk))
-        self._record_slug_change()
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        if self.hero_image and not self.hero_image_alt.strip() and not self.hero_image_decorative:
+            raise ValidationError(
+                {
+                    "hero_image_alt": ValidationError(
+                        _("Describe the hero image, or mark it as decorative."), code="alt_required"
+                    )
+                }
+            )
 
     def body_hash(self):
         """SHA-256 (hex) of the body, to tell whether it changed since a review."""
         return hashlib.sha256(self.body.encode()).hexdigest()
 
-    def sign_off_review(self, reviewer, when=None):
-        """Record that ``reviewer`` reviewed the article as it is now, and save it."""
+    def record_review(self, reviewer, when=None):
+        """Note, in memory, that ``reviewer`` reviewed the body as it is now (``when``: an
+        aware datetime, default now). ``articles.publishing.sign_off_review`` saves it."""
         self.reviewed_by = reviewer
         self.reviewed_at = when or timezone.now()
         self.reviewed_body_hash = self.body_hash()
+
+    def sign_off_review(self, reviewer, when=None):
+        """Record a review and save: for fixtures and the shell only. It checks no
+        permission and names nobody in the history; editorial code calls
+        ``articles.publishing.sign_off_review``."""
+        self.record_review(reviewer, when)
         self.save()
 
-    def refresh_renditions(self):
-        """Write renditions for a new hero image or thumbnail and store their description.
+    def refresh_renditions(self, *, store=True):
+        """Make renditions for a new hero image or thumbnail and keep their description.
 
-        Runs after the row is saved because a new upload reaches storage only during
-        ``save()``. Writes one extra UPDATE, and only when an image changed.
+        Needs the image in storage, so it runs after the row is saved (a new upload
+        reaches storage during ``save()``). With ``store`` (the default) the description
+        is written with one UPDATE, only when an image changed; without, only the
+        instance changes (a preview of pending changes must not touch the live row).
         """
         changed = {}
         for field, attribute in (("hero_image", "hero_renditions"), ("thumbnail", "thumbnail_renditions")):
             name = getattr(self, field).name or ""
             if (getattr(self, attribute) or {}).get("name", "") != name:
                 changed[attribute] = make_renditions(name)
-        if changed:
-            for attribute, value in changed.items():
-                setattr(self, attribute, value)
+        for attribute, value in changed.items():
+            setattr(self, attribute, value)
+        if changed and store:
             type(self)._default_manager.filter(pk=self.pk).update(**changed)
-
-    def _record_slug_change(self):
-        old_slug = getattr(self, "_loaded_slug", None)
-        was_live = getattr(self, "_loaded_status", None) == self.Status.PUBLISHED
-        if old_slug and old_slug != self.slug and was_live:
-            SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": self})
-        # A slug taken back by its article (or given to it) no longer redirects.
-        SlugRedirect.objects.filter(old_slug=self.slug).delete()
-        self._loaded_slug, self._loaded_status = self.slug, self.status
 
     @property
     def is_published(self):
@@ -391,76 +313,3 @@ class Article(models.Model):
         return self.imported_at is not None and (
             self.modified_at > self.imported_at or self.pending_revision is not None
         )
-
-
-class RelatedArticle(models.Model):
-    """An editor's pick of another article to read next, in order."""
-
-    from_article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="related_links", verbose_name=_("article")
-    )
-    to_article = models.ForeignKey(
-        Article,
-        on_delete=models.CASCADE,
-        related_name="incoming_related",
-        verbose_name=_("related article"),
-    )
-    position = models.PositiveIntegerField(_("position"), default=0)
-
-    class Meta:
-        ordering = ["from_article", "position", "pk"]
-        verbose_name = _("related article")
-        verbose_name_plural = _("related articles")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["from_article", "to_article"], name="articles_relatedarticle_unique_pair"
-            ),
-            models.CheckConstraint(
-                condition=~Q(from_article=models.F("to_article")),
-                name="articles_relatedarticle_not_self",
-                violation_error_message=_("An article cannot be related to itself."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.from_article} → {self.to_article}"
-
-
-class UpdateNote(models.Model):
-    """A dated note in an article's change history, shown to readers."""
-
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="update_notes", verbose_name=_("article")
-    )
-    date = models.DateField(_("date"), default=timezone.localdate)
-    text = models.TextField(_("note"), help_text=_("What changed, e.g. 'Added a 2024 study on ...'."))
-    is_correction = models.BooleanField(
-        _("correction"), default=False, help_text=_("Tick when the note corrects an error.")
-    )
-
-    class Meta:
-        ordering = ["article", "-date", "-pk"]
-        get_latest_by = "date"
-        verbose_name = _("update note")
-        verbose_name_plural = _("update notes")
-
-    def __str__(self):
-        return f"{self.date}: {self.text[:60]}"
-
-
-class SlugRedirect(models.Model):
-    """An old address of a published article, answered with a permanent redirect."""
-
-    old_slug = models.SlugField(_("old slug"), max_length=200, unique=True)
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="slug_redirects", verbose_name=_("article")
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["old_slug"]
-        verbose_name = _("old address")
-        verbose_name_plural = _("old addresses")
-
-    def __str__(self):
-        return f"{self.old_slug} → {self.article.slug}"

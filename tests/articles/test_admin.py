@@ -110,8 +110,9 @@ def test_a_file_over_the_size_limit_is_refused_with_a_form_error(editor_client, 
     assert not Article.objects.exists()
 
 
-def test_a_cmyk_jpeg_is_accepted_and_stored_as_rgb(editor_client):
-    response = post_hero(editor_client, image_bytes(mode="CMYK"), "print.jpg")
+def test_a_cmyk_jpeg_is_accepted_and_stored_as_rgb(editor_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_hero(editor_client, image_bytes(mode="CMYK"), "print.jpg")
 
     assert response.status_code == 302, error_text(response)
     article = Article.objects.get()

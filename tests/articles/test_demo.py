@@ -7,8 +7,11 @@ from tests.factories import ArticleFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_content_fills_an_empty_site_with_published_articles_with_images(client):
-    call_command("load_demo")
+def test_demo_content_fills_an_empty_site_with_published_articles_with_images(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo")
     articles = Article.objects.published()
     assert articles.count() == 4
     assert all(a.hero_image and a.hero_image_alt and a.hero_renditions for a in articles)

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import revisions
+from articles import publishing, revisions
 from articles.models import Article, SiteSettings
 from tests.factories import ArticleFactory, ReviewerFactory
 
@@ -152,7 +152,7 @@ def test_signing_off_reviews_the_live_body_and_keeps_pending_changes_pending(
     assert article.pending_revision_by == editor
 
     # Publishing the pending body makes the review outdated.
-    article = revisions.apply_pending(article, publisher)
+    article = publishing.publish_pending(article=article, actor=publisher)
     assert article.body == "<p>Pending body.</p>"
     assert article.review_outdated
 
@@ -240,7 +240,7 @@ def test_an_editors_pending_body_change_flips_nothing_until_it_is_published(
     article.refresh_from_db()
     assert article.pending_revision and not article.review_outdated
     assert "has changed since that review" not in page_text(article)
-    revisions.apply_pending(article, publisher)
+    publishing.publish_pending(article=article, actor=publisher)
     assert "This article has changed since that review" in page_text(article)
 
 
@@ -289,7 +289,7 @@ def test_the_review_due_filter_lists_never_changed_and_old_reviews_but_not_fresh
 
 
 @pytest.mark.parametrize(
-    "value, titles",
+    ("value", "titles"),
     [
         ("never", {"Never reviewed"}),
         ("changed", {"Changed since review"}),

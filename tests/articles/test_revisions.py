@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
-from articles import revisions
+from articles import publishing, revisions
 from articles.models import Article, Source
 from tests.factories import ArticleFactory, CitationFactory, RelatedArticleFactory, SourceFactory
 
@@ -237,12 +237,12 @@ def test_a_pending_hero_image_is_stored_but_the_live_one_stays(editor, live_arti
     assert copy.hero_image.name == stored_name
 
 
-def test_apply_pending_replaces_related_articles_in_order(editor, publisher, live_article):
+def test_publishing_pending_changes_replaces_related_articles_in_order(editor, publisher, live_article):
     old, first, second = ArticleFactory(), ArticleFactory(), ArticleFactory()
     RelatedArticleFactory(from_article=live_article, to_article=old)
     revisions.store_pending(live_article, {}, [], [second.pk, first.pk], editor)
 
-    revisions.apply_pending(live_article, publisher)
+    publishing.publish_pending(article=live_article, actor=publisher)
 
     assert list(live_article.related_links.values_list("to_article", flat=True)) == [second.pk, first.pk]
     assert live_article.citations.count() == 0

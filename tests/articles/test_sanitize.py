@@ -128,14 +128,18 @@ def test_role_survives_only_as_the_decorative_mark_on_images():
     assert 'role="button"' not in cleaned
 
 
-def test_an_uploaded_hero_image_gets_renditions_on_its_first_save(db):
+def test_an_uploaded_hero_image_gets_renditions_on_its_first_save(
+    publisher, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from articles import publishing
     from articles.demo import demo_image
 
-    article = ArticleFactory.build(author=AuthorFactory())
+    article = ArticleFactory.build(author=AuthorFactory(), hero_image_alt="A garden")
     article.hero_image = SimpleUploadedFile("fresh.jpg", demo_image(900, 450, 0))
-    article.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.publish(article=article, actor=publisher)
     article.refresh_from_db()
     assert article.hero_renditions["width"] == 900
     assert [s["width"] for s in article.hero_renditions["sources"]] == [480, 800, 900]

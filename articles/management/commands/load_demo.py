@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from articles.demo import load_demo_content, remove_demo_content
 from articles.models import Article
+from articles.publishing import system_actor
 
 
 class Command(BaseCommand):
@@ -26,5 +27,6 @@ class Command(BaseCommand):
         if Article.objects.exists() and not force:
             self.stdout.write("Articles exist; demo content not loaded.")
             return
-        created = load_demo_content()
+        with system_actor("load_demo"):
+            created = load_demo_content(actor=None)
         self.stdout.write(self.style.SUCCESS(f"Loaded {created} demo articles."))

@@ -1,0 +1,41 @@
+"""What derives from an article's stored row and lives outside it: image renditions (files),
+the PostgreSQL search document and redirects from old addresses.
+
+``articles.publishing`` brings them up to date once a change commits
+(:func:`refresh_on_commit`), so nothing is derived from a change that was rolled back.
+"""
+
+from functools import partial
+
+from django.db import transaction
+
+from .models import Article, SlugRedirect
+from .search import refresh_search_vectors
+
+
+def refresh_derived_data(article: Article, *, old_slug: str | None = None, was_live: bool = False) -> None:
+    """Bring what derives from ``article``'s stored row up to date, now: image renditions,
+    the search document, and a permanent redirect from ``old_slug`` when a live article
+    (``was_live``) moved. Editorial changes run it on commit; call it directly only for
+    rows written outside ``articles.publishing`` (fixtures, bulk loads).
+    """
+    article.refresh_renditions()
+    with transaction.atomic():
+        refresh_search_vectors(Article.objects.filter(pk=article.pk))
+        if old_slug and old_slug != article.slug and was_live:
+            SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
+        # A slug taken back by its article (or given to it) no longer redirects.
+        SlugRedirect.objects.filter(old_slug=article.slug).delete()
+
+
+def refresh_on_commit(article: Article, *, old_slug: str | None, was_live: bool) -> None:
+    """Run :func:`refresh_derived_data` for ``article`` once the current transaction commits
+    (never if it is rolled back). Call it before saving the row: callbacks run in the
+    order they were registered, and the save's ``post_save`` registers the page cache's
+    invalidation, which must come after, or a reader could cache the page meanwhile.
+
+    Robust (https://docs.djangoproject.com/en/stable/topics/db/transactions/#django.db.transaction.on_commit):
+    a failure is logged, not raised, as the change it follows has committed.
+    """
+    follow_up = partial(refresh_derived_data, article, old_slug=old_slug, was_live=was_live)
+    transaction.on_commit(follow_up, robust=True)

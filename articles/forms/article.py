@@ -1,0 +1,205 @@
+"""The admin's article form: rich text, checked images, roles and stale saves."""
+
+from django import forms
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.widgets import AdminProseEditorWidget
+
+from .. import publishing
+from ..images import normalized_upload
+from ..models import Article
+from ..revisions import display_name, last_change
+from ..sanitize import sanitize_html
+from .body import images_without_alt, unattached_marker_errors
+
+#: What the body editor offers; Article.save's nh3 allow-list stays the one sanitiser.
+BODY_EDITOR_CONFIG = {
+    "extensions": {
+        "Paragraph": True,
+        "Heading": {"levels": [2, 3, 4]},
+        "Bold": True,
+        "Italic": True,
+        "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+        "BulletList": True,
+        "OrderedList": True,
+        "ListItem": True,
+        "Blockquote": True,
+        "Image": True,
+        "Figure": True,
+        "Caption": True,
+        "HardBreak": True,
+        "History": True,
+    }
+}
+
+
+class CheckedImageField(forms.ImageField):
+    """An image upload checked by content and re-encoded upright, RGB and without EXIF.
+
+    Replaces Django's own Pillow check (which reports every problem as "not an image")
+    with :func:`articles.images.normalized_upload` and its specific messages.
+    """
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        return normalized_upload(upload)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The admin's article form.
+
+    ``user`` is set by ``ArticleAdmin.get_form``; without the "can publish" permission
+    the status is limited to draft and in review, and a live article's status and
+    publication time cannot change. ``version`` carries the article's version from
+    when the form was loaded: a save from a stale copy is refused.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    user = None
+    #: Set by the admin for the history's restore form, which saves without the inlines:
+    #: the ids of the sources attached now, which the restored body may cite.
+    attached_source_ids = None
+
+    class Meta:
+        model = Article
+        # The admin narrows the form to its fieldsets; the version is the hidden field above.
+        exclude = ["version"]  # noqa: DJ006
+        widgets = {
+            "body": AdminProseEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable"),
+        }
+        field_classes = {"hero_image": CheckedImageField, "thumbnail": CheckedImageField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The row as it is in the database now: the instance may be an older revision
+        # (the history's revert form) or carry pending changes.
+        self.stored = None
+        if self.instance.pk:
+            self.stored = (
+                Article.objects.filter(pk=self.instance.pk)
+                .values("version", "status", "published_at")
+                .first()
+            )
+        if self.stored:
+            self.initial["version"] = self.stored["version"]
+        if "status" in self.fields and not self.can_publish:
+            allowed = {Article.Status.DRAFT, Article.Status.IN_REVIEW}
+            if self.stored:
+                allowed.add(self.stored["status"])
+            # Only the choices offered shrink; a crafted value gets clean_status's message.
+            self.fields["status"].widget.choices = [
+                (value, label) for value, label in Article.Status.choices if value in allowed
+            ]
+
+    @property
+    def can_publish(self):
+        return bool(self.user and self.user.has_perm("articles.publish_article"))
+
+    @property
+    def keeps_pending(self):
+        """True when saving must not touch the live article: an editor's change to a published one."""
+        return bool(self.stored) and publishing.waits_for_publisher(
+            live_status=self.stored["status"], actor=self.user
+        )
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body") or ""
+        if body.strip() in ("<p></p>", "<p><br></p>"):
+            return ""
+        missing = images_without_alt(sanitize_html(body))
+        if missing:
+            raise forms.ValidationError(
+                _(
+                    "Every image in the body needs alt text that describes it for people "
+                    'who cannot see it (or, if purely decorative, role="presentation" and '
+                    "an empty alt). Missing for: %(images)s"
+                ),
+                code="alt_required",
+                params={"images": ", ".join(src or _("an image without address") for src in missing)},
+            )
+        return body
+
+    def clean_status(self):
+        status = self.cleaned_data.get("status")
+        if self.can_publish:
+            return status
+        stored_status = self.stored["status"] if self.stored else None
+        if status != stored_status and status in Article.Status.publishing():
+            raise forms.ValidationError(
+                _(
+                    "Only publishers can publish or archive an article. Save it as draft or "
+                    "in review, and a publisher will publish it."
+                ),
+                code="publish_permission",
+            )
+        if stored_status in Article.Status.publishing() and status != stored_status:
+            raise forms.ValidationError(
+                _(
+                    "Only publishers can unpublish an article or change its status once "
+                    "published or archived."
+                ),
+                code="publish_permission",
+            )
+        return status
+
+    def clean_published_at(self):
+        published_at = self.cleaned_data.get("published_at")
+        if self.can_publish or not self.stored or self.stored["status"] != Article.Status.PUBLISHED:
+            return published_at
+        if _to_second(published_at) != _to_second(self.stored["published_at"]):
+            raise forms.ValidationError(
+                _("Only publishers can change the publication time of a published article."),
+                code="publish_permission",
+            )
+        return published_at
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.stored:
+            self._refuse_stale_copy(cleaned_data.get("version"))
+        if self.attached_source_ids is not None and "body" in cleaned_data:
+            for error in unattached_marker_errors(
+                cleaned_data["body"], self.attached_source_ids, restoring=True
+            ):
+                self.add_error("body", error)
+        return cleaned_data
+
+    def _refuse_stale_copy(self, loaded_version):
+        current = self.stored["version"]
+        if transaction.get_connection().in_atomic_block:
+            # Holds the row until the save commits (PostgreSQL), closing the gap between
+            # this check and the write.
+            current = (
+                Article.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+        if loaded_version == current:
+            return
+        article = Article.objects.select_related("pending_revision_by").get(pk=self.instance.pk)
+        user, when = last_change(article)
+        raise forms.ValidationError(
+            _(
+                "%(user)s changed this article on %(when)s, after you opened it. Your changes "
+                "were not saved, so that theirs are not overwritten: open the article again "
+                "in a new tab, then copy your changes across."
+            ),
+            code="stale",
+            params={
+                "user": display_name(user),
+                "when": (
+                    formats.date_format(timezone.localtime(when), "DATETIME_FORMAT")
+                    if when
+                    else _("an unknown time")
+                ),
+            },
+        )
+
+
+def _to_second(value):
+    # The admin's time input drops microseconds, so compare to the second.
+    return value.replace(microsecond=0) if value else None

@@ -1,0 +1,77 @@
+"""Checks of an article body: alt text on its images, and citation markers against the
+sources attached to the article."""
+
+from html.parser import HTMLParser
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ..citations import MARKER_RE
+from ..models import Source
+from ..sanitize import sanitize_html
+
+
+class _ImageAltParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.missing = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            attributes = dict(attrs)
+            decorative = attributes.get("role") == "presentation"
+            if not (attributes.get("alt") or "").strip() and not decorative:
+                self.missing.append(attributes.get("src") or "")
+
+
+def images_without_alt(html):
+    """The ``src`` of each ``<img>`` in ``html`` without alt text and not marked decorative.
+
+    An image is decorative when it carries ``role="presentation"`` (WAI-ARIA 1.2); its
+    alt text then stays empty so screen readers skip it.
+    """
+    parser = _ImageAltParser()
+    parser.feed(html or "")
+    parser.close()
+    return parser.missing
+
+
+UNKNOWN_SOURCE_MESSAGE = _(
+    "The body cites %(marker)s, but there is no source %(number)s in the library. Check "
+    "the number, or remove the marker."
+)
+UNATTACHED_SOURCE_MESSAGE = _(
+    "The body cites %(marker)s, but that source is not attached below. Attach it under "
+    "Sources, or remove the marker."
+)
+UNATTACHED_ON_RESTORE_MESSAGE = _(
+    "This revision's body cites %(marker)s, but that source is no longer attached to the "
+    "article. Attach it under Sources on the article's page, then restore this revision."
+)
+
+
+def unattached_marker_errors(body, attached_source_ids, *, restoring=False):
+    """One ``ValidationError`` per source ``body`` cites that is not in ``attached_source_ids``.
+
+    Checks the body as it will be stored (sanitised), so a marker the sanitiser drops
+    is not held against it. Each source is named once, by its marker as first typed.
+    ``restoring`` words the message for the history's restore form, which has no inlines.
+    """
+    attached = set(attached_source_ids)
+    typed = {}
+    for match in MARKER_RE.finditer(sanitize_html(body or "")):
+        source_id = int(match.group(1))
+        if source_id not in attached:
+            typed.setdefault(source_id, match.group(0))
+    if not typed:
+        return []
+    in_library = set(Source.objects.filter(pk__in=typed).values_list("pk", flat=True))
+    errors = []
+    for source_id, marker in typed.items():
+        if source_id not in in_library:
+            message, code = UNKNOWN_SOURCE_MESSAGE, "unknown_source"
+        else:
+            message = UNATTACHED_ON_RESTORE_MESSAGE if restoring else UNATTACHED_SOURCE_MESSAGE
+            code = "unattached_source"
+        errors.append(ValidationError(message, code=code, params={"marker": marker, "number": source_id}))
+    return errors

@@ -1,0 +1,59 @@
+"""The questions asked of many articles at once: what readers see, what is scheduled,
+what a list shows, what to read next and what needs a medical review."""
+
+from datetime import timedelta
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Articles readers may see: status published and publication time reached.
+
+        This is the only definition of "visible to readers"; every public list, page,
+        feed and link goes through it.
+        """
+        now = now or timezone.now()
+        return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=now)
+
+    def scheduled(self, now=None):
+        """Published articles whose publication time is still to come."""
+        now = now or timezone.now()
+        return self.filter(status=self.model.Status.PUBLISHED, published_at__gt=now)
+
+    def with_listing_data(self):
+        """Select what a list of article cards shows, in one query."""
+        return self.select_related("author")
+
+    def related_to(self, article, count):
+        """``article``'s related reading: the editor's picks in order, then articles
+        sharing a topic (newest first) until there are ``count``. Never ``article``
+        itself; call it on ``published()`` so nothing unpublished is offered. Returns a
+        list, in two queries."""
+        picks = list(
+            self.with_listing_data()
+            .filter(incoming_related__from_article=article)
+            .exclude(pk=article.pk)
+            .order_by("incoming_related__position", "incoming_related__pk")
+        )
+        missing = count - len(picks)
+        if missing > 0:
+            picks += list(
+                self.with_listing_data()
+                .filter(topics__in=article.topics.all())
+                .exclude(pk__in=[article.pk, *(a.pk for a in picks)])
+                .distinct()[:missing]
+            )
+        return picks
+
+    def review_due(self, months, now=None):
+        """Articles needing a medical review: never reviewed, changed since the sign-off,
+        or signed off more than ``months`` months (30-day months) ago."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(reviewed_at__isnull=True)
+            | Q(review_outdated=True)
+            | Q(reviewed_at__lt=now - timedelta(days=30 * months))
+        )
