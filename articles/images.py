@@ -144,11 +144,7 @@ def make_renditions(name, storage=None):
     stem = "renditions/" + os.path.splitext(name)[0]
     sources = []
     for target_width in sorted({w for w in RENDITION_WIDTHS if w < width} | {width}):
-        resized = (
-            image
-            if target_width == width
-            else image.resize((target_width, round(height * target_width / width)), Image.Resampling.LANCZOS)
-        )
+        resized = None  # resized only if a file is missing: resizing is most of the cost
         source = {"width": target_width}
         for key, image_format, extension in (
             ("webp", "WEBP", "webp"),
@@ -156,6 +152,9 @@ def make_renditions(name, storage=None):
         ):
             path = f"{stem}-{target_width}.{extension}"
             if not storage.exists(path):
+                if resized is None:
+                    size = (target_width, round(height * target_width / width))
+                    resized = image if target_width == width else image.resize(size, Image.Resampling.LANCZOS)
                 buffer = io.BytesIO()
                 _save(resized, buffer, image_format)
                 path = storage.save(path, ContentFile(buffer.getvalue()))
