@@ -9,6 +9,7 @@ from functools import partial
 
 from django.db import transaction
 
+from .images import make_renditions
 from .models import Article, SlugRedirect
 from .search import refresh_search_vectors
 
@@ -19,13 +20,33 @@ def refresh_derived_data(article: Article, *, old_slug: str | None = None, was_l
     (``was_live``) moved. Editorial changes run it on commit; call it directly only for
     rows written outside ``articles.publishing`` (fixtures, bulk loads).
     """
-    article.refresh_renditions()
+    refresh_renditions(article)
     with transaction.atomic():
         refresh_search_vectors(Article.objects.filter(pk=article.pk))
         if old_slug and old_slug != article.slug and was_live:
             SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
         # A slug taken back by its article (or given to it) no longer redirects.
         SlugRedirect.objects.filter(old_slug=article.slug).delete()
+
+
+def refresh_renditions(article: Article, *, store: bool = True) -> None:
+    """Make renditions for a new hero image or thumbnail of ``article`` and keep their
+    description (``hero_renditions``, ``thumbnail_renditions``).
+
+    Needs the image in storage, so it runs after the row is saved (a new upload reaches
+    storage during ``save()``). With ``store`` (the default) the description is written
+    with one UPDATE, only when an image changed; without, only the instance changes (a
+    preview of pending changes must not touch the live row).
+    """
+    changed = {}
+    for field, attribute in (("hero_image", "hero_renditions"), ("thumbnail", "thumbnail_renditions")):
+        name = getattr(article, field).name or ""
+        if (getattr(article, attribute) or {}).get("name", "") != name:
+            changed[attribute] = make_renditions(name)
+    for attribute, value in changed.items():
+        setattr(article, attribute, value)
+    if changed and store:
+        Article.objects.filter(pk=article.pk).update(**changed)
 
 
 def refresh_on_commit(article: Article, *, old_slug: str | None, was_live: bool) -> None:

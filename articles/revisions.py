@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from .derived import refresh_renditions
 from .models import Article, Citation, RelatedArticle, Source
 from .sanitize import sanitize_html
 
@@ -117,7 +118,7 @@ def take_pending(article: Article) -> dict[str, Any] | None:
     related articles :func:`write_pending_inlines` writes once the article is saved), or
     ``None`` when nothing was pending. ``articles.publishing.publish_pending`` saves it.
     """
-    payload = article.pending_revision
+    payload: dict[str, Any] | None = article.pending_revision
     if not payload:
         return None
     load_pending_fields(article)
@@ -171,7 +172,7 @@ def pending_preview(article: Article) -> tuple[Article, list[Source], list[Artic
     load_pending_fields(copy)
     copy.body = sanitize_html(copy.body)
     # In memory only: the copy shares the live row's id.
-    copy.refresh_renditions(store=False)
+    refresh_renditions(copy, store=False)
     source_ids = [row["source"] for row in payload.get("citations", [])]
     by_id = Source.objects.in_bulk(source_ids)
     sources = [by_id[pk] for pk in source_ids if pk in by_id]
@@ -180,8 +181,9 @@ def pending_preview(article: Article) -> tuple[Article, list[Source], list[Artic
 
 def load_pending_fields(article: Article) -> Article:
     """Set ``article``'s pending field values on the instance, in memory only."""
+    concrete = {field.name: field for field in Article._meta.concrete_fields}
     for name, value in ((article.pending_revision or {}).get("fields") or {}).items():
-        field = Article._meta.get_field(name)
+        field = concrete[name]
         if value is not None and not isinstance(field, models.FileField):
             value = field.to_python(value)
         setattr(article, field.attname, value if value is not None or field.null else "")
@@ -236,7 +238,7 @@ _BLOCK_END = re.compile(r"(</(?:p|h[1-6]|li|ul|ol|blockquote|figure|figcaption)>
 def html_diff(old: str | None, new: str | None) -> str:
     """A line diff of two bodies as escaped HTML: removed lines in ``<del>``, added in ``<ins>``."""
 
-    def lines(html):
+    def lines(html: str | None) -> list[str]:
         return [line for line in _BLOCK_END.sub(r"\1\n", html or "").splitlines() if line.strip()]
 
     rows = []
@@ -273,7 +275,7 @@ def _stored_file_name(field: models.FileField, article: Article, value: Any) -> 
     if isinstance(value, str):
         return value
     if getattr(value, "_committed", False):
-        return value.name
+        return str(value.name)
     content = value.file if hasattr(value, "field") else value
     if not isinstance(content, File):
         content = File(content)

@@ -412,7 +412,7 @@ def generate(total, seed):
                 for p, o in enumerate(chosen)
             ]
     RelatedArticle.objects.bulk_create(picks, batch_size=1000)
-    # bulk_create skips Article.save(), which keeps the search documents in step.
+    # bulk_create skips articles.publishing, which keeps the search documents in step on commit.
     refresh_search_vectors(Article.objects.filter(pk__in=[a.pk for a in articles]))
     UpdateNote.objects.bulk_create(
         [

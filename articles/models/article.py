@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..images import make_renditions
 from ..sanitize import sanitize_html, strip_control_characters
 from ..slugs import unique_slug
 from .article_queryset import ArticleQuerySet
@@ -265,24 +264,6 @@ class Article(models.Model):
         ``articles.publishing.sign_off_review``."""
         self.record_review(reviewer, when)
         self.save()
-
-    def refresh_renditions(self, *, store=True):
-        """Make renditions for a new hero image or thumbnail and keep their description.
-
-        Needs the image in storage, so it runs after the row is saved (a new upload
-        reaches storage during ``save()``). With ``store`` (the default) the description
-        is written with one UPDATE, only when an image changed; without, only the
-        instance changes (a preview of pending changes must not touch the live row).
-        """
-        changed = {}
-        for field, attribute in (("hero_image", "hero_renditions"), ("thumbnail", "thumbnail_renditions")):
-            name = getattr(self, field).name or ""
-            if (getattr(self, attribute) or {}).get("name", "") != name:
-                changed[attribute] = make_renditions(name)
-        for attribute, value in changed.items():
-            setattr(self, attribute, value)
-        if changed and store:
-            type(self)._default_manager.filter(pk=self.pk).update(**changed)
 
     @property
     def is_published(self):

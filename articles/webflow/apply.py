@@ -14,6 +14,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import FileField, Model
 
+from .. import publishing
+from ..actors import Actor
 from ..models import Article, Author, Citation, RelatedArticle, Source
 from ..sanitize import sanitize_html
 from .images import Image, ImageCopier, not_an_image
@@ -29,6 +31,7 @@ PROGRESS_EVERY = 50
 def apply_export(
     export: Export,
     *,
+    actor: Actor,
     force: bool = False,
     dry_run: bool = False,
     progress: Callable[[int, int], object] | None = None,
@@ -37,6 +40,9 @@ def apply_export(
     """Write ``export`` (an :class:`~articles.webflow.rows.Export`) to the database.
 
     Authors first, then posts, then the posts' related links (which may point forward).
+    Articles are written through ``articles.publishing`` as ``actor`` (the command passes
+    the system, ``None``, inside ``system_actor("import_webflow")``), so the same
+    permissions, history and on-commit side effects apply as in the admin.
     An article edited since its import is skipped unless ``force``. ``progress(done, total)``
     is called every ``progress_every`` posts. Returns an :class:`ImportReport`; a failing
     row is rolled back and reported, never raised.
@@ -55,7 +61,7 @@ def apply_export(
         for done, row in enumerate(export.posts, 1):
             related = [s for s in row.related_slugs if s in known and s != row.slug]
             fingerprint = row.fingerprint(related)
-            outcome = _in_transaction(row, files, _import_post, row, fingerprint, force, files, report)
+            outcome = _in_transaction(row, files, _import_post, row, fingerprint, force, files, report, actor)
             report.posts.append(outcome)
             if outcome.action in (CREATED, UPDATED):
                 written.append((row, related))
@@ -128,7 +134,7 @@ def _import_author(row: AuthorRow, force: bool, files: ImageCopier, report: Impo
 
 
 def _import_post(
-    row: PostRow, fingerprint: str, force: bool, files: ImageCopier, report: ImportReport
+    row: PostRow, fingerprint: str, force: bool, files: ImageCopier, report: ImportReport, actor: Actor
 ) -> tuple[str, str]:
     article = Article.objects.filter(webflow_item_id=row.item_id).first()
     if article is None:
@@ -157,7 +163,7 @@ def _import_post(
     article.needs_editor_attention = no_alt or not images_ok
     article.webflow_fingerprint = fingerprint
     article.full_clean()
-    article.save()
+    publishing.save_changes(article=article, actor=actor)
     # Equal times mean "not edited since"; see Article.edited_since_import.
     Article.objects.filter(pk=article.pk).update(imported_at=article.modified_at)
     _replace_citations(article, row.references)

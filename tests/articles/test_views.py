@@ -161,10 +161,11 @@ class TestArticlePage:
         from django.core.files.base import ContentFile
 
         from articles.demo import demo_image
+        from articles.derived import refresh_derived_data
 
         article = ArticleFactory(hero_image_alt="A calm waiting room")
         article.hero_image.save("hero.jpg", ContentFile(demo_image(160, 90, 0)))
-        article.refresh_renditions()  # what articles.publishing does once a save commits
+        refresh_derived_data(article)  # what articles.publishing does once a save commits
         html = client.get(detail_url(article)).content.decode()
         assert 'alt="A calm waiting room"' in html
         assert 'width="160" height="90"' in html

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.publishing import system_actor
 from articles.webflow import WebflowFormatError, apply_export, read_export
 
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         def progress(done: int, total: int) -> None:
             self.stderr.write(f"  {done}/{total} posts")
 
-        report = apply_export(export, force=force, dry_run=dry_run, progress=progress)
+        with system_actor("import_webflow"):
+            report = apply_export(export, actor=None, force=force, dry_run=dry_run, progress=progress)
         for line in report.lines():
             self.stdout.write(line)

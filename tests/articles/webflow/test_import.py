@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, Author, Citation, Source
+from articles.publishing import system_actor
 from articles.webflow import apply_export, read_export
 
 SEED = "is-ketamine-addictive"
@@ -58,6 +59,17 @@ class TestRealExport:
             RELATED[4]: "archived",
         }
         assert Article.objects.get(slug=RELATED[3]).published_at is None
+
+    def test_posts_are_published_through_the_service_as_the_system_with_renditions(
+        self, real_export, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            run(real_export)
+
+        seed = Article.objects.get(slug=SEED)
+        record = seed.history.order_by("-history_date").first()
+        assert (record.history_user, record.history_change_reason) == (None, "system (import_webflow)")
+        assert seed.hero_renditions["sources"]
 
     def test_seed_post_keeps_its_content_and_calendar_dates(self, real_export, settings):
         settings.TIME_ZONE = "America/Los_Angeles"
@@ -329,7 +341,10 @@ class TestExportVariants:
     def test_progress_is_reported_every_n_posts(self, real_export):
         calls = []
 
-        apply_export(read_export(real_export), progress=lambda *a: calls.append(a), progress_every=2)
+        with system_actor("import_webflow"):
+            apply_export(
+                read_export(real_export), actor=None, progress=lambda *a: calls.append(a), progress_every=2
+            )
 
         assert calls == [(2, 6), (4, 6), (6, 6)]
 
