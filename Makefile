@@ -1,4 +1,5 @@
-# Everything a fresh machine needs: `make run` serves the demo site, `make test` runs the suite.
+# Everything a fresh machine needs: `make run` serves the demo site, `make test` runs the suite,
+# `make lint` runs the checks CI holds the code to.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -25,7 +26,7 @@ $(VENV)/.installed: pyproject.toml uv.lock | check-python
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(UV) --version 2>/dev/null | grep -qx 'uv $(UV_VERSION)' || \
 	  $(PY) -m pip install --quiet --disable-pip-version-check 'uv==$(UV_VERSION)'
-	UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen --quiet --extra test
+	UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen --quiet --extra test --group dev
 	@touch $@
 
 install: $(VENV)/.installed
@@ -72,4 +73,4 @@ bench: install
 	bash bench/run.sh
 
 clean:
-	rm -rf $(VENV) staticfiles test-output
+	rm -rf $(VENV) staticfiles test-output .mypy_cache .coverage
