@@ -57,3 +57,20 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def clinic_media(tmp_path_factory):
+    """The clinic site's uploads, written once per test process (``tests.clinic``)."""
+    from tests.clinic import write_clinic_media
+
+    return write_clinic_media(tmp_path_factory.mktemp("clinic-media"))
+
+
+@pytest.fixture
+def clinic_content(db, settings, clinic_media):
+    """A site in the shape readers see (``tests.clinic.make_clinic_site``), uploads in MEDIA_ROOT."""
+    from tests.clinic import make_clinic_site
+
+    settings.MEDIA_ROOT = clinic_media
+    return make_clinic_site()

@@ -23,10 +23,8 @@ def test_a_full_page_screenshot_is_saved(browser, live_server, clinic_site, serv
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = serve_media(context.new_page())
     page.goto(live_server.url + path)
-    page.wait_for_load_state("networkidle")
-    # Lazy images below the fold load only once scrolled to.
+    # Lazy images below the fold load only once scrolled to; the wait below is for all.
     page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(img => img.loading = 'eager')")
-    page.wait_for_load_state("networkidle")
     # A function, not an expression string: Playwright polls a string with eval(), which
     # the site's Content Security Policy (no 'unsafe-eval') rightly refuses.
     page.wait_for_function("() => [...document.images].every(img => img.complete)")
