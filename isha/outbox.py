@@ -2,7 +2,8 @@
 
 In development without ``SMTP_HOST`` Django's file-based backend writes every email to
 ``settings.EMAIL_OUTBOX_DIR`` (one ``.log`` file per connection, each message followed by a
-line of 79 dashes: ``django/core/mail/backends/filebased.py``). ``/admin/outbox/`` lists
+line of 79 dashes; Django's "File backend",
+https://docs.djangoproject.com/en/6.1/topics/email/#file-backend). ``/admin/outbox/`` lists
 them, newest first, with their links clickable, so a developer can follow a confirmation
 link without a mail server. The page exists only with ``DEBUG`` on (404 otherwise) and only
 for staff; it is linked from the admin's index page.

@@ -66,9 +66,11 @@ def invalidate_on_commit(*, using=None, **_signal_kwargs):
 
     Usable as a ``post_save`` / ``post_delete`` / ``m2m_changed`` receiver (``using`` is the
     signal's database alias). Nothing happens if the transaction is rolled back, and no
-    reader can cache the old rows between the invalidation and the commit.
+    reader can cache the old rows between the invalidation and the commit. ``robust``: the
+    change is committed by then, so a cache outage is logged rather than turned into an
+    error for the person who saved.
     """
-    transaction.on_commit(invalidate, using=using)
+    transaction.on_commit(invalidate, using=using, robust=True)
 
 
 def invalidate_on_changes_to(*models):
