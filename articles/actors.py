@@ -9,11 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-
-from .revisions import display_name
 
 type Actor = AbstractUser | AnonymousUser | None
 
@@ -70,3 +69,12 @@ def history_reason(actor: Actor, reason: str = "") -> str | None:
         system = _("system (%(name)s)") % {"name": _system_name.get()}
         reason = f"{reason}; {system}" if reason else system
     return reason[:100] or None
+
+
+def display_name(user: AbstractBaseUser | AnonymousUser | None) -> str:
+    """How messages name ``user``: full name, else username ("someone (not signed in)"
+    for no user or an anonymous one)."""
+    if user is None or not user.is_authenticated:
+        return _("someone (not signed in)")
+    full_name = getattr(user, "get_full_name", None)
+    return (full_name() if full_name else "") or user.get_username()

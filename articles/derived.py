@@ -15,18 +15,29 @@ from .search import refresh_search_vectors
 
 
 def refresh_derived_data(article: Article, *, old_slug: str | None = None, was_live: bool = False) -> None:
-    """Bring what derives from ``article``'s stored row up to date, now: image renditions,
-    the search document, and a permanent redirect from ``old_slug`` when a live article
-    (``was_live``) moved. Editorial changes run it on commit; call it directly only for
-    rows written outside ``articles.publishing`` (fixtures, bulk loads).
+    """Bring what derives from ``article``'s stored row up to date, now: the redirect from
+    ``old_slug`` (:func:`refresh_redirects`), the search document and the image
+    renditions. Editorial changes run them on commit; call this directly only for rows
+    written outside ``articles.publishing`` (fixtures, bulk loads).
     """
+    refresh_redirects(article, old_slug=old_slug, was_live=was_live)
+    refresh_search_document(article)
     refresh_renditions(article)
+
+
+def refresh_redirects(article: Article, *, old_slug: str | None = None, was_live: bool = False) -> None:
+    """Make ``old_slug`` redirect permanently to ``article`` when a live article
+    (``was_live``) moved from it, and stop redirecting the article's own slug."""
     with transaction.atomic():
-        refresh_search_vectors(Article.objects.filter(pk=article.pk))
         if old_slug and old_slug != article.slug and was_live:
             SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
         # A slug taken back by its article (or given to it) no longer redirects.
         SlugRedirect.objects.filter(old_slug=article.slug).delete()
+
+
+def refresh_search_document(article: Article) -> None:
+    """Store ``article``'s search document (PostgreSQL only; see ``articles.search``)."""
+    refresh_search_vectors(Article.objects.filter(pk=article.pk))
 
 
 def refresh_renditions(article: Article, *, store: bool = True) -> None:
@@ -36,7 +47,8 @@ def refresh_renditions(article: Article, *, store: bool = True) -> None:
     Needs the image in storage, so it runs after the row is saved (a new upload reaches
     storage during ``save()``). With ``store`` (the default) the description is written
     with one UPDATE, only when an image changed; without, only the instance changes (a
-    preview of pending changes must not touch the live row).
+    preview of pending changes must not touch the live row). Raises what the storage
+    raises when a rendition cannot be written (``OSError``).
     """
     changed = {}
     for field, attribute in (("hero_image", "hero_renditions"), ("thumbnail", "thumbnail_renditions")):
@@ -50,13 +62,20 @@ def refresh_renditions(article: Article, *, store: bool = True) -> None:
 
 
 def refresh_on_commit(article: Article, *, old_slug: str | None, was_live: bool) -> None:
-    """Run :func:`refresh_derived_data` for ``article`` once the current transaction commits
-    (never if it is rolled back). Call it before saving the row: callbacks run in the
-    order they were registered, and the save's ``post_save`` registers the page cache's
-    invalidation, which must come after, or a reader could cache the page meanwhile.
+    """Once the current transaction commits (never if it is rolled back), bring what
+    derives from ``article`` up to date: the old slug's redirect, then the search document,
+    then the renditions, each its own callback.
 
     Robust (https://docs.djangoproject.com/en/stable/topics/db/transactions/#django.db.transaction.on_commit):
-    a failure is logged, not raised, as the change it follows has committed.
+    a failure is logged, not raised, as the change it follows has committed, and the
+    callbacks after it still run, so storage that cannot take a rendition loses neither
+    the redirect nor the search document. The cheap database writes come first.
+
+    Call it before saving the row: callbacks run in the order they were registered, and
+    the save's ``post_save`` registers the page cache's invalidation, which must come
+    after, or a reader could cache the page meanwhile.
     """
-    follow_up = partial(refresh_derived_data, article, old_slug=old_slug, was_live=was_live)
-    transaction.on_commit(follow_up, robust=True)
+    redirect = partial(refresh_redirects, article, old_slug=old_slug, was_live=was_live)
+    transaction.on_commit(redirect, robust=True)
+    transaction.on_commit(partial(refresh_search_document, article), robust=True)
+    transaction.on_commit(partial(refresh_renditions, article), robust=True)

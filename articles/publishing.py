@@ -2,9 +2,11 @@
 
 :func:`save_draft` (an editor's change to a live article becomes pending changes),
 :func:`submit_for_review`, :func:`publish` (now, or at a time: scheduling),
-:func:`publish_pending`, :func:`unpublish`, :func:`archive`, :func:`restore_revision` and
-:func:`sign_off_review`; :func:`save_changes` picks the right one for an edited article
-whose status may have changed (the admin form, the Webflow importer).
+:func:`publish_pending`, :func:`unpublish`, :func:`archive`, :func:`restore_revision`,
+:func:`sign_off_review` and :func:`delete`; :func:`save_changes` picks the right one for an
+edited article whose status may have changed (the admin form, the Webflow importer).
+:func:`check_publishing_fields` is the rule on status and publication time that they
+apply, for forms to show before saving.
 
 Each function takes keyword arguments only, and:
 
@@ -12,7 +14,9 @@ Each function takes keyword arguments only, and:
   ``articles.publish_article``, ``articles.review_article``), raising
   ``django.core.exceptions.PermissionDenied``, whoever calls it;
 - runs in one ``transaction.atomic()`` and locks the article's row first
-  (``SELECT ... FOR UPDATE`` on PostgreSQL);
+  (``SELECT ... FOR UPDATE`` on PostgreSQL); given ``expected_version`` (the version the
+  page asking for the change was loaded with), refuses a stale change with
+  :class:`StaleArticle`;
 - records the history through django-simple-history: the actor as the record's user and,
   where there is one, a change reason (``_history_user`` and ``_change_reason``,
   https://django-simple-history.readthedocs.io/en/latest/user_tracking.html);
@@ -28,7 +32,6 @@ Its changes are recorded without a user and with the change reason "system (<com
 
 import enum
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -38,14 +41,15 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from . import revisions
+from ._publishing_checks import DELETE, PUBLISH, REVIEW, StoredRow, begin, check_version, lock_row
+from ._publishing_checks import StaleArticle as StaleArticle
+from ._publishing_checks import check_publishing_fields as check_publishing_fields
 from .actors import Actor as Actor
-from .actors import history_reason, may, require
+from .actors import display_name, history_reason, may, require
 from .actors import system_actor as system_actor
 from .derived import refresh_on_commit
 from .models import Article, Reviewer
 
-ADD, CHANGE = "articles.add_article", "articles.change_article"
-PUBLISH, REVIEW = "articles.publish_article", "articles.review_article"
 Status = Article.Status
 
 
@@ -54,10 +58,6 @@ class Saved(enum.Enum):
 
     WRITTEN = "written"
     PENDING = "pending"
-
-
-class StaleArticle(Exception):
-    """The article changed after the page asking for the change was loaded."""
 
 
 def waits_for_publisher(*, live_status: str | None, actor: Actor) -> bool:
@@ -73,36 +73,43 @@ def save_draft(
     fields: Collection[str] | None = None,
     citations: Sequence[Mapping[str, Any]] | None = None,
     related: Sequence[int] | None = None,
+    expected_version: int | None = None,
 ) -> Saved:
     """Save ``article`` (new or edited) without changing whether it is published.
 
     When :func:`waits_for_publisher`, the live row stays as it is and the values of
     ``fields`` (default: every editable field), the ``citations`` (dicts with ``id``,
     ``position``, ``source``) and the ``related`` article ids (both default to the live
-    ones) are kept as pending changes (``articles.revisions``). Otherwise the row is
-    written, superseding any pending changes the instance carries. Raises
-    ``PermissionDenied``, or ``ValueError`` when the status change needs another function.
+    ones) are kept as pending changes (``articles.revisions``). No history record is
+    written for them: the history records rows, and the row readers see did not change
+    (who stored the changes, and when, is on the article: ``pending_revision_by``,
+    ``pending_revision_at``); publishing them records them, naming that editor.
+    Otherwise the row is written, superseding any pending changes the instance carries.
+    Raises ``PermissionDenied``, :class:`StaleArticle`, or ``ValueError`` when the status
+    change needs another function.
     """
     with transaction.atomic():
-        row = _begin(article, actor)
+        row = begin(article, actor, expected_version=expected_version)
         if article.status != row.status and {article.status, row.status} & Status.publishing():
             raise ValueError("save_draft() does not publish, archive or unpublish")
         if waits_for_publisher(live_status=row.status, actor=actor):
-            revisions.store_pending_edit(article, actor, fields=fields, citations=citations, related=related)
+            revisions._store_pending_edit(article, actor, fields=fields, citations=citations, related=related)
             return Saved.PENDING
         _write(article, actor, row)
     return Saved.WRITTEN
 
 
-def submit_for_review(*, article: Article, actor: Actor) -> Article:
+def submit_for_review(*, article: Article, actor: Actor, expected_version: int | None = None) -> Article:
     """Save ``article`` (a draft, or new) with the status "in review"."""
     article.status = Status.IN_REVIEW
     with transaction.atomic():
-        _write(article, actor, _begin(article, actor))
+        _write(article, actor, begin(article, actor, expected_version=expected_version))
     return article
 
 
-def publish(*, article: Article, actor: Actor, at: datetime | None = None) -> Article:
+def publish(
+    *, article: Article, actor: Actor, at: datetime | None = None, expected_version: int | None = None
+) -> Article:
     """Publish ``article`` with its edits: readers see it from ``at`` (an aware datetime; a
     future one schedules it). Without ``at``, its own publication time, or now.
 
@@ -110,7 +117,7 @@ def publish(*, article: Article, actor: Actor, at: datetime | None = None) -> Ar
     without alt text), leaving it unchanged.
     """
     with transaction.atomic():
-        row = _begin(article, actor, PUBLISH, _("publish or schedule articles"))
+        row = begin(article, actor, PUBLISH, _("publish or schedule articles"), expected_version)
         article.status = Status.PUBLISHED
         if at is not None:
             article.published_at = at
@@ -122,46 +129,52 @@ def publish(*, article: Article, actor: Actor, at: datetime | None = None) -> Ar
 def publish_pending(*, article: Article, actor: Actor, expected_version: int | None = None) -> Article:
     """Make ``article``'s pending changes live: fields, cited sources and related articles.
 
-    The history names the editor whose changes these were. ``expected_version``: the
-    version the publisher saw; a different one raises :class:`StaleArticle`. Returns the
-    article as stored (unchanged when nothing was pending).
+    The history names the editor whose changes these were. Returns the article as stored
+    (unchanged when nothing was pending).
     """
     with transaction.atomic():
         require(actor, PUBLISH, _("publish pending changes"))
         article = Article.objects.select_for_update().get(pk=article.pk)
-        _check_version(article, expected_version)
+        check_version(article.version, expected_version)
         if not article.pending_revision:
             return article
-        row, editor = _Row.of(article), article.pending_revision_by
+        row, editor = StoredRow.of(article), article.pending_revision_by
         payload = revisions.take_pending(article)
-        reason = _("Published pending changes by %(editor)s") % {"editor": revisions.display_name(editor)}
+        reason = _("Published pending changes by %(editor)s") % {"editor": display_name(editor)}
         _write(article, actor, row, reason if editor is not None else "")
         revisions.write_pending_inlines(article, payload)
     return article
 
 
-def unpublish(*, article: Article, actor: Actor, to: str = Status.DRAFT) -> Article:
+def unpublish(
+    *, article: Article, actor: Actor, to: str = Status.DRAFT, expected_version: int | None = None
+) -> Article:
     """Take ``article`` (with its edits) off the site, back to ``to``: draft or in review."""
     if to not in (Status.DRAFT, Status.IN_REVIEW):
         raise ValueError(f"unpublish() goes to draft or in review, not {to!r}")
     with transaction.atomic():
-        row = _begin(article, actor, PUBLISH, _("unpublish articles"))
+        row = begin(article, actor, PUBLISH, _("unpublish articles"), expected_version)
         article.status = to
         _write(article, actor, row)
     return article
 
 
-def archive(*, article: Article, actor: Actor) -> Article:
+def archive(*, article: Article, actor: Actor, expected_version: int | None = None) -> Article:
     """Archive ``article`` (with its edits): off the site, kept with its pending changes."""
     with transaction.atomic():
-        row = _begin(article, actor, PUBLISH, _("archive articles"))
+        row = begin(article, actor, PUBLISH, _("archive articles"), expected_version)
         article.status = Status.ARCHIVED
         _write(article, actor, row)
     return article
 
 
 def restore_revision(
-    *, revision: Any, actor: Actor, edited: Article | None = None, fields: Collection[str] | None = None
+    *,
+    revision: Any,
+    actor: Actor,
+    edited: Article | None = None,
+    fields: Collection[str] | None = None,
+    expected_version: int | None = None,
 ) -> Saved:
     """Bring back ``revision`` (a django-simple-history record of an article) as a new save.
 
@@ -174,9 +187,9 @@ def restore_revision(
     if article.pk != revision.id:
         raise ValueError("the edited article is not the revision's article")
     with transaction.atomic():
-        row = _begin(article, actor)
+        row = begin(article, actor, expected_version=expected_version)
         if waits_for_publisher(live_status=row.status, actor=actor):
-            revisions.store_pending_edit(article, actor, fields=fields)
+            revisions._store_pending_edit(article, actor, fields=fields)
             return Saved.PENDING
         when = formats.date_format(timezone.localtime(revision.history_date), "DATETIME_FORMAT")
         _write(article, actor, row, _("Restored the version of %(when)s") % {"when": when})
@@ -194,19 +207,36 @@ def sign_off_review(
     """Record that ``reviewer`` medically reviewed the live body (never pending changes,
     which stay pending) at ``when`` (default now).
 
-    A user signs off only as the reviewer profile linked to their account.
-    ``expected_version`` as in :func:`publish_pending`. Returns the article as stored.
+    A user signs off only as the reviewer profile linked to their account. Returns the
+    article as stored.
     """
     with transaction.atomic():
         require(actor, REVIEW, _("sign off medical reviews"))
         if actor is not None and reviewer.user_id != actor.pk:
             raise PermissionDenied(_("A user signs off only as their own medical reviewer profile."))
         article = Article.objects.select_for_update().get(pk=article.pk)
-        _check_version(article, expected_version)
+        check_version(article.version, expected_version)
         article.record_review(reviewer, when)
         reason = _("Medical review signed off by %(reviewer)s") % {"reviewer": reviewer}
-        _write(article, actor, _Row.of(article), reason)
+        _write(article, actor, StoredRow.of(article), reason)
     return article
+
+
+def delete(*, article: Article, actor: Actor) -> None:
+    """Delete ``article`` with its citations, related links, update notes and redirects.
+
+    Needs ``articles.delete_article``, and ``articles.publish_article`` as well for a
+    published or archived article (deleting takes it off the site, or out of the archive).
+    The history keeps django-simple-history's deletion record, naming the actor. The page
+    cache forgets the article on commit (``post_delete``, ``articles.apps``).
+    """
+    with transaction.atomic():
+        require(actor, DELETE, _("delete articles"))
+        if lock_row(article).status in Status.publishing():
+            require(actor, PUBLISH, _("delete published or archived articles"))
+        article._history_user = actor  # type: ignore[attr-defined]
+        article._change_reason = history_reason(actor, _("Deleted"))  # type: ignore[attr-defined]
+        article.delete()
 
 
 def save_changes(
@@ -216,89 +246,30 @@ def save_changes(
     fields: Collection[str] | None = None,
     citations: Sequence[Mapping[str, Any]] | None = None,
     related: Sequence[int] | None = None,
+    expected_version: int | None = None,
 ) -> Saved:
     """Save an edited ``article`` through the function for the status change it carries:
     :func:`publish`, :func:`archive`, :func:`unpublish`, :func:`submit_for_review`, or
     :func:`save_draft` (which takes ``fields``, ``citations`` and ``related``)."""
     with transaction.atomic():
-        old, new = _lock(article).status, article.status
+        old, new = lock_row(article).status, article.status
+        change: dict[str, Any] = {"article": article, "actor": actor, "expected_version": expected_version}
         if new == old or (new == Status.DRAFT and old not in Status.publishing()):
-            return save_draft(
-                article=article, actor=actor, fields=fields, citations=citations, related=related
-            )
+            return save_draft(**change, fields=fields, citations=citations, related=related)
         if new == Status.PUBLISHED:
-            publish(article=article, actor=actor)
+            publish(**change)
         elif new == Status.ARCHIVED:
-            archive(article=article, actor=actor)
+            archive(**change)
         elif old in Status.publishing():
-            unpublish(article=article, actor=actor, to=new)
+            unpublish(**change, to=new)
         else:
-            submit_for_review(article=article, actor=actor)
+            submit_for_review(**change)
     return Saved.WRITTEN
 
 
-@dataclass(frozen=True)
-class _Row:
-    """The article as stored before this change (all ``None`` for a new one)."""
-
-    slug: str | None = None
-    status: str | None = None
-    published_at: datetime | None = None
-    version: int | None = None
-
-    @classmethod
-    def of(cls, article: Article) -> "_Row":
-        return cls(article.slug, article.status, article.published_at, article.version)
-
-
-def _lock(article: Article) -> _Row:
-    if article.pk is None:
-        return _Row()
-    stored = (
-        Article.objects.select_for_update()
-        .filter(pk=article.pk)
-        .values_list("slug", "status", "published_at", "version")
-        .first()
-    )
-    return _Row(*stored) if stored else _Row()
-
-
-def _begin(article: Article, actor: Actor, permission: str | None = None, doing: str = "") -> _Row:
-    """Lock the row and check that ``actor`` may add or change the article, hold
-    ``permission`` for ``doing``, and change its status and publication time as set."""
-    new = article.pk is None
-    require(actor, ADD if new else CHANGE, _("add articles") if new else _("change articles"))
-    if permission:
-        require(actor, permission, doing)
-    row = _lock(article)
-    _check_publishing_fields(row, article, actor)
-    return row
-
-
-def _check_publishing_fields(row: _Row, article: Article, actor: Actor) -> None:
-    """Only publishers change a status to or from published or archived, or move the
-    publication time of a published article."""
-    if may(actor, PUBLISH):
-        return
-    if article.status != row.status and {article.status, row.status} & Status.publishing():
-        raise PermissionDenied(_("Only publishers publish, archive or unpublish articles."))
-    if row.status == Status.PUBLISHED and _to_second(article.published_at) != _to_second(row.published_at):
-        raise PermissionDenied(_("Only publishers change the publication time of a published article."))
-
-
-def _check_version(article: Article, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != article.version:
-        raise StaleArticle(f"article {article.pk} is at version {article.version}, not {expected_version}")
-
-
-def _write(article: Article, actor: Actor, row: _Row, reason: str = "") -> None:
+def _write(article: Article, actor: Actor, row: StoredRow, reason: str = "") -> None:
     """Save the row with its history, having registered what follows it on commit."""
     refresh_on_commit(article, old_slug=row.slug, was_live=row.status == Status.PUBLISHED)
     article._history_user = actor  # type: ignore[attr-defined]
     article._change_reason = history_reason(actor, reason)  # type: ignore[attr-defined]
     article.save()
-
-
-def _to_second(value: datetime | None) -> datetime | None:
-    # The admin's time input drops microseconds, so compare to the second.
-    return value.replace(microsecond=0) if value else None

@@ -14,7 +14,8 @@ ids of related articles in order.
 
 This module is the only store of pending changes; django-simple-history records saved
 versions only. Storing and publishing them go through ``articles.publishing``
-(``save_draft`` and ``publish_pending``), which check who may do it.
+(``save_draft``, ``restore_revision`` and ``publish_pending``), which check who may do it:
+the function that stores them (:func:`_store_pending_edit`) is called from there only.
 """
 
 import datetime
@@ -31,7 +32,6 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext as _
 
 from .derived import refresh_renditions
 from .models import Article, Citation, RelatedArticle, Source
@@ -43,7 +43,7 @@ def _pk(value: Any) -> Any:
     return getattr(value, "pk", value)
 
 
-def store_pending(
+def _store_pending(
     article: Article,
     form_data: Mapping[str, Any],
     citations: Iterable[Mapping[str, Any]],
@@ -58,7 +58,11 @@ def store_pending(
     (a Source or its id; optionally the ``id`` of the live Citation they edit);
     ``related_ids`` are article ids in order. Written with a queryset ``update()`` so
     nothing else on the row changes; the version is bumped so copies of the form loaded
-    earlier are stale.
+    earlier are stale. For ``articles.publishing`` only, which checks the permission.
+
+    A new upload stays in storage if the transaction is rolled back afterwards: Django has
+    no on-rollback hook, and an unreferenced file is harmless (it is never served by a
+    page), so no clean-up is attempted.
     """
     fields = {}
     for name, value in form_data.items():
@@ -89,7 +93,7 @@ def store_pending(
     return article
 
 
-def store_pending_edit(
+def _store_pending_edit(
     article: Article,
     user: AbstractBaseUser | AnonymousUser | None,
     *,
@@ -97,7 +101,7 @@ def store_pending_edit(
     citations: Sequence[Mapping[str, Any]] | None = None,
     related: Sequence[int] | None = None,
 ) -> Article:
-    """:func:`store_pending` for an edited instance: the values ``article`` holds for
+    """:func:`_store_pending` for an edited instance: the values ``article`` holds for
     ``fields`` (names; default every editable field, others are ignored), with
     ``citations`` and ``related`` defaulting to the live ones."""
     concrete = {field.name: field for field in Article._meta.concrete_fields}
@@ -109,7 +113,7 @@ def store_pending_edit(
         links = article.related_links.order_by("position", "pk")
         related = list(links.values_list("to_article_id", flat=True))
     by = user if isinstance(user, AbstractBaseUser) else None
-    return store_pending(article, values, citations, related, by)
+    return _store_pending(article, values, citations, related, by)
 
 
 def take_pending(article: Article) -> dict[str, Any] | None:
@@ -220,15 +224,6 @@ def last_change(article: Article) -> tuple[AbstractBaseUser | None, datetime.dat
         return None, article.modified_at
     when, user = max(candidates, key=lambda candidate: candidate[0])
     return user, when
-
-
-def display_name(user: AbstractBaseUser | AnonymousUser | None) -> str:
-    """How messages name ``user``: full name, else username ("someone (not signed in)"
-    for no user or an anonymous one)."""
-    if user is None or not user.is_authenticated:
-        return _("someone (not signed in)")
-    full_name = getattr(user, "get_full_name", None)
-    return (full_name() if full_name else "") or user.get_username()
 
 
 # Line breaks after block-level tags give difflib lines an editor recognises.

@@ -224,7 +224,10 @@ def make_clinic_site():
     for position, source in enumerate(sources.values()):
         Citation.objects.create(article=article, source=source, position=position)
     article.topics.add(depression, safety)
-    article.sign_off_review(reviewer, when=timezone.now() - timedelta(days=5))
+    # Set as a fixture would, like every row here (the service's sign-off is tested in
+    # tests/articles/test_review.py).
+    article.record_review(reviewer, when=timezone.now() - timedelta(days=5))
+    article.save()
     UpdateNote.objects.create(
         article=article,
         date=timezone.localdate() - timedelta(days=5),

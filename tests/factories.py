@@ -9,6 +9,7 @@ import factory
 from django.utils import timezone
 from PIL import Image
 
+from articles import publishing
 from articles.derived import refresh_derived_data
 from articles.models import (
     Article,
@@ -115,6 +116,38 @@ class ConfirmedSubscriberFactory(SubscriberFactory):
 
     status = Subscriber.Status.CONFIRMED
     confirmed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=5))
+
+
+def record_sign_off(article, reviewer, *, when=None, by=None):
+    """Sign off ``reviewer``'s (a Reviewer) medical review of ``article``'s live body at
+    ``when`` (default now) through ``articles.publishing.sign_off_review``, as the user
+    ``by`` (who must hold the review permission and be that reviewer), or as the system
+    when ``by`` is None, as a fixture loader would. Refreshes ``article`` from the
+    database and returns it."""
+    if by is not None:
+        publishing.sign_off_review(article=article, reviewer=reviewer, actor=by, when=when)
+    else:
+        with publishing.system_actor("tests"):
+            publishing.sign_off_review(article=article, reviewer=reviewer, actor=None, when=when)
+    article.refresh_from_db()
+    return article
+
+
+def store_pending_changes(article, editor, *, citations=None, related=None, **values):
+    """Have ``editor`` (a user who may not publish) save ``values`` (field name to value,
+    as an edit would set them) on a live ``article`` through
+    ``articles.publishing.save_draft``, which keeps them as pending changes with
+    ``citations`` and ``related`` (default: the live ones). Edits a fresh copy, refreshes
+    ``article`` from the database and returns it."""
+    edited = Article.objects.get(pk=article.pk)
+    for name, value in values.items():
+        setattr(edited, name, value)
+    saved = publishing.save_draft(
+        article=edited, actor=editor, fields=list(values), citations=citations, related=related
+    )
+    assert saved is publishing.Saved.PENDING, "only an editor's change to a live article is kept pending"
+    article.refresh_from_db()
+    return article
 
 
 def image_bytes(mode="RGB", size=(40, 20), image_format="JPEG", **save_kwargs):

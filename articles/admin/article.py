@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .. import publishing, revisions
+from ..actors import display_name
 from ..forms import ArticleAdminForm
 from ..models import Article, Citation, RelatedArticle, Reviewer
 from .article_inlines import CitationInline, RelatedArticleInline, UpdateNoteInline
@@ -113,6 +114,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def delete_model(self, request, obj):
+        publishing.delete(article=obj, actor=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        """The bulk delete: each article through ``publishing.delete``, all or none."""
+        for article in queryset.select_related(None):
+            publishing.delete(article=article, actor=request.user)
+
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location=action_location)
         if not self.has_publish_permission(request):
@@ -165,6 +175,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 edited=obj,
                 actor=request.user,
                 fields=form.fields,
+                expected_version=form.cleaned_data.get("version"),
             )
             obj._stored_as_pending = saved is publishing.Saved.PENDING
             return
@@ -173,7 +184,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
             return
         # The form showed any pending changes, so a direct save includes (and ends) them.
         obj.pending_revision = obj.pending_revision_by = obj.pending_revision_at = None
-        publishing.save_changes(article=obj, actor=request.user)
+        publishing.save_changes(
+            article=obj, actor=request.user, expected_version=form.cleaned_data.get("version")
+        )
 
     def save_related(self, request, form, formsets, change):
         obj = form.instance
@@ -188,7 +201,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ]
         related = [row["to_article"].pk for row in by_model[RelatedArticle].kept_rows()]
         publishing.save_draft(
-            article=obj, actor=request.user, fields=form.fields, citations=citations, related=related
+            article=obj,
+            actor=request.user,
+            fields=form.fields,
+            citations=citations,
+            related=related,
+            expected_version=form.cleaned_data.get("version"),
         )
         return None
 
@@ -262,7 +280,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 preview_url += "?preview=pending"
             context.update(
                 preview_url=preview_url,
-                pending_by=revisions.display_name(obj.pending_revision_by) if obj.pending_revision else "",
+                pending_by=display_name(obj.pending_revision_by) if obj.pending_revision else "",
                 pending_at=obj.pending_revision_at,
                 has_pending=bool(obj.pending_revision),
                 can_publish=self.has_publish_permission(request),

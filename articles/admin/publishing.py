@@ -16,24 +16,34 @@ from ..models import Article
 
 @admin.action(description=_("Publish selected articles"), permissions=["publish"])
 def publish_selected(model_admin, request, queryset):
-    """Publish each selected article, applying its pending changes first; one summary."""
+    """Publish each selected article, applying its pending changes first; one summary.
+
+    Each article's steps share one transaction: when its publication is refused, its
+    pending changes stay pending rather than going live on an unpublished article.
+    """
     done, skipped = [], []
     for article in queryset.select_related(None):
-        if article.pending_revision:
-            article = publishing.publish_pending(article=article, actor=request.user)
-        elif article.status == Article.Status.PUBLISHED:
+        if article.status == Article.Status.PUBLISHED and not article.pending_revision:
             skipped.append(_("“%(title)s” is already published") % {"title": article})
             continue
-        if article.status != Article.Status.PUBLISHED:
-            try:
-                publishing.publish(article=article, actor=request.user)
-            except ValidationError as error:
-                skipped.append(f"“{article}”: {' '.join(error.messages).rstrip('.')}")
-                continue
-        model_admin.log_change(request, article, [{"changed": {"fields": [str(_("status"))]}}])
+        try:
+            with transaction.atomic():
+                article = _publish_with_pending(article, request.user)
+                model_admin.log_change(request, article, [{"changed": {"fields": [str(_("status"))]}}])
+        except ValidationError as error:
+            skipped.append(f"“{article}”: {' '.join(error.messages).rstrip('.')}")
+            continue
         done.append(article)
     done_message = ngettext("%(count)d article published", "%(count)d articles published", len(done))
     _summarise(model_admin, request, done_message, done, skipped)
+
+
+def _publish_with_pending(article, user):
+    if article.pending_revision:
+        article = publishing.publish_pending(article=article, actor=user)
+    if article.status != Article.Status.PUBLISHED:
+        article = publishing.publish(article=article, actor=user)
+    return article
 
 
 @admin.action(description=_("Archive selected articles"), permissions=["publish"])

@@ -121,13 +121,15 @@ DEMO_AUTHOR_SLUG = "isha-editorial-team"
 
 
 @transaction.atomic
-def remove_demo_content():
-    """Delete the demo author's articles and the author; return how many articles went."""
-    articles = Article.objects.filter(author__slug=DEMO_AUTHOR_SLUG)
-    count = articles.count()
-    articles.delete()
+def remove_demo_content(*, actor: Actor) -> int:
+    """Delete the demo author's articles, each through ``articles.publishing.delete`` as
+    ``actor`` (the ``load_demo`` command passes the system), and then the author; return
+    how many articles went."""
+    articles = list(Article.objects.filter(author__slug=DEMO_AUTHOR_SLUG))
+    for article in articles:
+        publishing.delete(article=article, actor=actor)
     Author.objects.filter(slug=DEMO_AUTHOR_SLUG, articles__isnull=True).delete()
-    return count
+    return len(articles)
 
 
 @transaction.atomic
@@ -135,6 +137,10 @@ def load_demo_content(*, actor: Actor) -> int:
     """Create the demo author and articles with generated images, published by ``actor``
     through ``articles.publishing`` (the ``load_demo`` command passes the system); return
     how many. Their renditions and search documents are made once the transaction commits.
+
+    The images reach storage before the commit; if the transaction is rolled back they
+    stay there unreferenced (Django has no on-rollback hook). They are small and never
+    served, and a later load writes its own copies, so no clean-up is attempted.
     """
     author, _created = Author.objects.get_or_create(
         slug=DEMO_AUTHOR_SLUG,

@@ -1,15 +1,17 @@
 """The admin's article form: rich text, checked images, roles and stale saves."""
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from .. import publishing
+from ..actors import display_name
 from ..images import normalized_upload
 from ..models import Article
-from ..revisions import display_name, last_change
+from ..revisions import last_change
 from ..sanitize import sanitize_html
 from .body import images_without_alt, unattached_marker_errors
 
@@ -53,8 +55,11 @@ class ArticleAdminForm(forms.ModelForm):
 
     ``user`` is set by ``ArticleAdmin.get_form``; without the "can publish" permission
     the status is limited to draft and in review, and a live article's status and
-    publication time cannot change. ``version`` carries the article's version from
-    when the form was loaded: a save from a stale copy is refused.
+    publication time cannot change (``publishing.check_publishing_fields``, shown here as
+    field errors before the service would refuse the save). ``version`` carries the
+    article's version from when the form was loaded: a save from a stale copy is refused
+    with a message naming who changed it, and the admin passes the version on to the
+    service, which refuses a stale save itself.
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -124,37 +129,30 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean_status(self):
         status = self.cleaned_data.get("status")
-        if self.can_publish:
-            return status
-        stored_status = self.stored["status"] if self.stored else None
-        if status != stored_status and status in Article.Status.publishing():
-            raise forms.ValidationError(
-                _(
-                    "Only publishers can publish or archive an article. Save it as draft or "
-                    "in review, and a publisher will publish it."
-                ),
-                code="publish_permission",
-            )
-        if stored_status in Article.Status.publishing() and status != stored_status:
-            raise forms.ValidationError(
-                _(
-                    "Only publishers can unpublish an article or change its status once "
-                    "published or archived."
-                ),
-                code="publish_permission",
-            )
+        stored = self.stored or {}
+        # Only the status changes here; clean_published_at checks the time.
+        self._check_publishing(status=status, published_at=stored.get("published_at"))
         return status
 
     def clean_published_at(self):
         published_at = self.cleaned_data.get("published_at")
-        if self.can_publish or not self.stored or self.stored["status"] != Article.Status.PUBLISHED:
-            return published_at
-        if _to_second(published_at) != _to_second(self.stored["published_at"]):
-            raise forms.ValidationError(
-                _("Only publishers can change the publication time of a published article."),
-                code="publish_permission",
-            )
+        stored = self.stored or {}
+        self._check_publishing(status=stored.get("status"), published_at=published_at)
         return published_at
+
+    def _check_publishing(self, *, status, published_at):
+        """The service's rule (``publishing.check_publishing_fields``) as a field error."""
+        stored = self.stored or {}
+        try:
+            publishing.check_publishing_fields(
+                actor=self.user,
+                status=status,
+                published_at=published_at,
+                stored_status=stored.get("status"),
+                stored_published_at=stored.get("published_at"),
+            )
+        except PermissionDenied as denied:
+            raise forms.ValidationError(str(denied), code="publish_permission") from denied
 
     def clean(self):
         cleaned_data = super().clean()
@@ -198,8 +196,3 @@ class ArticleAdminForm(forms.ModelForm):
                 ),
             },
         )
-
-
-def _to_second(value):
-    # The admin's time input drops microseconds, so compare to the second.
-    return value.replace(microsecond=0) if value else None

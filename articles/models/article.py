@@ -258,13 +258,6 @@ class Article(models.Model):
         self.reviewed_at = when or timezone.now()
         self.reviewed_body_hash = self.body_hash()
 
-    def sign_off_review(self, reviewer, when=None):
-        """Record a review and save: for fixtures and the shell only. It checks no
-        permission and names nobody in the history; editorial code calls
-        ``articles.publishing.sign_off_review``."""
-        self.record_review(reviewer, when)
-        self.save()
-
     @property
     def is_published(self):
         """True when readers can see the article now (the same rule as ``published()``)."""

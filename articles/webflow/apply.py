@@ -14,6 +14,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import FileField, Model
 
+from isha import pagecache
+
 from .. import publishing
 from ..actors import Actor
 from ..models import Article, Author, Citation, RelatedArticle, Source
@@ -256,6 +258,8 @@ def _link_related(row: PostRow, predicted: list[str], report: ImportReport) -> N
                 RelatedArticle(from_article=article, to_article=targets[s], position=i)
                 for i, s in enumerate(resolved)
             )
+            # bulk_create sends no post_save, so the page cache is told here, on commit.
+            pagecache.invalidate_on_commit()
             if resolved != predicted:
                 # A related post in the export failed to import: once it does, this
                 # article's fingerprint no longer matches and the link is made then.

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django_prose_editor.widgets import AdminProseEditorWidget
 from PIL import Image
 
+from articles import publishing
+from articles.forms import ArticleAdminForm
 from articles.models import Article
 from tests.factories import ArticleFactory, AuthorFactory, image_bytes, png_header_only
 
@@ -166,6 +168,24 @@ def test_a_save_from_a_stale_copy_is_refused_naming_who_changed_it(client, edito
     article.refresh_from_db()
     assert article.title == "Olga's title"
     assert article.body == "<p>Original body.</p>"
+
+
+@pytest.mark.parametrize(("role", "live"), [("publisher", False), ("editor", True)])
+def test_the_publishing_service_refuses_a_stale_admin_save_by_itself(
+    client, request, monkeypatch, role, live
+):
+    """The form's friendly check aside, the admin hands the page's version to the service."""
+    client.force_login(request.getfixturevalue(role))
+    article = ArticleFactory(title="Original", draft=not live)
+    stale_page = client.get(change_url(article))
+    Article.objects.get(pk=article.pk).save()  # someone else's save meanwhile
+    monkeypatch.setattr(ArticleAdminForm, "_refuse_stale_copy", lambda form, loaded_version: None)
+
+    with pytest.raises(publishing.StaleArticle):
+        client.post(change_url(article), form_data(stale_page, title="From the stale page"))
+
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.title, stored.pending_revision) == ("Original", None)
 
 
 def test_a_save_from_a_fresh_copy_goes_through(editor_client):

@@ -30,3 +30,13 @@ def test_demo_content_can_be_removed_leaving_real_articles():
     call_command("load_demo", "--remove")
     assert list(Article.objects.all()) == [real]
     assert not Author.objects.filter(slug="isha-editorial-team").exists()
+
+
+def test_removing_the_demo_content_records_each_deletion_as_the_command():
+    call_command("load_demo")
+    demo_ids = list(Article.objects.values_list("pk", flat=True))
+    call_command("load_demo", "--remove")
+
+    records = Article.history.filter(id__in=demo_ids, history_type="-")
+    assert sorted(records.values_list("id", flat=True)) == sorted(demo_ids)
+    assert set(records.values_list("history_change_reason", flat=True)) == {"Deleted; system (load_demo)"}

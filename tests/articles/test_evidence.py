@@ -16,6 +16,7 @@ from tests.factories import (
     ReviewerFactory,
     SourceFactory,
     TopicFactory,
+    record_sign_off,
 )
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ class TestReviewAndDates:
     def test_a_reviewed_article_names_its_reviewer_and_the_review_date(self, client):
         reviewer = ReviewerFactory(name="Dana Lee", credentials="MD")
         article = ArticleFactory()
-        article.sign_off_review(reviewer, when=timezone.now().replace(year=2025, month=3, day=4))
+        record_sign_off(article, reviewer, when=timezone.now().replace(year=2025, month=3, day=4))
         html = page(client, article)
         assert "Medically reviewed by" in html and "Dana Lee, MD" in html
         assert "Last medically reviewed" in html and "March 4, 2025" in html
@@ -99,7 +100,7 @@ class TestReviewAndDates:
 
     def test_changing_the_body_after_the_review_says_so_on_the_page(self, client):
         article = ArticleFactory()
-        article.sign_off_review(ReviewerFactory())
+        record_sign_off(article, ReviewerFactory())
         assert not article.review_outdated
         article.body = "<p>Rewritten.</p>"
         article.save()
@@ -114,13 +115,13 @@ class TestReviewAndDates:
 
         never = ArticleFactory()
         fresh = ArticleFactory()
-        fresh.sign_off_review(ReviewerFactory())
+        record_sign_off(fresh, ReviewerFactory())
         outdated = ArticleFactory()
-        outdated.sign_off_review(ReviewerFactory())
+        record_sign_off(outdated, ReviewerFactory())
         outdated.body = "<p>new</p>"
         outdated.save()
         old = ArticleFactory()
-        old.sign_off_review(ReviewerFactory(), when=timezone.now() - timedelta(days=400))
+        record_sign_off(old, ReviewerFactory(), when=timezone.now() - timedelta(days=400))
         assert set(Article.objects.review_due(12)) == {never, outdated, old}
 
     def test_update_notes_show_as_change_history_with_corrections_marked(self, client):
@@ -144,11 +145,11 @@ class TestFindingArticles:
         topic, author, reviewer = TopicFactory(name="Safety"), AuthorFactory(), ReviewerFactory()
         visible = ArticleFactory(title="Visible piece", author=author)
         visible.topics.add(topic)
-        visible.sign_off_review(reviewer)
+        record_sign_off(visible, reviewer)
         for trait in ("draft", "archived", "scheduled"):
             hidden = ArticleFactory(title=f"Hidden {trait}", author=author, **{trait: True})
             hidden.topics.add(topic)
-            hidden.sign_off_review(reviewer)
+            record_sign_off(hidden, reviewer)
         for url in (topic.get_absolute_url(), author.get_absolute_url(), reviewer.get_absolute_url()):
             html = client.get(url).content.decode()
             assert "Visible piece" in html, url
@@ -179,7 +180,7 @@ class TestFindingArticles:
     def test_the_article_page_runs_a_fixed_number_of_queries(self, client, django_assert_max_num_queries):
         def make(n):
             article = ArticleFactory()
-            article.sign_off_review(ReviewerFactory())
+            record_sign_off(article, ReviewerFactory())
             for i in range(n):
                 CitationFactory(article=article)
                 topic = TopicFactory()

@@ -9,8 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import publishing
 from articles.models import Article
-from tests.factories import ArticleFactory, AuthorFactory
+from tests.factories import ArticleFactory, AuthorFactory, store_pending_changes
 
 from .admin_support import ADD_URL, change_url, error_text, form_data
 
@@ -117,6 +118,34 @@ def test_an_editor_cannot_delete_a_live_article(editor_client):
     assert Article.objects.filter(pk=article.pk).exists()
 
 
+def deletion_record(pk):
+    return Article.history.filter(id=pk, history_type="-").get()
+
+
+def test_a_publisher_deletes_a_live_article_and_the_history_names_them(publisher_client, publisher):
+    article = ArticleFactory()
+    response = publisher_client.post(
+        reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not Article.objects.filter(pk=article.pk).exists()
+    record = deletion_record(article.pk)
+    assert (record.history_user, record.history_change_reason) == (publisher, "Deleted")
+
+
+def test_a_publisher_deletes_in_bulk_through_the_service(publisher_client, publisher):
+    live, draft = ArticleFactory(), ArticleFactory(draft=True)
+    publisher_client.post(
+        reverse(CHANGELIST),
+        {"action": "delete_selected", ACTION_CHECKBOX_NAME: [str(live.pk), str(draft.pk)], "post": "yes"},
+    )
+
+    assert not Article.objects.filter(pk__in=[live.pk, draft.pk]).exists()
+    for article in (live, draft):
+        assert deletion_record(article.pk).history_change_reason == "Deleted"
+
+
 def test_a_publisher_publishes_a_draft_through_the_form(publisher_client):
     article = ArticleFactory(draft=True, title="Ready")
     response = publisher_client.post(
@@ -195,6 +224,21 @@ def test_bulk_publishing_skips_an_article_whose_hero_image_has_no_alt_text(publi
         in (messages_of(response))
     )
     assert Article.objects.get(pk=article.pk).status == "draft"
+
+
+def test_bulk_publishing_refused_for_one_article_leaves_its_pending_changes_pending(
+    publisher_client, publisher, editor
+):
+    article = ArticleFactory(title="Kept", hero_image="articles/hero/garden.jpg", hero_image_alt="A garden")
+    store_pending_changes(article, editor, title="Pending title", hero_image_alt="")
+    publishing.archive(article=article, actor=publisher)
+
+    response = run_action(publisher_client, "publish_selected", [article])
+
+    assert "0 articles published; 1 skipped: “Kept”: Describe the hero image" in messages_of(response)[0]
+    article.refresh_from_db()
+    assert (article.status, article.title, article.hero_image_alt) == ("archived", "Kept", "A garden")
+    assert article.pending_revision["fields"]["title"] == "Pending title"
 
 
 def test_a_publisher_archives_in_bulk_with_a_summary(publisher_client):

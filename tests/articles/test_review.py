@@ -16,9 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import publishing, revisions
+from articles import publishing
 from articles.models import Article, SiteSettings
-from tests.factories import ArticleFactory, ReviewerFactory
+from tests.factories import ArticleFactory, ReviewerFactory, record_sign_off, store_pending_changes
 
 from .admin_support import change_url, error_text, form_data, staff_in
 
@@ -135,8 +135,8 @@ def test_signing_off_reviews_the_live_body_and_keeps_pending_changes_pending(
     reviewer_client, editor, publisher
 ):
     article = ArticleFactory(body="<p>Live body.</p>")
-    revisions.store_pending(
-        article, {"body": "<p>Pending body.</p>", "title": "Pending title"}, [], [], editor
+    store_pending_changes(
+        article, editor, body="<p>Pending body.</p>", title="Pending title", citations=[], related=[]
     )
 
     page = reviewer_client.get(change_url(article))
@@ -212,7 +212,7 @@ def test_editing_the_body_after_the_sign_off_flips_the_page_and_the_admin(
 ):
     article = ArticleFactory(title="Is ketamine addictive?", body="<p>Reviewed text.</p>")
     with time_machine.travel(SIGNED_OFF_ON, tick=False):
-        article.sign_off_review(reviewer.reviewer_profile)
+        record_sign_off(article, reviewer.reviewer_profile, by=reviewer)
     assert "has changed since that review" not in page_text(article)
 
     page = publisher_client.get(change_url(article))
@@ -232,7 +232,7 @@ def test_an_editors_pending_body_change_flips_nothing_until_it_is_published(
     editor_client, reviewer, publisher
 ):
     article = ArticleFactory(body="<p>Reviewed text.</p>")
-    article.sign_off_review(reviewer.reviewer_profile)
+    record_sign_off(article, reviewer.reviewer_profile, by=reviewer)
 
     page = editor_client.get(change_url(article))
     editor_client.post(change_url(article), form_data(page, body="<p>Pending text.</p>"))
@@ -248,7 +248,7 @@ def test_the_review_column_says_never_reviewed_or_when(publisher_client, reviewe
     never = ArticleFactory(title="Never")
     reviewed = ArticleFactory(title="Reviewed")
     with time_machine.travel(SIGNED_OFF_ON, tick=False):
-        reviewed.sign_off_review(reviewer.reviewer_profile)
+        record_sign_off(reviewed, reviewer.reviewer_profile, by=reviewer)
 
     response = changelist(publisher_client)
 
@@ -269,15 +269,15 @@ def review_ages(reviewer):
     now = timezone.now()
     ArticleFactory(title="Never reviewed")
     changed = ArticleFactory(title="Changed since review", body="<p>Before.</p>")
-    changed.sign_off_review(profile)
+    record_sign_off(changed, profile, by=reviewer)
     changed.body = "<p>After.</p>"
     changed.save()
     old = ArticleFactory(title="Reviewed 13 months ago")
     with time_machine.travel(now - timedelta(days=395), tick=False):
-        old.sign_off_review(profile)
+        record_sign_off(old, profile, by=reviewer)
     fresh = ArticleFactory(title="Reviewed last week")
     with time_machine.travel(now - timedelta(days=7), tick=False):
-        fresh.sign_off_review(profile)
+        record_sign_off(fresh, profile, by=reviewer)
 
 
 def test_the_review_due_filter_lists_never_changed_and_old_reviews_but_not_fresh_ones(
@@ -328,7 +328,7 @@ def test_the_review_due_list_has_a_bookmarkable_address_linked_from_the_list(rev
 def test_the_article_list_runs_the_same_number_of_queries_for_more_reviewed_articles(publisher_client):
     def reviewed_batch(count):
         for article in ArticleFactory.create_batch(count):
-            article.sign_off_review(ReviewerFactory())
+            record_sign_off(article, ReviewerFactory())
 
     reviewed_batch(2)
     with CaptureQueriesContext(connection) as few:

@@ -8,7 +8,13 @@ from django.urls import reverse
 
 from articles import publishing, revisions
 from articles.models import Article, Source
-from tests.factories import ArticleFactory, CitationFactory, RelatedArticleFactory, SourceFactory
+from tests.factories import (
+    ArticleFactory,
+    CitationFactory,
+    RelatedArticleFactory,
+    SourceFactory,
+    store_pending_changes,
+)
 
 from .admin_support import change_url, error_text, form_data
 
@@ -206,12 +212,14 @@ def test_pending_preview_shows_the_pending_version_without_saving_it(editor, liv
         SourceFactory(citation_text="First."),
         SourceFactory(citation_text="Second."),
     )
-    revisions.store_pending(
+    store_pending_changes(
         live_article,
-        {"title": "Previewed", "body": '<p onclick="x()">Previewed body.</p>', "author": live_article.author},
-        [{"position": 1, "source": second_source}, {"position": 0, "source": first_source.pk}],
-        [second.pk, first.pk],
         editor,
+        title="Previewed",
+        body='<p onclick="x()">Previewed body.</p>',
+        author=live_article.author,
+        citations=[{"position": 1, "source": second_source}, {"position": 0, "source": first_source.pk}],
+        related=[second.pk, first.pk],
     )
 
     copy, sources, related = revisions.pending_preview(live_article)
@@ -225,8 +233,12 @@ def test_pending_preview_shows_the_pending_version_without_saving_it(editor, liv
 
 
 def test_a_pending_hero_image_is_stored_but_the_live_one_stays(editor, live_article):
-    revisions.store_pending(
-        live_article, {"hero_image": ContentFile(b"new image bytes", name="new.jpg")}, [], [], editor
+    store_pending_changes(
+        live_article,
+        editor,
+        hero_image=ContentFile(b"new image bytes", name="new.jpg"),
+        citations=[],
+        related=[],
     )
 
     live_article.refresh_from_db()
@@ -240,7 +252,7 @@ def test_a_pending_hero_image_is_stored_but_the_live_one_stays(editor, live_arti
 def test_publishing_pending_changes_replaces_related_articles_in_order(editor, publisher, live_article):
     old, first, second = ArticleFactory(), ArticleFactory(), ArticleFactory()
     RelatedArticleFactory(from_article=live_article, to_article=old)
-    revisions.store_pending(live_article, {}, [], [second.pk, first.pk], editor)
+    store_pending_changes(live_article, editor, citations=[], related=[second.pk, first.pk])
 
     publishing.publish_pending(article=live_article, actor=publisher)
 

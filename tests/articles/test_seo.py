@@ -21,6 +21,7 @@ from tests.factories import (
     ReviewerFactory,
     SourceFactory,
     TopicFactory,
+    record_sign_off,
 )
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +155,7 @@ def test_json_ld_is_a_medical_web_page_with_its_review_citations_and_article(cli
     with_url = SourceFactory(citation_text="Guideline B.", url="https://example.org/guideline")
     CitationFactory(article=article, source=with_ids, position=0)
     CitationFactory(article=article, source=with_url, position=1)
-    article.sign_off_review(reviewer, when=datetime(2024, 7, 8, 12, tzinfo=timezone.get_current_timezone()))
+    record_sign_off(article, reviewer, when=datetime(2024, 7, 8, 12, tzinfo=timezone.get_current_timezone()))
 
     data = get_head(client, article.get_absolute_url()).data()
 
@@ -232,7 +233,7 @@ def test_the_head_runs_no_queries_per_citation_or_topic(client):
         for _ in range(count):
             CitationFactory(article=article, source=SourceFactory(doi=f"10.1000/{_}-{count}"))
             article.topics.add(TopicFactory())
-        article.sign_off_review(reviewer)
+        record_sign_off(article, reviewer)
 
     assert queries(large) == queries(small)
     assert len(get_head(client, large.get_absolute_url()).data()["citation"]) == 6
@@ -272,7 +273,7 @@ class TestOtherPages:
         reviewer = ReviewerFactory(name="Dr Rao")
         article = ArticleFactory(author=author)
         article.topics.add(topic)
-        article.sign_off_review(reviewer)
+        record_sign_off(article, reviewer)
 
         assert get_head(client, topic.get_absolute_url()).one("og:title") == "PTSD"
         assert get_head(client, author.get_absolute_url()).one("og:title") == "Ada"

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import ArticleFactory, AuthorFactory, ReviewerFactory, TopicFactory
+from tests.factories import ArticleFactory, AuthorFactory, ReviewerFactory, TopicFactory, record_sign_off
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_the_sitemap_lists_the_home_page_published_articles_and_the_pages_listin
     topic, author, reviewer = TopicFactory(), AuthorFactory(), ReviewerFactory()
     article = ArticleFactory(author=author)
     article.topics.add(topic)
-    article.sign_off_review(reviewer)
+    record_sign_off(article, reviewer)
 
     assert set(sitemap(client)) == {
         SITE + "/",
@@ -67,7 +67,7 @@ def test_the_sitemap_never_lists_draft_archived_or_scheduled_articles_until_thei
         for article in hidden.values():
             topic = TopicFactory()
             article.topics.add(topic)
-            article.sign_off_review(ReviewerFactory())
+            record_sign_off(article, ReviewerFactory())
 
         listed = set(sitemap(client))
         assert SITE + live.get_absolute_url() in listed
@@ -114,7 +114,7 @@ def test_the_sitemap_runs_the_same_number_of_queries_whatever_the_number_of_arti
     def add_article():
         article = ArticleFactory()
         article.topics.add(TopicFactory())
-        article.sign_off_review(ReviewerFactory())
+        record_sign_off(article, ReviewerFactory())
 
     add_article()
     few = queries()

@@ -21,7 +21,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, remove=False, **options):
         if remove:
-            removed = remove_demo_content()
+            with system_actor("load_demo"):
+                removed = remove_demo_content(actor=None)
             self.stdout.write(self.style.SUCCESS(f"Removed {removed} demo articles."))
             return
         if Article.objects.exists() and not force:

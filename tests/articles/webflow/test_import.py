@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from articles.models import Article, Author, Citation, Source
 from articles.publishing import system_actor
@@ -362,3 +363,23 @@ class TestBadInput:
         (tmp_path / "Site - Blog Posts - 1.csv").write_text("Name,Slug\nA,a\n")
         with pytest.raises(CommandError, match="has no Item ID column"):
             run(tmp_path)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_cached_before_the_related_links_are_made_shows_them_after_the_import(real_export, settings):
+    """Related links are written after their posts committed, without model signals
+    (``bulk_create``): the page cache must still learn of them once they commit."""
+    settings.PAGE_CACHE_SECONDS = 600
+    cached_during_import = []
+
+    def read_the_seed_meanwhile(done, total):
+        if done == total:  # every post committed, no related link made yet
+            cached_during_import.append(Client().get(f"/articles/{SEED}/").content.decode())
+
+    with system_actor("import_webflow"):
+        apply_export(read_export(real_export), actor=None, progress=read_the_seed_meanwhile, progress_every=1)
+
+    assert 'id="related-heading"' not in cached_during_import[0]
+    after = Client().get(f"/articles/{SEED}/").content.decode()
+    related = after[after.index('id="related-heading"') :]
+    assert f'href="/articles/{RELATED[0]}/"' in related
