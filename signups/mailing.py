@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .addresses import delivery_address
 from .models.form_copy import CONFIRM_LINK, sanitize_email_html
 from .tokens import make_confirmation_token
 
@@ -43,6 +44,9 @@ def confirmation_message(subscriber, copy):
     Plain text and HTML from ``copy`` (a :class:`~signups.models.SignupFormCopy`), with
     ``{confirm_link}`` replaced by a fresh confirmation link. The HTML is sanitised
     again here, so a row written around ``save()`` cannot put markup into an email.
+    It is addressed to :func:`signups.addresses.delivery_address` (the domain already in
+    ASCII under IDNA 2008), never to the stored string, which Django would encode under
+    IDNA 2003. Raises ``ValueError`` for a stored address that has no such form.
     """
     link = confirm_url(subscriber)
     unsubscribe = unsubscribe_url(subscriber)
@@ -56,7 +60,7 @@ def confirmation_message(subscriber, copy):
     message = EmailMultiAlternatives(
         subject=" ".join(copy.email_subject.split()),
         body=render_to_string("signups/email/confirmation.txt", context),
-        to=[subscriber.email],
+        to=[delivery_address(subscriber.email)],
         headers=unsubscribe_headers(subscriber),
     )
     message.attach_alternative(render_to_string("signups/email/confirmation.html", context), "text/html")

@@ -34,8 +34,9 @@ def send_confirmation(subscriber_id, attempt=1):
 
     Returns ``"sent"``, ``"skipped"`` (no longer pending, erased, or this request's email
     already went: the task is idempotent, so a duplicate run sends nothing), ``"retry"``
-    (failed, enqueued again) or ``"failed"`` (failed on the last try, or the backend
-    cannot defer, e.g. the immediate backend in development). Never raises for a mail
+    (failed, enqueued again) or ``"failed"`` (failed on the last try, the backend
+    cannot defer, e.g. the immediate backend in development, or the stored address has
+    no ASCII form to send to, which no retry can change). Never raises for a mail
     error: the failure is on the subscriber, not in the task result, where a traceback
     could hold the address.
     """
@@ -48,7 +49,10 @@ def send_confirmation(subscriber_id, attempt=1):
         and subscriber.email_status_at >= subscriber.confirmation_requested_at
     ):
         return "skipped"
-    message = confirmation_message(subscriber, SignupFormCopy.load())
+    try:
+        message = confirmation_message(subscriber, SignupFormCopy.load())
+    except ValueError as exc:  # a stored address with no ASCII form: no retry can help
+        return _failed(subscriber, attempt, exc, final=True)
     try:
         message.send()
     except Exception as exc:
@@ -61,11 +65,11 @@ def send_confirmation(subscriber_id, attempt=1):
     return "sent"
 
 
-def _failed(subscriber, attempt, exc):
+def _failed(subscriber, attempt, exc, *, final=False):
     now = timezone.now()
     error = f"{type(exc).__name__}: {exc}"[:1000]
     can_defer = send_confirmation.get_backend().supports_defer
-    retry = can_defer and attempt < settings.SIGNUP_EMAIL_MAX_ATTEMPTS
+    retry = not final and can_defer and attempt < settings.SIGNUP_EMAIL_MAX_ATTEMPTS
     status = Subscriber.EmailStatus.FAILED if retry else Subscriber.EmailStatus.GAVE_UP
     Subscriber.objects.filter(pk=subscriber.pk).update(
         email_status=status, email_status_at=now, email_attempts=attempt, email_error=error

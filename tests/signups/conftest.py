@@ -1,3 +1,5 @@
+import socketserver
+import threading
 import time
 
 import pytest
@@ -64,3 +66,62 @@ def editor_client(django_user_model):
     client = Client()
     client.force_login(staff_in("Editors", django_user_model))
     return client
+
+
+class _SMTPSink(socketserver.StreamRequestHandler):
+    """Just enough SMTP (RFC 5321) to accept mail and remember each envelope and message."""
+
+    def reply(self, line):
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self):
+        envelope = {"mail_from": "", "rcpt_to": [], "data": b""}
+        self.reply("220 sink ESMTP")
+        while line := self.rfile.readline():
+            verb, _, argument = line.decode("utf-8", "replace").strip().partition(" ")
+            verb = verb.upper()
+            if verb in ("EHLO", "HELO"):
+                self.reply("250 sink")
+            elif verb == "MAIL":
+                envelope["mail_from"] = argument.partition(":")[2].strip()
+                self.reply("250 OK")
+            elif verb == "RCPT":
+                envelope["rcpt_to"].append(argument.partition(":")[2].strip().strip("<>"))
+                self.reply("250 OK")
+            elif verb == "DATA":
+                self.reply("354 End data with <CR><LF>.<CR><LF>")
+                body = []
+                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                    body.append(chunk)
+                envelope["data"] = b"".join(body)
+                self.server.received.append(dict(envelope))
+                envelope["rcpt_to"] = []
+                self.reply("250 OK")
+            elif verb == "QUIT":
+                self.reply("221 Bye")
+                return
+            else:
+                self.reply("250 OK")
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server on a free local port, used as the site's mailer for one test.
+
+    Yields a list that fills with one ``{"mail_from", "rcpt_to", "data"}`` dict per
+    accepted message: what really left the site, envelope and bytes.
+    """
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPSink)
+    server.daemon_threads = True
+    server.received = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": server.server_address[1], "timeout": 5},
+        }
+    }
+    yield server.received
+    server.shutdown()
+    server.server_close()

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from signups.addresses import normalize_email, validate_address
+from signups.addresses import delivery_address, normalize_email, validate_address
 
 
 def test_both_parts_are_lower_cased_and_white_space_is_trimmed():
@@ -87,3 +87,69 @@ def test_an_invalid_address_is_refused_with_the_code_invalid_and_why(address, re
 
 def test_an_accepted_address_gives_its_comparison_key():
     assert validate_address("  Anna+news@Bücher.example ") == "anna+news@xn--bcher-kva.example"
+
+
+# Python's "idna" codec (IDNA 2003, what Django's mail code uses) sends these elsewhere:
+# faß.de -> fass.de and the Greek sigma domain -> another, each owned by someone else.
+DIVERGING_DOMAINS = [
+    ("x@faß.de", "x@xn--fa-hia.de", "fass.de"),
+    ("x@σος.gr", "x@xn--0xagb.gr", "xn--0xahb.gr"),
+]
+
+
+@pytest.mark.parametrize(("address", "ascii_address", "idna_2003_domain"), DIVERGING_DOMAINS)
+def test_mail_goes_to_the_idna_2008_domain_not_the_one_python_s_codec_gives(
+    address, ascii_address, idna_2003_domain
+):
+    assert address.rpartition("@")[2].encode("idna").decode() == idna_2003_domain
+    assert delivery_address(address) == ascii_address
+
+
+def test_the_delivery_address_keeps_the_local_part_as_typed():
+    assert delivery_address(" Anna.B@Bücher.example ") == "Anna.B@xn--bcher-kva.example"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        # Right under the form's 254 characters, but over 254 octets once the domain is in ASCII.
+        "a" * 60 + "@" + ".".join(["ü" * 20] * 8) + ".de",
+        # A label of 30 CJK characters: over RFC 1035's 63 octets in ASCII (Punycode).
+        "x@" + "".join(chr(0x4E00 + 97 * i) for i in range(30)) + ".example",
+    ],
+    ids=["address-over-254-in-ascii", "label-over-63-in-ascii"],
+)
+def test_an_international_address_too_long_in_ascii_is_refused(address):
+    assert len(address) <= 254
+
+    with pytest.raises(ValidationError) as excinfo:
+        validate_address(address)
+
+    assert excinfo.value.code == "invalid"
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("jo@localhost", "The address's domain has no dot, so mail to it cannot arrive."),
+        ("a" * 65 + "@example.com", "The part before @ is longer than 64 characters."),
+    ],
+)
+def test_an_address_that_can_never_receive_mail_is_refused(address, reason):
+    with pytest.raises(ValidationError) as excinfo:
+        validate_address(address)
+
+    assert excinfo.value.code == "invalid"
+    assert excinfo.value.messages == [reason]
+
+
+def test_a_local_part_of_64_characters_is_fine():
+    assert validate_address("a" * 64 + "@example.com") == "a" * 64 + "@example.com"
+
+
+def test_a_joiner_python_s_codec_would_drop_is_refused_not_sent_without_it():
+    # IDNA 2003 maps U+200C to nothing (abcd.example); IDNA 2008 allows it only after a virama.
+    assert "ab\u200ccd.example".encode("idna") == b"abcd.example"
+
+    with pytest.raises(ValidationError):
+        validate_address("x@ab\u200ccd.example")

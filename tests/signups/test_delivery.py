@@ -81,6 +81,33 @@ def test_an_international_address_is_mailed_at_its_ascii_domain(sign_up, mailout
     assert message.message()["To"] == "Anna@xn--bcher-kva.example"
 
 
+@pytest.mark.parametrize(
+    ("typed", "delivered"),
+    # Python's IDNA 2003 codec would send these to fass.de and xn--0xahb.gr (someone else's).
+    [("Jo@faß.de", "Jo@xn--fa-hia.de"), ("jo@σος.gr", "jo@xn--0xagb.gr")],
+)
+def test_the_confirmation_reaches_the_domain_the_person_typed(sign_up, smtp_sink, typed, delivered):
+    sign_up(typed)
+
+    [received] = smtp_sink
+    assert received["rcpt_to"] == [delivered]
+    assert f"To: {delivered}".encode() in received["data"]
+    assert Subscriber.objects.get().email_status == Subscriber.EmailStatus.SENT
+
+
+def test_a_stored_address_that_cannot_be_encoded_gives_up_without_a_traceback(settings, mailoutbox):
+    # Rows written around the form (an old import, the shell) must not crash the task.
+    address = "x@" + "a" * 64 + ".example"  # a label over 63 octets: no domain name at all
+    subscriber = SubscriberFactory(status=Subscriber.Status.PENDING, email=address, email_normalized=address)
+
+    assert send_confirmation.call(subscriber.pk) == "failed"
+
+    subscriber.refresh_from_db()
+    assert mailoutbox == []
+    assert subscriber.email_status == Subscriber.EmailStatus.GAVE_UP
+    assert subscriber.email_error == "ValueError: The address's domain is not a valid domain name."
+
+
 def test_the_admin_copy_must_keep_the_confirm_link_in_both_bodies():
     copy = SignupFormCopy.load()
     copy.email_text = "No link here."

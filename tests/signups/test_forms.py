@@ -80,3 +80,20 @@ def test_an_overlong_next_path_does_not_invalidate_the_sign_up():
     form = SignupForm(data={"email": "jane@example.com", "next": "/" + "a" * 600})
 
     assert form.is_valid()
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "a" * 60 + "@" + ".".join(["ü" * 20] * 8) + ".de",
+        "x@" + "".join(chr(0x4E00 + 97 * i) for i in range(30)) + ".example",
+        "jo@localhost",
+        "a" * 65 + "@example.com",
+    ],
+    ids=["over-254-in-ascii", "label-over-63-in-ascii", "no-dot", "local-part-over-64"],
+)
+def test_an_address_mail_could_never_reach_gets_the_forms_error(email):
+    [error] = errors_for(email)
+
+    assert error.code == "invalid"
+    assert error.messages == ["Enter a valid email address, like name@example.com."]

@@ -369,3 +369,13 @@ def test_a_same_origin_post_succeeds_without_a_cookie_or_token(csrf_client, head
     assert response.status_code == 302
     assert Subscriber.objects.filter(email="jane@example.com").exists()
     assert "csrftoken" not in csrf_client.cookies
+
+
+def test_an_international_address_too_long_in_ascii_answers_400_and_stores_nothing(client):
+    # 231 characters as typed, 279 once the domain is in ASCII: PostgreSQL refused the row (a 500).
+    email = "a" * 60 + "@" + ".".join(["ü" * 20] * 8) + ".de"
+
+    response = client.post(SIGNUP_URL, {"email": email, "next": "/"})
+
+    assert response.status_code == 400
+    assert Subscriber.objects.count() == 0
