@@ -5,9 +5,15 @@ responses are kept in the cache (Redis in production) under the page's full path
 together with the *generation* number current when it was made. Any change to content
 (an article, author, source, the sign-up form's copy...) bumps the generation, which
 retires every cached page at once without having to know which pages showed the
-changed row. Scheduled content needs no job either: a page is never kept past the next
-time content changes by itself. A hit costs one cache round trip (the generation and
-the page are read together).
+changed row. The generation never expires: only content changes retire pages.
+Scheduled content needs no job either: a page is never kept past the next time content
+changes by itself, and caching resumes as soon as that moment has passed. A hit costs
+one cache round trip (the generation and the page are read together).
+
+Only hosts in ``ALLOWED_HOSTS`` are answered (Django's ``request.get_host()`` check runs
+before a look-up). The cache is a convenience, never a dependency: while it cannot be
+reached (:mod:`isha.cacheguard`), pages are rendered for every request, and when it
+answers again every page is retired, since an invalidation may have been lost meanwhile.
 
 This module knows no app. Apps tell it about their content in ``AppConfig.ready()``:
 :func:`invalidate_on_changes_to` connects their models' save/delete signals to
@@ -29,6 +35,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
+from isha import cacheguard
+
 GENERATION_KEY = "pagecache:generation"
 NEXT_CHANGE_KEY = "pagecache:next-change"
 PAGE_KEY_PREFIX = "pagecache:page:"
@@ -38,27 +46,42 @@ _next_change_providers = []
 
 
 def generation():
-    """The current content generation (an int), created on first use."""
+    """The current content generation (an int), created on first use; ``None`` while
+    the cache cannot be reached."""
+    return cacheguard.guarded(_generation)
+
+
+def _generation():
     value = cache.get(GENERATION_KEY)
     if value is None:
         # Time-based start, so a restarted cache cannot revive pages of an old generation.
-        cache.add(GENERATION_KEY, int(time.time() * 1000))
+        # No timeout: an expiring generation would retire every page on a timer.
+        cache.add(GENERATION_KEY, int(time.time() * 1000), timeout=None)
         value = cache.get(GENERATION_KEY)
     return value
 
 
 def invalidate(**_signal_kwargs):
-    """Retire every cached page now (and forget the cached next scheduled change).
+    """Retire every cached page now (and with them the remembered next scheduled change,
+    which is kept per generation).
 
     Prefer :func:`invalidate_on_commit` inside a transaction: a page retired before the
-    commit is refilled from the old rows by the next reader.
+    commit is refilled from the old rows by the next reader. Tried even during a known
+    outage; if the cache cannot be reached, the pages are retired when it answers again.
     """
+    cacheguard.guarded(_next_generation, force=True)
+
+
+def _next_generation():
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:
-        generation()
+    except ValueError:  # no generation yet (or it was evicted): start one, then move on
+        _generation()
         cache.incr(GENERATION_KEY)
-    cache.delete(NEXT_CHANGE_KEY)
+
+
+# An invalidation that failed during an outage is made up for when the cache is back.
+cacheguard.on_recovery(_next_generation)
 
 
 def invalidate_on_commit(*, using=None, **_signal_kwargs):
@@ -100,17 +123,29 @@ def register_next_change(provider):
     return provider
 
 
-def _seconds_until_next_change():
-    """Seconds until the next scheduled change (``None`` if none is scheduled)."""
-    next_change = cache.get(NEXT_CHANGE_KEY)
-    if next_change is None:
+def _seconds_until_next_change(current):
+    """Seconds until the next scheduled change (``None`` if none is scheduled), as seen
+    in generation ``current``.
+
+    The answer is kept in the cache with the generation it was computed in: a content
+    change (a new schedule) makes it stale at once, even if a reader that asked before the
+    change stores it afterwards. Once the moment has passed it is computed again, so
+    caching resumes right after a scheduled publication instead of staying off.
+    """
+    now = time.time()
+    known = cacheguard.guarded(partial(cache.get, NEXT_CHANGE_KEY))
+    if known is not None and known[0] == current and (not known[1] or known[1] > now):
+        next_change = known[1]
+    else:
         upcoming = [moment for moment in (provider() for provider in _next_change_providers) if moment]
-        # 0 stands for "nothing scheduled", so that is cached too.
+        # 0 stands for "nothing scheduled", so that is kept too.
         next_change = min(upcoming).timestamp() if upcoming else 0
-        cache.set(NEXT_CHANGE_KEY, next_change, timeout=settings.PAGE_CACHE_SECONDS)
+        cacheguard.guarded(
+            partial(cache.set, NEXT_CHANGE_KEY, (current, next_change), timeout=settings.PAGE_CACHE_SECONDS)
+        )
     if not next_change:
         return None
-    return max(0, next_change - time.time())
+    return max(0, next_change - now)
 
 
 def _cacheable_request(request):
@@ -124,15 +159,17 @@ def _cacheable_request(request):
 def _cached_response(request):
     """The stored page for ``request`` if it is still current, else ``None``.
 
-    Remembers the generation it saw on the request, so storing a freshly rendered page
-    needs no second look-up. One round trip: the generation and the page together.
+    Remembers the generation it saw on the request (``None`` if the cache cannot be
+    reached, and then nothing is stored), so storing a freshly rendered page needs no
+    second look-up. One round trip: the generation and the page together. Raises
+    ``DisallowedHost`` (a 400) for a host outside ``ALLOWED_HOSTS``, as Django's
+    ``CommonMiddleware`` would further in: a hit must not skip that check.
     """
+    request.get_host()
     key = PAGE_KEY_PREFIX + request.get_full_path()
-    found = cache.get_many([GENERATION_KEY, key])
-    current = found.get(GENERATION_KEY)
-    if current is None:
-        current = generation()
-    request._page_cache = (key, current)
+    found = cacheguard.guarded(partial(cache.get_many, [GENERATION_KEY, key])) or {}
+    current = found.get(GENERATION_KEY) or generation()
+    request._page_cache = None if current is None else (key, current)
     cached = found.get(key)
     # A page made in an older generation was retired by a content change. The entry
     # also carries its own deadline: a page must not outlive the next scheduled
@@ -151,7 +188,7 @@ def _store(response, entry):
         # Only what a reader receives: the response object itself may by now hold the
         # request (a test client's) or resources to close, which are no part of the page.
         stored = HttpResponse(response.content, status=response.status_code, headers=response.headers)
-        cache.set(key, (current, time.time() + timeout, stored), timeout)
+        cacheguard.guarded(partial(cache.set, key, (current, time.time() + timeout, stored), timeout))
 
 
 class PageCacheMiddleware:
@@ -200,12 +237,14 @@ def cache_public_page(view):
             response = _cached_response(request)
             if response is not None:
                 return response
+        if request._page_cache is None:  # the cache cannot be reached: render, store nothing
+            return view(request, *args, **kwargs)
         key, current = request._page_cache
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
         if response.status_code == 200 and not response.cookies and not response.streaming:
-            until_change = _seconds_until_next_change()
+            until_change = _seconds_until_next_change(current)
             timeout = ttl if until_change is None else min(ttl, int(until_change))
             if timeout > 0:
                 response["X-Page-Cache"] = "miss"

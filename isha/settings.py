@@ -128,13 +128,18 @@ elif PRODUCTION:
 
 # Redis when REDIS_URL is set (always in production: shared by every web host, so the
 # page cache and the sign-up rate limit are site-wide); else this process's memory.
+# The site works without it (isha.cacheguard): nothing is kept only in the cache.
 REDIS_URL = env.str("REDIS_URL", default="")
+# redis-py connection options (https://redis.readthedocs.io/en/stable/connections.html):
+# an unreachable or hung Redis costs a request at most about a second, never the worker.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="isha"),
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -144,6 +149,10 @@ else:
             "LOCATION": "isha",
         }
     }
+
+# Staff sessions live in the database, never only in the cache: staff can sign in and
+# work while Redis is down (Django's default, stated because it matters).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Whole public pages for anonymous readers (isha.pagecache); 0 turns it off. Always off in
 # development without Redis: a command (load_demo, import_webflow) cannot reach the
@@ -268,8 +277,8 @@ if PRODUCTION:
     # TLS ends at the load balancer, which sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    # /healthz is polled by the load balancer over plain HTTP inside the network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # /healthz and /healthz/live are polled over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live)?$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

@@ -74,3 +74,30 @@ def clinic_content(db, settings, clinic_media):
 
     settings.MEDIA_ROOT = clinic_media
     return make_clinic_site()
+
+
+@pytest.fixture
+def redis_server(settings):
+    """The cache on a ``redis-server`` of this test's own (``tests.redis_server``): call
+    ``redis_server.stop()`` to take Redis away. The cache setting is put back and the
+    outage forgotten before other fixtures clear the usual cache."""
+    from isha import cacheguard
+    from tests.redis_server import RedisServer
+
+    server = RedisServer()
+    server.start()
+    original = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": server.url,
+            "OPTIONS": django_settings.REDIS_CACHE_OPTIONS,
+        }
+    }
+    cacheguard.reset()
+    try:
+        yield server
+    finally:
+        server.stop()
+        settings.CACHES = original
+        cacheguard.reset()

@@ -245,3 +245,37 @@ def test_a_response_that_set_a_cookie_on_its_way_out_is_never_stored(url, middle
     second = Client().get(url)
     assert second.get("X-Page-Cache") != "hit"
     assert second.cookies
+
+
+def test_a_cached_page_is_refused_to_a_host_outside_allowed_hosts():
+    """A hit is answered before Django's own host check would run: it must run first."""
+    article = ArticleFactory()
+    fetch(article.get_absolute_url())
+    assert fetch(article.get_absolute_url())[0]["X-Page-Cache"] == "hit"
+
+    forged = Client().get(article.get_absolute_url(), HTTP_HOST="evil.example")
+
+    assert forged.status_code == 400
+    assert article.title not in forged.content.decode()
+
+
+def test_cached_pages_are_not_all_dropped_on_a_timer():
+    """The generation lives until content changes; the cache's default 300 s is no limit."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        article = ArticleFactory()
+        fetch(article.get_absolute_url())
+    with time_machine.travel(start + timedelta(seconds=301), tick=False):
+        fetch("/")
+        assert fetch(article.get_absolute_url())[0]["X-Page-Cache"] == "hit"
+
+
+def test_caching_resumes_as_soon_as_a_scheduled_article_is_out():
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        ArticleFactory(title="Coming soon", published_at=start + timedelta(minutes=5))
+        fetch("/")
+    with time_machine.travel(start + timedelta(minutes=5, seconds=1), tick=False):
+        first, html = fetch("/")
+        assert "Coming soon" in html and first["X-Page-Cache"] == "miss"
+        assert fetch("/")[0]["X-Page-Cache"] == "hit"
