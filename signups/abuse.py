@@ -12,11 +12,19 @@ import time
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+
+from isha import cacheguard
 
 logger = logging.getLogger(__name__)
 
 STAMP_SALT = "signups.form-rendered"
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+# Counts kept in this process while the shared cache is unreachable: each web process
+# then limits on its own, so a client may get up to (processes x limit) through.
+_local_counts = LocMemCache("signups-rate-limit-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+_fallback_logged_for = 0  # the cacheguard outage number last logged
 
 
 def client_ip(request):
@@ -56,8 +64,9 @@ def over_rate_limit(request):
     """Count this sign-up against its client and return True if it is over the limit.
 
     A fixed window per client in Django's cache (Redis when configured, so every web
-    host shares the count). The cache failing must never cost a sign-up, so any error
-    there lets the request through (and is logged).
+    host shares the count). While that cache cannot be reached (:mod:`isha.cacheguard`)
+    the count is kept in this process instead, and that is logged once per outage. Any
+    other failure must never cost a sign-up either: it lets the request through (logged).
     """
     try:
         limit = parse_rate(settings.SIGNUP_RATE_LIMIT)
@@ -66,16 +75,35 @@ def over_rate_limit(request):
         count, window = limit
         digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip(request)}".encode()).hexdigest()[:32]
         key = f"signups:rate:{window}:{digest}"
-        cache.add(key, 0, timeout=window)
-        try:
-            current = cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.add(key, 1, timeout=window)
-            current = 1
+        current = cacheguard.guarded(lambda: _count(cache, key, window))
+        if current is None:
+            _log_fallback_once()
+            current = _count(_local_counts, key, window)
         return current > count
     except Exception:
         logger.exception("Sign-up rate limit unavailable; letting the sign-up through")
         return False
+
+
+def _count(counts, key, window):
+    """Add one to ``key`` in the cache ``counts`` (a fixed window of ``window`` seconds)."""
+    counts.add(key, 0, timeout=window)
+    try:
+        return counts.incr(key)
+    except ValueError:  # expired between add() and incr()
+        counts.add(key, 1, timeout=window)
+        return 1
+
+
+def _log_fallback_once():
+    global _fallback_logged_for
+    outage = cacheguard.outage_number()
+    if outage != _fallback_logged_for:
+        _fallback_logged_for = outage
+        logger.warning(
+            "Sign-up rate limit: the cache is unreachable, so each web process counts sign-ups "
+            "on its own until it is back (a client may get the limit through once per process)."
+        )
 
 
 def form_stamp():

@@ -1,5 +1,6 @@
 """Bots kept out without losing people: honeypot, fill time, rate limit (issue 5, "Abuse")."""
 
+import logging
 from types import SimpleNamespace
 
 import pytest
@@ -247,3 +248,29 @@ def test_a_malformed_rate_fails_the_start_up_check_by_name_and_the_view_never_50
         call_command("check")
     # A process started without the checks still takes sign-ups rather than failing them.
     assert sign_up("jane@example.com").status_code == 302
+
+
+@pytest.mark.faults
+def test_with_redis_stopped_sign_ups_are_accepted_and_still_limited_per_process(
+    redis_server, sign_up, settings, caplog
+):
+    settings.SIGNUP_RATE_LIMIT = "2/m"
+    assert sign_up("before@example.com", REMOTE_ADDR="203.0.113.1").status_code == 302
+
+    redis_server.stop()
+    caplog.set_level(logging.INFO)
+    statuses = [sign_up(f"a{n}@example.com", REMOTE_ADDR="203.0.113.1").status_code for n in range(3)]
+    other = sign_up("b@example.com", REMOTE_ADDR="203.0.113.2")
+
+    assert statuses == [302, 302, 429]
+    assert other.status_code == 302
+    assert set(Subscriber.objects.values_list("email", flat=True)) == {
+        "before@example.com",
+        "a0@example.com",
+        "a1@example.com",
+        "b@example.com",
+    }
+    fallback_notes = [
+        record for record in caplog.records if "counts sign-ups on its own" in record.getMessage()
+    ]
+    assert len(fallback_notes) == 1
