@@ -263,10 +263,29 @@ class ErasureLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class ExportLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every export of subscribers (personal data): who, when, what, how many."""
 
-    list_display = ("created_at", "user_name", "via", "format", "preset", "row_count", "filters_display")
-    list_filter = ("via", "format", "preset")
+    list_display = (
+        "created_at",
+        "user_name",
+        "via",
+        "format",
+        "preset",
+        "include_source",
+        "row_count",
+        "filters_display",
+    )
+    list_filter = ("via", "format", "preset", "include_source")
     date_hierarchy = "created_at"
-    fields = ("created_at", "user", "user_name", "via", "format", "preset", "filters_display", "row_count")
+    fields = (
+        "created_at",
+        "user",
+        "user_name",
+        "via",
+        "format",
+        "preset",
+        "include_source",
+        "filters_display",
+        "row_count",
+    )
     readonly_fields = fields
     list_select_related = ("user",)
 

@@ -40,6 +40,12 @@ class ExportForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("Mailing layouts hold confirmed subscribers only, whatever the list shows."),
     )
+    include_source = forms.BooleanField(
+        label=export.INCLUDE_SOURCE_LABEL,
+        required=False,
+        initial=False,
+        help_text=export.INCLUDE_SOURCE_HELP,
+    )
     bom = forms.BooleanField(
         label=_("Start the CSV with a byte-order mark"),
         required=False,
@@ -68,24 +74,27 @@ def _filename(preset, extension):
     return f"signups-{preset}-{timezone.localtime():%Y%m%d-%H%M}.{extension}"
 
 
-def export_response(queryset, *, format, preset, bom=True):
+def export_response(queryset, *, format, preset, include_source=False, bom=True):
     """The HTTP response carrying ``queryset``'s export: streamed CSV or an XLSX file.
 
-    Raises :class:`signups.export.TooManyRows` for an XLSX that would not fit a worksheet.
+    Where each person signed up is in it only with ``include_source``
+    (:func:`signups.export.rows`). Raises :class:`signups.export.TooManyRows` for an XLSX
+    that would not fit a worksheet.
     """
+    rows = export.rows(queryset, preset, include_source=include_source)
     if format == "xlsx":
         export.check_xlsx(export.count(queryset, preset))
         handle, name = tempfile.mkstemp(suffix=".xlsx")
         os.close(handle)
         try:
-            export.write_xlsx(export.rows(queryset, preset), name)
+            export.write_xlsx(rows, name)
             # Unlinked at once: the open handle keeps the data until the response is sent,
             # and FileResponse closes it then, so no context manager here.
             data = open(name, "rb")  # noqa: SIM115
         finally:
             os.unlink(name)
         return FileResponse(data, as_attachment=True, filename=_filename(preset, "xlsx"))
-    chunks = (chunk.encode() for chunk in export.csv_chunks(export.rows(queryset, preset), bom=bom))
+    chunks = (chunk.encode() for chunk in export.csv_chunks(rows, bom=bom))
     response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(preset, "csv")}"'
     return response
@@ -124,6 +133,7 @@ class ExportAdminMixin:
             preset=cleaned["preset"],
             filters=filters,
             row_count=row_count,
+            include_source=cleaned["include_source"],
             user=request.user,
         )
 
@@ -151,7 +161,11 @@ class ExportAdminMixin:
         cleaned = form.cleaned_data
         try:
             response = export_response(
-                queryset, format=cleaned["format"], preset=cleaned["preset"], bom=cleaned["bom"]
+                queryset,
+                format=cleaned["format"],
+                preset=cleaned["preset"],
+                include_source=cleaned["include_source"],
+                bom=cleaned["bom"],
             )
         except export.TooManyRows as exc:
             form.add_error("format", str(exc))

@@ -1,7 +1,9 @@
 """Subscriber exports: one row generator behind the admin, the command, the dashboard and tests.
 
 :func:`rows` turns a queryset into rows of plain values (header first) in one of the
-:data:`PRESETS`; :func:`csv_chunks` and :func:`write_xlsx` write them. Memory stays flat
+:data:`PRESETS`; :func:`csv_chunks` and :func:`write_xlsx` write them. Where each person
+signed up (page, article, UTM values, referrer) is left out unless the caller passes
+``include_source=True``: for a clinic the article read is an inferred health interest. Memory stays flat
 however long the list: rows come from ``values_list().iterator()`` (a server-side cursor
 on PostgreSQL), CSV is produced in small chunks that a streaming response sends as they
 come, and XLSX is written by XlsxWriter in constant-memory mode to a file.
@@ -26,7 +28,15 @@ Callers use this package's names (``from signups import export; export.rows(...)
 from ..formulas import neutralize
 from .audit import log_export, mask_email, recorded_filters
 from .expressions import LocalIsoTime, Neutralized
-from .layouts import DEFAULT_STATUSES, PRESETS, Column, Preset, get_preset
+from .layouts import (
+    DEFAULT_STATUSES,
+    INCLUDE_SOURCE_HELP,
+    INCLUDE_SOURCE_LABEL,
+    PRESETS,
+    Column,
+    Preset,
+    get_preset,
+)
 from .queries import CHUNK_SIZE, count, filter_subscribers, rows, start_of_day
 from .writers import FORMATS, XLSX_MAX_ROWS, TooManyRows, check_xlsx, csv_chunks, write_xlsx
 
@@ -34,6 +44,8 @@ __all__ = [
     "CHUNK_SIZE",
     "DEFAULT_STATUSES",
     "FORMATS",
+    "INCLUDE_SOURCE_HELP",
+    "INCLUDE_SOURCE_LABEL",
     "PRESETS",
     "XLSX_MAX_ROWS",
     "Column",

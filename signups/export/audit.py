@@ -36,12 +36,14 @@ def log_export(
     preset: str | Preset,
     filters: Mapping[str, Any],
     row_count: int,
+    include_source: bool,
     user: AbstractBaseUser | AnonymousUser | None = None,
 ) -> ExportLog:
     """Record an export in the :class:`~signups.models.ExportLog`; returns the row.
 
-    ``via`` is one of :class:`ExportLog.Via`; ``user`` the staff member (``None`` from the
-    command line). Raises ``ValueError`` for an unknown preset name.
+    ``via`` is one of :class:`ExportLog.Via`; ``include_source`` whether the file said where
+    each person signed up; ``user`` the staff member (``None`` from the command line).
+    Raises ``ValueError`` for an unknown preset name.
     """
     known = user if user is not None and user.pk is not None else None
     return ExportLog.objects.create(
@@ -53,4 +55,5 @@ def log_export(
         preset=get_preset(preset).name,
         filters=recorded_filters(filters),
         row_count=row_count,
+        include_source=include_source,
     )

@@ -21,12 +21,29 @@ class Column:
 
     ``kind`` is "text" (neutralised), "time" (ISO 8601 in the site's zone), "value"
     (as it is, ``None`` as empty) or "computed" (``compute(*values)`` then neutralised).
+    ``source`` marks a column that says where the person signed up (page, article,
+    campaign, referrer): left out unless the exporter asks for it (:data:`INCLUDE_SOURCE_LABEL`).
     """
 
     header: str
     fields: tuple[str, ...]
     kind: str = "text"
     compute: Callable[..., str] | None = None
+    source: bool = False
+
+
+# The article someone read before signing up is, for a clinic, an inferred health interest:
+# the FTC's BetterHelp and Cerebral orders and Washington's My Health My Data Act
+# (RCW 19.373) treat such inferences as health data. So exports leave it out by default.
+INCLUDE_SOURCE_LABEL = _(
+    "Include where each person signed up (the article they read: for a clinic this can reveal a "
+    "health interest)"
+)
+INCLUDE_SOURCE_HELP = _(
+    "Adds the source page and article, the UTM campaign values and the referring site "
+    "(Mailchimp's Tags and Ghost's note and labels). Leave it unticked unless the receiver "
+    "needs it and may hold health data; the export log records the choice."
+)
 
 
 def _full_name(first: str, last: str) -> str:
@@ -41,40 +58,43 @@ FULL_COLUMNS = (
     Column("Signed up", ("created_at",), "time"),
     Column("Confirmed", ("confirmed_at",), "time"),
     Column("Unsubscribed", ("unsubscribed_at",), "time"),
-    Column("Source page", ("source_path",)),
-    Column("Source article", ("source_article__slug",)),
-    Column("UTM source", ("utm_source",)),
-    Column("UTM medium", ("utm_medium",)),
-    Column("UTM campaign", ("utm_campaign",)),
-    Column("Referrer", ("referrer",)),
+    Column("Source page", ("source_path",), source=True),
+    Column("Source article", ("source_article__slug",), source=True),
+    Column("UTM source", ("utm_source",), source=True),
+    Column("UTM medium", ("utm_medium",), source=True),
+    Column("UTM campaign", ("utm_campaign",), source=True),
+    Column("Referrer", ("referrer",), source=True),
     Column("Consent copy version", ("consent_version_id",), "value"),
 )
 
 # Mailchimp's default audience fields, named as its importer matches them: "Email
 # Address" (the only required column), "First Name", "Last Name"; plus "Tags", which
 # the importer can apply to each contact (here: the slug of the article they signed up
-# from). Sources: https://mailchimp.com/help/format-guidelines-for-your-import-file/ and
+# from, only when the exporter asks for where people signed up). Sources:
+# https://mailchimp.com/help/format-guidelines-for-your-import-file/ and
 # https://mailchimp.com/help/import-contacts-mailchimp/. Consent times are not sent: a
 # Mailchimp audience has no standard field for them, and the file must load unedited.
 MAILCHIMP_COLUMNS = (
     Column("Email Address", ("email",)),
     Column("First Name", ("first_name",)),
     Column("Last Name", ("last_name",)),
-    Column("Tags", ("source_article__slug",)),
+    Column("Tags", ("source_article__slug",), source=True),
 )
 
 # Ghost's member import columns, in the order its documentation lists them: email
 # (required), name, note, subscribed_to_emails, stripe_customer_id, complimentary_plan,
 # labels, created_at (ISO 8601). Source: https://ghost.org/help/import-members/
 # ("Prepare your CSV file"). Everyone exported here is a confirmed, free subscriber.
+# Every column but email is optional there, so note and labels (where they signed up)
+# can be left out.
 GHOST_COLUMNS = (
     Column("email", ("email",)),
     Column("name", ("first_name", "last_name"), "computed", _full_name),
-    Column("note", ("source_path",)),
+    Column("note", ("source_path",), source=True),
     Column("subscribed_to_emails", (), "computed", lambda: "true"),
     Column("stripe_customer_id", (), "computed", lambda: ""),
     Column("complimentary_plan", (), "computed", lambda: "false"),
-    Column("labels", ("source_article__slug",)),
+    Column("labels", ("source_article__slug",), source=True),
     Column("created_at", ("created_at",), "time"),
 )
 
@@ -92,9 +112,11 @@ class Preset:
     columns: tuple[Column, ...]
     mailing: bool = False
 
-    @property
-    def headers(self) -> list[str]:
-        return [column.header for column in self.columns]
+    def columns_for(self, *, include_source: bool) -> tuple[Column, ...]:
+        """The columns to write: all of them, or without those saying where people signed up."""
+        if include_source:
+            return self.columns
+        return tuple(column for column in self.columns if not column.source)
 
     def restrict(self, queryset: QuerySet[Subscriber]) -> QuerySet[Subscriber]:
         """``queryset`` narrowed to the people this layout may list."""

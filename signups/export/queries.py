@@ -72,6 +72,7 @@ def rows(
     queryset: QuerySet[Subscriber],
     preset: str | Preset = "full",
     *,
+    include_source: bool = False,
     header: bool = True,
     chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[Sequence[Any]]:
@@ -79,14 +80,18 @@ def rows(
 
     Cells are plain values (strings, and integers or ``None`` for the copy version), ready
     for a CSV or XLSX writer. Mailing presets keep only confirmed subscribers with an
-    address, whatever ``queryset`` holds. Rows keep ``queryset``'s order; they are read
-    ``chunk_size`` at a time. Raises ``ValueError`` for an unknown preset name.
+    address, whatever ``queryset`` holds. The columns saying where each person signed up
+    (:attr:`Column.source`: page, article, UTM values, referrer, Mailchimp's Tags, Ghost's
+    note and labels) are left out unless ``include_source``. Rows keep ``queryset``'s
+    order; they are read ``chunk_size`` at a time. Raises ``ValueError`` for an unknown
+    preset name.
     """
     preset = get_preset(preset)
     queryset = preset.restrict(queryset)
-    expressions, finish = _select(preset.columns, connections[queryset.db])
+    columns = preset.columns_for(include_source=include_source)
+    expressions, finish = _select(columns, connections[queryset.db])
     if header:
-        yield preset.headers
+        yield [column.header for column in columns]
     values = queryset.values_list(*expressions).iterator(chunk_size=chunk_size)
     if finish is None:
         yield from values

@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 class ExportLog(models.Model):
     """One export of subscribers: who, when, what format and layout, which filters, how many.
 
+    ``include_source`` records whether the exporter chose to include where each person
+    signed up (see :data:`signups.export.INCLUDE_SOURCE_LABEL`); exports before that
+    choice existed always included it, and their rows say ``True`` (migration 0006).
+
     ``filters`` holds the admin list's parameters or the command's options as given,
     except that a search term that is an email address is kept masked
     (``j***@example.com``, see :func:`signups.export.mask_email`); erasing a person
@@ -39,6 +43,14 @@ class ExportLog(models.Model):
     preset = models.CharField(_("layout"), max_length=20)
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
+    include_source = models.BooleanField(
+        _("with where they signed up"),
+        default=False,
+        help_text=_(
+            "The export held each person's source page, article, UTM values and referrer "
+            "(the article read can reveal a health interest)."
+        ),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -103,6 +103,7 @@ def test_the_dashboards_numbers_match_the_export_for_the_same_period(marketing_c
         PERIOD["since"],
         "--until",
         PERIOD["until"],
+        "--include-source",
         stdout=out,
         stderr=io.StringIO(),
     )

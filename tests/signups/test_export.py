@@ -17,10 +17,11 @@ Status = Subscriber.Status
 HYPERLINK = '=HYPERLINK("http://x.example","y")'
 
 
-def exported(queryset=None, preset="full", bom=True):
+def exported(queryset=None, preset="full", bom=True, include_source=False):
     """The CSV text of an export, and its rows as the csv module reads them back."""
     queryset = Subscriber.objects.all() if queryset is None else queryset
-    text = "".join(export.csv_chunks(export.rows(queryset, preset), bom=bom))
+    rows = export.rows(queryset, preset, include_source=include_source)
+    text = "".join(export.csv_chunks(rows, bom=bom))
     return text, list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
@@ -32,7 +33,7 @@ def as_dicts(rows):
 
 
 def test_the_full_layout_has_every_column_of_the_issue():
-    _, rows = exported()
+    _, rows = exported(include_source=True)
 
     assert rows[0] == [
         "Email",
@@ -53,14 +54,14 @@ def test_the_full_layout_has_every_column_of_the_issue():
 
 
 def test_the_mailchimp_layout_uses_mailchimps_import_column_names():
-    _, rows = exported(preset="mailchimp")
+    _, rows = exported(preset="mailchimp", include_source=True)
 
     # https://mailchimp.com/help/format-guidelines-for-your-import-file/
     assert rows[0] == ["Email Address", "First Name", "Last Name", "Tags"]
 
 
 def test_the_ghost_layout_uses_ghosts_documented_member_import_columns():
-    _, rows = exported(preset="ghost")
+    _, rows = exported(preset="ghost", include_source=True)
 
     # https://ghost.org/help/import-members/ ("Prepare your CSV file"), in that order.
     assert rows[0] == [
@@ -89,7 +90,7 @@ def test_a_full_row_holds_the_subscribers_evidence():
         referrer="https://friend.example",
     )
 
-    (row,) = as_dicts(exported()[1])
+    (row,) = as_dicts(exported(include_source=True)[1])
 
     assert row["Email"] == "jane@example.com"
     assert (row["First name"], row["Last name"], row["Status"]) == ("Jane", "Doe", "confirmed")
@@ -105,7 +106,7 @@ def test_a_ghost_row_is_a_free_member_subscribed_to_emails():
         email="jane@example.com", first_name="Jane", last_name="Doe", source_article=article
     )
 
-    (row,) = as_dicts(exported(preset="ghost")[1])
+    (row,) = as_dicts(exported(preset="ghost", include_source=True)[1])
 
     assert row["email"] == "jane@example.com"
     assert row["name"] == "Jane Doe"
@@ -115,6 +116,71 @@ def test_a_ghost_row_is_a_free_member_subscribed_to_emails():
         "",
     )
     assert row["labels"] == "sleep"
+
+
+# Where each person signed up: for a clinic, the article read is an inferred health interest.
+SOURCE_EVIDENCE = {
+    "source_path": "/articles/ketamine-for-depression/",
+    "utm_source": "clinic-news",
+    "utm_medium": "ward-7",
+    "utm_campaign": "depression-week",
+    "referrer": "https://support-group.example",
+}
+
+
+@pytest.mark.parametrize(
+    ("preset", "headers"),
+    [
+        (
+            "full",
+            [
+                "Email",
+                "First name",
+                "Last name",
+                "Status",
+                "Signed up",
+                "Confirmed",
+                "Unsubscribed",
+                "Consent copy version",
+            ],
+        ),
+        ("mailchimp", ["Email Address", "First Name", "Last Name"]),
+        (
+            "ghost",
+            [
+                "email",
+                "name",
+                "subscribed_to_emails",
+                "stripe_customer_id",
+                "complimentary_plan",
+                "created_at",
+            ],
+        ),
+    ],
+)
+def test_by_default_no_layout_says_where_anyone_signed_up(preset, headers):
+    article = ArticleFactory(slug="ketamine-for-depression")
+    ConfirmedSubscriberFactory(email="jane@example.com", source_article=article, **SOURCE_EVIDENCE)
+
+    text, rows = exported(preset=preset)
+
+    assert rows[0] == headers
+    assert [row[0] for row in rows[1:]] == ["jane@example.com"]
+    for value in ("depression", "clinic-news", "ward-7", "support-group"):
+        assert value not in text
+
+
+@pytest.mark.parametrize("preset", ["full", "mailchimp", "ghost"])
+def test_by_default_an_xlsx_says_nothing_of_where_anyone_signed_up(preset, tmp_path):
+    article = ArticleFactory(slug="ketamine-for-depression")
+    ConfirmedSubscriberFactory(source_article=article, **SOURCE_EVIDENCE)
+    path = tmp_path / "export.xlsx"
+
+    export.write_xlsx(export.rows(Subscriber.objects.all(), preset), path)
+
+    sheet = openpyxl.load_workbook(path).active
+    cells = [str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert not [cell for cell in cells if "depression" in cell or "clinic-news" in cell]
 
 
 @pytest.mark.parametrize("preset", ["mailchimp", "ghost"])
@@ -156,7 +222,7 @@ def test_a_formula_in_an_imported_name_comes_out_inert_in_csv():
         first_name=HYPERLINK, last_name="+1 555", utm_source="@SUM(A1)", utm_campaign="-2+3"
     )
 
-    text, rows = exported()
+    text, rows = exported(include_source=True)
 
     row = as_dicts(rows)[0]
     assert row["First name"] == "'" + HYPERLINK
@@ -171,7 +237,7 @@ def test_a_formula_in_a_name_comes_out_inert_in_xlsx(preset, tmp_path):
     ConfirmedSubscriberFactory(first_name=HYPERLINK, last_name="\tx", utm_source="\rcmd")
     path = tmp_path / "export.xlsx"
 
-    export.write_xlsx(export.rows(Subscriber.objects.all(), preset), path)
+    export.write_xlsx(export.rows(Subscriber.objects.all(), preset, include_source=True), path)
 
     sheet = openpyxl.load_workbook(path).active
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from signups.erasure import ERASED_FILTER, erase
 from signups.models import ExportLog, Subscriber
-from tests.factories import ConfirmedSubscriberFactory, SubscriberFactory
+from tests.factories import ArticleFactory, ConfirmedSubscriberFactory, SubscriberFactory
 
 from .conftest import staff_in
 
@@ -98,6 +98,38 @@ def test_a_mailing_layout_from_the_list_keeps_only_the_confirmed(marketing_clien
         "janet@example.org",
         "omar@example.com",
     ]
+
+
+def test_the_export_page_offers_where_people_signed_up_unticked_and_says_what_it_reveals(
+    marketing_client, people
+):
+    response = marketing_client.get(EXPORT_URL)
+
+    field = response.context["form"]["include_source"]
+    assert not field.value()
+    assert (
+        "Include where each person signed up (the article they read: for a clinic this can reveal "
+        "a health interest)" in response.text
+    )
+
+
+@pytest.mark.parametrize(("preset", "source_header"), [("full", "Source article"), ("mailchimp", "Tags")])
+def test_where_people_signed_up_is_exported_and_logged_only_when_ticked(
+    marketing_client, preset, source_header
+):
+    ConfirmedSubscriberFactory(
+        email="jane@example.com", source_article=ArticleFactory(slug="ketamine-for-depression")
+    )
+    form = {**CSV_FORM, "preset": preset}
+
+    [plain] = csv_rows(marketing_client.post(EXPORT_URL, form))
+    [with_source] = csv_rows(marketing_client.post(EXPORT_URL, {**form, "include_source": "on"}))
+
+    assert source_header not in plain
+    assert "ketamine-for-depression" not in plain.values()
+    assert with_source[source_header] == "ketamine-for-depression"
+    logs = ExportLog.objects.order_by("pk")
+    assert [log.include_source for log in logs] == [False, True]
 
 
 def test_the_csv_can_be_exported_without_a_byte_order_mark(marketing_client, people):
@@ -200,6 +232,7 @@ def test_each_export_is_logged_with_a_searched_address_masked(marketing_client, 
     log = ExportLog.objects.get()
     assert log.user.username == "marketing"
     assert (log.via, log.format, log.preset, log.row_count) == ("admin", "csv", "full", 1)
+    assert log.include_source is False
     assert log.filters == {"q": "j***@example.com", "status__exact": "confirmed"}
     assert "jane@example.com" not in str(log.filters)
 

@@ -103,6 +103,23 @@ def test_the_command_logs_its_export_without_a_user(people, tmp_path):
     log = ExportLog.objects.get()
     assert (log.user, log.via, log.format, log.preset, log.row_count) == (None, "command", "csv", "full", 1)
     assert log.filters == {"status": ["confirmed"], "since": "2020-01-01", "output": "list.csv"}
+    assert log.include_source is False
+
+
+@pytest.mark.parametrize(("preset", "source_header"), [("full", "Source article"), ("ghost", "labels")])
+def test_where_people_signed_up_is_exported_and_logged_only_with_include_source(preset, source_header):
+    ConfirmedSubscriberFactory(
+        email="jane@example.com", source_article=ArticleFactory(slug="ketamine-for-depression")
+    )
+
+    plain, _ = run("--preset", preset)
+    with_source, err = run("--preset", preset, "--include-source")
+
+    assert source_header not in plain and "ketamine-for-depression" not in plain
+    [row] = csv.DictReader(io.StringIO(with_source.removeprefix("\ufeff")))
+    assert row[source_header] == "ketamine-for-depression"
+    assert "with where they signed up" in err
+    assert [log.include_source for log in ExportLog.objects.order_by("pk")] == [False, True]
 
 
 @pytest.mark.parametrize(

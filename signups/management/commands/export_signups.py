@@ -40,7 +40,8 @@ class Command(BaseCommand):
         "Export subscribers as CSV or XLSX, to standard output or a file; progress goes to "
         "standard error and the export is recorded in the export log. Without --status the "
         "full layout holds pending, held and confirmed people; mailing layouts (mailchimp, "
-        "ghost) hold confirmed subscribers only."
+        "ghost) hold confirmed subscribers only. Where each person signed up is left out "
+        "unless --include-source."
     )
 
     def add_arguments(self, parser):
@@ -62,6 +63,15 @@ class Command(BaseCommand):
         parser.add_argument("--format", default="csv", help="csv (default) or xlsx.")
         parser.add_argument(
             "--preset", default="full", help=f"The layout: {', '.join(export.PRESETS)} (default full)."
+        )
+        parser.add_argument(
+            "--include-source",
+            action="store_true",
+            help=(
+                "Include where each person signed up: source page and article, UTM values, referrer, "
+                "Mailchimp's Tags, Ghost's note and labels (the article they read: for a clinic this "
+                "can reveal a health interest). Recorded in the export log."
+            ),
         )
         parser.add_argument("--no-bom", action="store_true", help="Leave out the CSV's byte-order mark.")
         parser.add_argument(
@@ -89,8 +99,10 @@ class Command(BaseCommand):
                 export.check_xlsx(total)
             except export.TooManyRows as exc:
                 raise CommandError(str(exc)) from None
-        self.stderr.write(f"Exporting {total:,} subscribers ({preset.name} layout, {fmt})…")
-        rows = self._progress(export.rows(queryset, preset), total)
+        include_source = options["include_source"]
+        extra = ", with where they signed up" if include_source else ""
+        self.stderr.write(f"Exporting {total:,} subscribers ({preset.name} layout, {fmt}{extra})…")
+        rows = self._progress(export.rows(queryset, preset, include_source=include_source), total)
         output = options["output"]
         try:
             if fmt == "csv":
@@ -101,18 +113,24 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Could not write {output or 'to standard output'}: {exc.strerror or exc}"
             ) from None
+        self._log(fmt, preset, statuses, options, total)
+        self.stderr.write(f"Done: {total:,} rows{f' written to {output}' if output else ''}.")
+
+    def _log(self, fmt, preset, statuses, options, total):
+        """Record the export in the export log: the options as given, the file by its name only."""
+        output = options["output"]
         export.log_export(
             via="command",
             format=fmt,
             preset=preset.name,
             row_count=total,
+            include_source=options["include_source"],
             filters={
                 "status": statuses or [str(s) for s in export.DEFAULT_STATUSES],
                 **{name: options[name] for name in ("since", "until", "source") if options[name]},
                 **({"output": os.path.basename(output)} if output else {}),
             },
         )
-        self.stderr.write(f"Done: {total:,} rows{f' written to {output}' if output else ''}.")
 
     def _queryset(self, statuses, options):
         """The subscribers the options ask for, oldest first; CommandError for a bad date or slug."""
