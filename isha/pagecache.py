@@ -40,6 +40,8 @@ from isha import cacheguard
 GENERATION_KEY = "pagecache:generation"
 NEXT_CHANGE_KEY = "pagecache:next-change"
 PAGE_KEY_PREFIX = "pagecache:page:"
+# Health probes never wait on the cache: a hung Redis must not fail them (isha.health).
+NEVER_LOOKED_UP = frozenset({"/healthz", "/healthz/live"})
 
 # Callables returning the next aware datetime at which content changes by itself, or None.
 _next_change_providers = []
@@ -151,6 +153,7 @@ def _seconds_until_next_change(current):
 def _cacheable_request(request):
     return (
         request.method in ("GET", "HEAD")
+        and request.path_info not in NEVER_LOOKED_UP
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "preview" not in request.GET
     )
