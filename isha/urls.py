@@ -11,6 +11,7 @@ from articles.sitemaps import SITEMAPS
 from . import health
 from .media import serve_image
 from .outbox import outbox_view
+from .view_on_site import view_on_site
 
 admin.site.site_header = "Isha Health admin"
 admin.site.site_title = "Isha Health admin"
@@ -22,6 +23,8 @@ urlpatterns = [
     path("healthz/live", health.live, name="healthz-live"),
     # Before the admin's own URLs, which would take any admin/ path. 404 unless DEBUG.
     path("admin/outbox/", outbox_view, name="outbox"),
+    # The admin's view-on-site redirect, only for objects the user may view (isha.view_on_site).
+    path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
