@@ -52,7 +52,7 @@ request = function()
   sent = sent + 1
   local email = string.format("bench-%s-t%d-%d@example.com", run_token, id, counter)
   local body = "email=" .. email:gsub("@", "%%40") .. "&next=" .. next_path ..
-               "&rendered_at=&copy_version=&utm_source=bench&website="
+               "&rendered_at=&copy_version=&utm_source=bench&hp_q7x="
   return wrk.format(nil, nil, nil, body)
 end
 

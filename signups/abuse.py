@@ -8,6 +8,7 @@ import hashlib
 import logging
 import re
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
@@ -15,6 +16,9 @@ from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 
 from isha import cacheguard
+from isha.proxies import client_ip  # also the admin login throttle's: one rule
+
+from .models import Subscriber
 
 logger = logging.getLogger(__name__)
 
@@ -25,24 +29,6 @@ UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # then limits on its own, so a client may get up to (processes x limit) through.
 _local_counts = LocMemCache("signups-rate-limit-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 _fallback_logged_for = 0  # the cacheguard outage number last logged
-
-
-def client_ip(request):
-    """Return the client's address as a string, trusting ``SIGNUP_TRUSTED_PROXY_HOPS`` proxies.
-
-    With N trusted hops, each proxy appends the address it received the request from to
-    ``X-Forwarded-For``, so the client is the Nth entry from the right; entries further
-    left were written by the client and prove nothing. With 0 hops (or a header shorter
-    than N) the socket's ``REMOTE_ADDR`` is used.
-    """
-    hops = settings.SIGNUP_TRUSTED_PROXY_HOPS
-    if hops > 0:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
-        ]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def parse_rate(rate):
@@ -106,6 +92,19 @@ def _log_fallback_once():
         )
 
 
+# A person may leave a page open in a tab for a day before signing up (an overnight tab);
+# added to the longest any cache may keep the page.
+STAMP_GRACE_SECONDS = 86_400
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Why a sign-up looked automated: ``reason`` (a ``Subscriber.HeldReason``) and a note for its history."""
+
+    reason: str
+    note: str
+
+
 def form_stamp():
     """A signed "the form was made now" value for the form's hidden ``rendered_at`` field.
 
@@ -116,23 +115,52 @@ def form_stamp():
     return signing.dumps(round(time.time(), 1), salt=STAMP_SALT)
 
 
-def fill_time_problem(stamp):
-    """Return why a form sent with ``stamp`` looks automated, or "" if it does not.
+def stamp_max_age():
+    """Seconds after which a form's stamp has expired (the sign-up is then held).
 
-    Too fast (under ``SIGNUP_MIN_FILL_SECONDS``), or a stamp that is missing or not ours
-    (a form our page did not make). The caller holds such a sign-up for review rather
-    than refusing it. ``SIGNUP_MIN_FILL_SECONDS = 0`` turns the check off entirely.
+    Longer than any copy of the page can live: ``PAGE_CACHE_SECONDS`` in the page cache,
+    then ``PAGE_CACHE_BROWSER_SECONDS`` in a browser's cache, then
+    :data:`STAMP_GRACE_SECONDS` open in a tab. A replayed old stamp (a bot that fetched
+    the page once) stops passing after that.
     """
+    return settings.PAGE_CACHE_SECONDS + settings.PAGE_CACHE_BROWSER_SECONDS + STAMP_GRACE_SECONDS
+
+
+def hold_for(stamp, trap=""):
+    """Return a :class:`Hold` if a form sent with ``stamp`` and ``trap`` looks automated, else ``None``.
+
+    In order: the trap field filled in (autofill may do that for a person, so they are
+    held, not dropped); a stamp missing or not ours (a form our page did not make);
+    sent within ``SIGNUP_MIN_FILL_SECONDS`` of rendering; a stamp older than
+    :func:`stamp_max_age`. The caller holds such a sign-up for review rather than
+    refusing it. ``SIGNUP_MIN_FILL_SECONDS = 0`` turns the stamp checks off (not the trap).
+    """
+    Reason = Subscriber.HeldReason
+    if trap.strip():
+        return Hold(Reason.TRAP, "The hidden trap field was filled in (a bot, or a browser's autofill).")
     minimum = settings.SIGNUP_MIN_FILL_SECONDS
     if minimum <= 0:
-        return ""
+        return None
     if not stamp:
-        return "The form came without its timestamp."
+        return Hold(Reason.NO_STAMP, "The form came without its timestamp.")
     try:
         rendered = float(signing.loads(stamp, salt=STAMP_SALT))
     except (signing.BadSignature, TypeError, ValueError):
-        return "The form's timestamp was not valid."
+        return Hold(Reason.NO_STAMP, "The form's timestamp was not valid.")
     elapsed = time.time() - rendered
     if elapsed < minimum:
-        return f"Sent {max(elapsed, 0):.1f} s after the form was shown (minimum {minimum:g} s)."
-    return ""
+        return Hold(
+            Reason.TOO_FAST, f"Sent {max(elapsed, 0):.1f} s after the form was shown (minimum {minimum:g} s)."
+        )
+    if elapsed > stamp_max_age():
+        return Hold(
+            Reason.EXPIRED,
+            f"The form's timestamp had expired: sent {elapsed / 3600:.1f} h after the form was shown.",
+        )
+    return None
+
+
+def fill_time_problem(stamp):
+    """The note of :func:`hold_for` for ``stamp`` alone (no trap), or "" if it looks like a person's."""
+    hold = hold_for(stamp)
+    return hold.note if hold else ""

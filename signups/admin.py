@@ -94,13 +94,19 @@ class SubscriberAdmin(ExportAdminMixin, admin.ModelAdmin):
         "source_article",
         "email_status",
     )
-    list_filter = ("status", ("source_article", admin.RelatedOnlyFieldListFilter), "created_at")
+    list_filter = (
+        "status",
+        "held_reason",
+        ("source_article", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    )
     list_select_related = ("source_article",)
     search_fields = ("email", "first_name", "last_name")
     date_hierarchy = "created_at"
     # Everything but the address is recorded by the sign-up, the emails and the actions.
     consent_fields = (
         "status",
+        "held_reason",
         "created_at",
         "confirmed_at",
         "unsubscribed_at",

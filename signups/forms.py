@@ -13,7 +13,9 @@ from . import abuse
 from .addresses import validate_address
 from .models import SignupFormCopy, SignupFormCopyVersion
 
-HONEYPOT = "website"
+# The trap field's name: no word that browsers' or password managers' autofill heuristics
+# look for (website, url, name, email, phone, company, address...), so none fills it for a person.
+HONEYPOT = "hp_q7x"
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign")
 EVIDENCE_MAX_LENGTH = 200
 # After a plain-form sign-up the page is shown again with ``?signup=thanks``.
@@ -76,7 +78,8 @@ class SignupForm(forms.Form):
     :func:`signups.abuse.form_stamp`), the copy version shown (``copy_version``: a
     :class:`SignupFormCopyVersion` or ``None`` if unknown), the visit's UTM parameters
     and the referring site (``referrer``, reduced to scheme and host). None of them can
-    make a sign-up invalid. ``website`` is the honeypot: people never see it.
+    make a sign-up invalid. :data:`HONEYPOT` is the trap field: people never see it, and a
+    value in it holds the sign-up (:func:`signups.abuse.hold_for`); it is cut like the others.
     """
 
     email = forms.EmailField(
@@ -100,10 +103,19 @@ class SignupForm(forms.Form):
     utm_medium = HiddenText()
     utm_campaign = HiddenText()
     referrer = HiddenText()
-    website = forms.CharField(
-        required=False,
+    hp_q7x = HiddenText(
         label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        # Skipped by autofill (autocomplete=off) and by 1Password, LastPass and Bitwarden,
+        # which ignore autocomplete=off and read only their own markers.
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "tabindex": "-1",
+                "data-1p-ignore": True,
+                "data-lpignore": "true",
+                "data-bwignore": True,
+            }
+        ),
     )
 
     def __init__(self, *args, **kwargs):

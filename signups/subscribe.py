@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.urls import Resolver404, resolve
 
 from . import lifecycle
+from .abuse import Hold
 from .models import SignupEvent, SignupFormCopy, SignupFormCopyVersion, Subscriber, new_token
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def subscribe(
     utm: Mapping[str, str] | None = None,
     referrer: str = "",
     copy_version: SignupFormCopyVersion | None = None,
-    held_reason: str = "",
+    hold: Hold | None = None,
 ) -> tuple[Subscriber, bool]:
     """Record a sign-up for ``email`` from the page at ``path``; return ``(subscriber, created)``.
 
@@ -64,8 +65,8 @@ def subscribe(
     ``utm`` maps ``utm_source``/``utm_medium``/``utm_campaign`` to the visit's values;
     ``referrer`` is the referring site; ``copy_version`` the
     :class:`~signups.models.SignupFormCopyVersion` the visitor saw (default: the current
-    one); ``held_reason``, when not empty, says why the form looked automated: a new
-    subscriber is then held for review instead of emailed.
+    one); ``hold`` (:func:`signups.abuse.hold_for`), when given, says why the form looked
+    automated: a new subscriber is then held for review, with its reason, instead of emailed.
 
     Creates the subscriber on first sign-up (its source is this page, article, visit
     and copy); any sign-up adds a :class:`SignupEvent`. Safe under concurrency: the
@@ -81,7 +82,8 @@ def subscribe(
             subscriber = Subscriber.objects.create(
                 email=email,
                 email_normalized=email_normalized,
-                status=Status.HELD if held_reason else Status.PENDING,
+                status=Status.HELD if hold else Status.PENDING,
+                held_reason=hold.reason if hold else "",
                 source_path=path,
                 source_article=article,
                 consent_version=copy_version,
@@ -92,7 +94,7 @@ def subscribe(
     except IntegrityError:
         subscriber = Subscriber.objects.get(email_normalized=email_normalized)
         created = False
-    note = _follow_up(subscriber, created, copy_version, held_reason)
+    note = _follow_up(subscriber, created, copy_version, hold)
     SignupEvent.objects.create(
         subscriber=subscriber, path=path, article=article, copy_version=copy_version, note=note, **evidence
     )
@@ -100,11 +102,11 @@ def subscribe(
 
 
 def _follow_up(
-    subscriber: Subscriber, created: bool, copy_version: SignupFormCopyVersion | None, held_reason: str
+    subscriber: Subscriber, created: bool, copy_version: SignupFormCopyVersion | None, hold: Hold | None
 ) -> str:
     """Email, re-email or return to pending as the subscriber's status says; the event's note."""
-    if held_reason:
-        return f"Held: {held_reason}" if created else f"Looked automated, only recorded: {held_reason}"
+    if hold:
+        return f"Held: {hold.note}" if created else f"Looked automated, only recorded: {hold.note}"
     if created:
         lifecycle.request_confirmation(subscriber)
     elif subscriber.status == Status.PENDING and lifecycle.request_confirmation(subscriber):

@@ -76,9 +76,9 @@ def signup(request):
     the field's error and the typed value (status 400); a client over
     ``SIGNUP_RATE_LIMIT`` gets the error copy and a "try again" note (status 429). The
     page script gets JSON: ``{"ok": bool, "message": str, "detail": str,
-    "errors": {field: [str]}}``. A filled honeypot is answered like success and
-    nothing is stored; a form sent too fast is stored as held (see
-    :func:`signups.abuse.fill_time_problem`).
+    "errors": {field: [str]}}``. A sign-up that looks automated (trap field filled in,
+    sent too fast, timestamp missing, forged or expired) is answered the same and stored
+    as held, never emailed until staff release it (see :func:`signups.abuse.hold_for`).
     """
     copy = SignupFormCopy.load()
     if request.method in ("GET", "HEAD"):
@@ -89,9 +89,6 @@ def signup(request):
     if abuse.over_rate_limit(request):
         return _rate_limited(request, copy)
     next_path = safe_next(request, request.POST.get("next"))
-    if request.POST.get(HONEYPOT, "").strip():
-        return _succeeded(request, copy, next_path)
-
     form = SignupForm(request.POST)
     if not form.is_valid():
         if wants_json(request):
@@ -111,7 +108,7 @@ def signup(request):
         utm={name: data[name] for name in UTM_FIELDS},
         referrer=data["referrer"],
         copy_version=data["copy_version"],
-        held_reason=abuse.fill_time_problem(data["rendered_at"]),
+        hold=abuse.hold_for(data["rendered_at"], data[HONEYPOT]),
     )
     return _succeeded(request, copy, next_path)
 

@@ -34,6 +34,14 @@ class Subscriber(models.Model):
         def can_unsubscribe(cls):
             return [cls.PENDING, cls.HELD, cls.CONFIRMED, cls.BOUNCED]
 
+    class HeldReason(models.TextChoices):
+        """Why a sign-up was held for review (see :func:`signups.abuse.hold_for`)."""
+
+        TRAP = "trap", _("trap field filled in")
+        TOO_FAST = "too_fast", _("sent too fast")
+        EXPIRED = "expired", _("form's time stamp expired")
+        NO_STAMP = "no_stamp", _("no valid time stamp")
+
     class EmailStatus(models.TextChoices):
         QUEUED = "queued", _("queued")
         SENT = "sent", _("sent")
@@ -51,6 +59,13 @@ class Subscriber(models.Model):
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
+    )
+    held_reason = models.CharField(
+        _("held because"),
+        max_length=16,
+        choices=HeldReason,
+        blank=True,
+        help_text=_("Why the sign-up looked automated and was held; kept after a release."),
     )
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True, db_index=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from signups import abuse
-from signups.models import DEFAULT_CHECK_INBOX, DEFAULT_ERROR, DEFAULT_SUCCESS, SignupEvent, Subscriber
+from signups.forms import HONEYPOT
+from signups.models import DEFAULT_CHECK_INBOX, DEFAULT_ERROR, DEFAULT_SUCCESS, Subscriber
 from tests.signups.conftest import JSON, form_stamp
 
 pytestmark = pytest.mark.django_db
@@ -17,23 +18,63 @@ pytestmark = pytest.mark.django_db
 
 # Honeypot
 
+# Names browsers' and password managers' autofill heuristics fill in (the HTML autofill
+# field names, https://html.spec.whatwg.org/multipage/form-control-infrastructure.html#autofill,
+# and the words their heuristics look for in a field's name).
+AUTOFILL_WORDS = (
+    "website",
+    "url",
+    "homepage",
+    "web",
+    "site",
+    "name",
+    "email",
+    "mail",
+    "phone",
+    "tel",
+    "company",
+    "organization",
+    "address",
+    "street",
+    "city",
+    "zip",
+    "postal",
+    "country",
+    "username",
+    "user",
+    "password",
+    "nickname",
+    "title",
+    "comment",
+    "message",
+    "subject",
+)
 
-def test_the_honeypot_is_hidden_from_people_screen_readers_and_autofill(client):
-    text = client.get("/signup/").text
 
-    wrapper = text[text.rindex("<div", 0, text.index('name="website"')) : text.index('name="website"')]
-    assert 'class="visually-hidden"' in wrapper
-    assert 'aria-hidden="true"' in wrapper
-    field = text[text.index('name="website"') - 200 : text.index('name="website"') + 200]
-    assert 'autocomplete="off"' in field
-    assert 'tabindex="-1"' in field
+def _trap(text):
+    """The trap field's name, its input tag and the wrapper around it, from a page's HTML."""
+    wrapper_start = text.index('<div class="visually-hidden" aria-hidden="true">')
+    wrapper = text[wrapper_start : text.index("</div>", wrapper_start)]
+    tag = wrapper[wrapper.index("<input") : wrapper.index(">", wrapper.index("<input")) + 1]
+    name = tag.split('name="')[1].split('"')[0]
+    return name, tag, wrapper
+
+
+def test_the_trap_is_hidden_from_people_screen_readers_autofill_and_password_managers(client):
+    name, tag, wrapper = _trap(client.get("/signup/").text)
+
+    assert not any(word in name.lower() for word in AUTOFILL_WORDS), name
+    assert 'autocomplete="off"' in tag
+    assert 'tabindex="-1"' in tag
+    assert "data-1p-ignore" in tag  # 1Password
+    assert 'data-lpignore="true"' in tag  # LastPass
+    assert "<label" in wrapper  # a bot reading labels is told to leave it empty
 
 
 @pytest.mark.parametrize("headers", [{}, JSON], ids=["form", "json"])
-def test_a_filled_honeypot_stores_nothing_sends_nothing_and_answers_like_success(
-    sign_up, mailoutbox, headers
-):
-    response = sign_up("bot@example.com", "/signup/", data={"website": "http://spam.example"}, **headers)
+def test_a_filled_trap_is_held_for_review_not_dropped_and_not_emailed(sign_up, mailoutbox, headers):
+    """Autofill or a password manager may fill it for a person: they are kept, never lost."""
+    response = sign_up("jane@example.com", "/signup/", data={HONEYPOT: "https://jane.example"}, **headers)
 
     if headers:
         assert response.json() == {
@@ -45,9 +86,18 @@ def test_a_filled_honeypot_stores_nothing_sends_nothing_and_answers_like_success
     else:
         assert response.status_code == 302
         assert response["Location"] == "/signup/?signup=thanks#signup"
-    assert not Subscriber.objects.exists()
-    assert not SignupEvent.objects.exists()
+    subscriber = Subscriber.objects.get()
+    assert (subscriber.email, subscriber.status) == ("jane@example.com", Subscriber.Status.HELD)
+    assert subscriber.held_reason == Subscriber.HeldReason.TRAP
+    assert "trap" in subscriber.events.get().note
     assert mailoutbox == []
+
+
+def test_a_filled_trap_with_an_invalid_address_gets_the_forms_error(sign_up):
+    response = sign_up("not-an-address", data={HONEYPOT: "x"})
+
+    assert response.status_code == 400
+    assert not Subscriber.objects.exists()
 
 
 # Fill time
@@ -62,6 +112,7 @@ def test_a_too_fast_sign_up_is_held_not_lost_and_not_emailed(sign_up, mailoutbox
     assert response.json()["message"] == DEFAULT_SUCCESS
     subscriber = Subscriber.objects.get()
     assert subscriber.status == Subscriber.Status.HELD
+    assert subscriber.held_reason == Subscriber.HeldReason.TOO_FAST
     assert "s after the form was shown (minimum 2 s)" in subscriber.events.get().note
     assert mailoutbox == []
 
@@ -76,7 +127,9 @@ def test_a_missing_or_forged_timestamp_is_held_never_refused(sign_up, mailoutbox
     response = sign_up("jane@example.com", data={"rendered_at": stamp})
 
     assert response.status_code == 302
-    assert Subscriber.objects.get().status == Subscriber.Status.HELD
+    subscriber = Subscriber.objects.get()
+    assert subscriber.status == Subscriber.Status.HELD
+    assert subscriber.held_reason == Subscriber.HeldReason.NO_STAMP
     assert mailoutbox == []
 
 
@@ -97,6 +150,55 @@ def test_a_page_from_a_cache_only_makes_the_check_more_lenient(client, sign_up, 
 
     assert abuse.fill_time_problem(stamp)  # sent at once: too fast
     assert abuse.fill_time_problem(form_stamp(seconds_ago=3600)) == ""  # an hour-old cached page
+
+
+@pytest.mark.parametrize(("server", "browser"), [(0, 0), (600, 0), (3600, 300), (86400, 3600)])
+def test_a_stamp_as_old_as_any_cache_may_keep_the_page_is_still_fine(
+    sign_up, mailoutbox, settings, server, browser
+):
+    settings.PAGE_CACHE_SECONDS, settings.PAGE_CACHE_BROWSER_SECONDS = server, browser
+    # Kept the longest by the page cache, then by the browser, then left open in a tab for an hour.
+    oldest = server + browser + 3600
+
+    assert abuse.stamp_max_age() > oldest
+    sign_up("jane@example.com", data={"rendered_at": form_stamp(seconds_ago=oldest)})
+
+    assert Subscriber.objects.get().status == Subscriber.Status.PENDING
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize("headers", [{}, JSON], ids=["form", "json"])
+def test_an_expired_stamp_holds_the_sign_up_never_refuses_it(sign_up, mailoutbox, settings, headers):
+    settings.PAGE_CACHE_SECONDS = 600
+    stamp = form_stamp(seconds_ago=abuse.stamp_max_age() + 60)
+
+    response = sign_up("jane@example.com", data={"rendered_at": stamp}, **headers)
+
+    assert response.status_code == (200 if headers else 302)
+    subscriber = Subscriber.objects.get()
+    assert subscriber.status == Subscriber.Status.HELD
+    assert subscriber.held_reason == Subscriber.HeldReason.EXPIRED
+    assert "expired" in subscriber.events.get().note
+    assert mailoutbox == []
+
+
+def test_marketing_filters_held_sign_ups_by_reason(sign_up, marketing_client, settings):
+    settings.SIGNUP_MIN_FILL_SECONDS = 2
+    sign_up("trap@example.com", data={HONEYPOT: "x"})
+    sign_up("fast@example.com", data={"rendered_at": form_stamp(seconds_ago=0.1)})
+    sign_up("old@example.com", data={"rendered_at": form_stamp(seconds_ago=abuse.stamp_max_age() + 1)})
+    sign_up("none@example.com", data={"rendered_at": None})
+    sign_up("person@example.com")
+    shown = {}
+
+    for reason in Subscriber.HeldReason.values:
+        page = marketing_client.get("/admin/signups/subscriber/", {"held_reason__exact": reason}).text
+        shown[reason] = {email for email in ("trap", "fast", "old", "none", "person") if f"{email}@" in page}
+
+    assert shown == {"trap": {"trap"}, "too_fast": {"fast"}, "expired": {"old"}, "no_stamp": {"none"}}
+    page = marketing_client.get("/admin/signups/subscriber/").text
+    assert "By held because" in page
+    assert "?held_reason__exact=too_fast" in page
 
 
 def test_zero_turns_the_fill_time_check_off(sign_up, mailoutbox, settings):
