@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from django.utils.html import format_html
 
 MARKER_RE = re.compile(r"\[cite:\s*(\d+)\s*\]", re.IGNORECASE)
+# In sanitised HTML "<" and ">" are escaped in text and attribute values, so a tag is
+# exactly "<" up to the next ">" (as in articles/search.py).
+_TAG_SPLIT_RE = re.compile(r"(<[^>]*>)")
 
 
 def marker_for(source_id):
@@ -51,9 +54,12 @@ class NumberedSources:
 def number_sources(html, sources):
     """Number ``sources`` (attached, in order) for ``html``; render its markers.
 
-    ``sources`` are Source objects with ``pk``. Markers for sources not attached are
-    removed from the output (saving such a body is refused; this only guards old data).
-    Returns :class:`NumberedSources`.
+    ``html`` must be sanitised (``articles.sanitize.sanitize_html``). Only markers in
+    text are rendered: one inside a tag (an image's ``alt``, a link's ``title``) is left
+    as typed, since markup put into an attribute would end the tag and let the rest of
+    the value be read as markup. ``sources`` are Source objects with ``pk``. Markers
+    for sources not attached are removed from the output (saving such a body is
+    refused; this only guards old data). Returns :class:`NumberedSources`.
     """
     by_id = {source.pk: source for source in sources}
     order = [sid for sid in cited_source_ids(html) if sid in by_id]
@@ -76,7 +82,8 @@ def number_sources(html, sources):
             number,
         )
 
-    body = MARKER_RE.sub(render, html or "")
+    parts = _TAG_SPLIT_RE.split(html or "")
+    body = "".join(part if index % 2 else MARKER_RE.sub(render, part) for index, part in enumerate(parts))
     return NumberedSources(body=body, entries=[(numbers[sid], by_id[sid], backlinks[sid]) for sid in order])
 
 

@@ -2,7 +2,10 @@
 
 Every path that stores editor or imported HTML (model ``save()``, the admin form, the
 Webflow importer, the shell) goes through :func:`sanitize_html`, so nothing depends on
-which door the content came in by.
+which door the content came in by. What readers get is sanitised again, after the site's
+own substitutions (citation markers, heading ids), by :func:`sanitize_for_readers`: a
+body written around a substitution, or stored by a path that skipped ``save()``
+(``QuerySet.update()``, SQL), can never become markup the allow-list refuses.
 """
 
 import re
@@ -45,6 +48,19 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+# What the site's substitutions add, allowed in what readers get only, each with the one
+# shape the site writes (articles/citations.py and articles/toc.py).
+_READER_ONLY_ATTRIBUTES = {
+    ("a", "id"): re.compile(r"cite-\d+-\d+"),
+    ("a", "aria-label"): re.compile(r"Source \d+"),
+    ("a", "rel"): re.compile(r"noopener noreferrer"),
+    ("sup", "class"): re.compile(r"citation"),
+}
+_READER_ATTRIBUTES = {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}
+for _tag, _name in _READER_ONLY_ATTRIBUTES:
+    _READER_ATTRIBUTES.setdefault(_tag, set()).add(_name)
+
+
 def _attribute_filter(element, attribute, value):
     # role is allowed only to mark an image decorative (WAI-ARIA "presentation").
     if attribute == "role" and not (element == "img" and value == "presentation"):
@@ -70,6 +86,35 @@ def sanitize_html(html):
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         attribute_filter=_attribute_filter,
+        strip_comments=True,
+    )
+
+
+def _reader_attribute_filter(element, attribute, value):
+    shape = _READER_ONLY_ATTRIBUTES.get((element, attribute))
+    if shape is not None and not shape.fullmatch(value):
+        return None
+    return _attribute_filter(element, attribute, value)
+
+
+def sanitize_for_readers(html):
+    """Return the final HTML of a public page's body, reduced to the allow-list.
+
+    The same tags, URL schemes and rules as :func:`sanitize_html`, plus only what the
+    site's substitutions write: a citation's ``<sup class="citation">`` and its link's
+    ``id="cite-N-M"`` and ``aria-label="Source N"``. Links keep the ``rel`` that
+    :func:`sanitize_html` gave them (none is added, so citation links stay as written).
+    ``None`` or "" gives "".
+    """
+    if not html:
+        return ""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=_READER_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        attribute_filter=_reader_attribute_filter,
+        link_rel=None,
         strip_comments=True,
     )
 

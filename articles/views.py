@@ -7,6 +7,7 @@ from django.views.generic import DetailView, ListView
 
 from .citations import number_sources
 from .models import Article, Author, Reviewer, SiteSettings, SlugRedirect, Source, Topic
+from .sanitize import sanitize_for_readers, sanitize_html
 from .search import MAX_QUERY_LENGTH, clean_query, has_words, search_articles, with_snippets
 from .toc import add_heading_anchors, reading_time
 
@@ -84,8 +85,11 @@ class ArticleDetailView(DetailView):
         else:
             article, sources = live, list(Source.objects.cited_by(live))
             related = Article.objects.published().related_to(live, self.related_count)
-        numbered = number_sources(article.body, sources)
+        # Sanitised before the substitutions (which need clean HTML to tell text from
+        # tags) and after them (what readers get), whatever path stored the body.
+        numbered = number_sources(sanitize_html(article.body), sources)
         body, toc = add_heading_anchors(numbered.body)
+        body = sanitize_for_readers(body)
         context.update(
             article=article,
             showing_pending=showing_pending,
@@ -122,7 +126,9 @@ class ArticlesByView(ArticleCardsView):
         return Article.objects.published().with_listing_data().filter(**{self.article_filter: self.subject})
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(subject=self.subject, kind=self.kind, **kwargs)
+        # Bios are sanitised on save; again here for one stored by a path that skipped it.
+        bio = sanitize_for_readers(getattr(self.subject, "bio", ""))
+        return super().get_context_data(subject=self.subject, kind=self.kind, bio=bio, **kwargs)
 
 
 class TopicView(ArticlesByView):
