@@ -123,6 +123,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections (one per worker thread), checked before reuse.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database that does not answer fails a request within seconds (then a 503 page,
+    # isha.outage) instead of holding the worker until it is killed. libpq's
+    # connect_timeout, in seconds (https://www.postgresql.org/docs/current/libpq-connect.html).
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "DATABASE_CONNECT_TIMEOUT", default=5
+    )
 elif PRODUCTION:
     raise ImproperlyConfigured("Production runs on PostgreSQL: DATABASE_URL must be a postgres:// URL.")
 

@@ -17,6 +17,9 @@ admin.site.site_header = "Isha Health admin"
 admin.site.site_title = "Isha Health admin"
 admin.site.index_title = "Articles, sign-ups and site copy"
 
+# A database that cannot be reached gets a styled 503 with Retry-After, not a 500 (isha.outage).
+handler500 = "isha.outage.server_error"
+
 urlpatterns = [
     # Load balancers probe healthz/live; monitoring reads healthz (isha.health).
     path("healthz", health.healthz, name="healthz"),

@@ -24,9 +24,12 @@ class SignupsConfig(AppConfig):
     verbose_name = _("Sign-ups")
 
     def ready(self):
-        from isha import pagecache
+        from isha import outage, pagecache
 
         from . import checks  # noqa: F401  (registers the sign-up settings' checks)
+        from .outage import signup_unavailable
 
         post_migrate.connect(create_marketing_group, sender=self)
         pagecache.invalidate_on_changes_to(self.get_model("SignupFormCopy"))
+        # With the database down, a sign-up keeps the typed address and says nothing was stored.
+        outage.respond_when_database_is_down("signups:signup", signup_unavailable)

@@ -1,0 +1,131 @@
+"""PostgreSQL down: cached pages are still served, other pages get a styled 503 with
+``Retry-After`` (never a traceback), and a sign-up is never answered with success unless
+it was stored: the visitor gets built-in copy and the address they typed back."""
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client
+
+from signups.models import SignupFormCopy, Subscriber
+from tests.factories import ArticleFactory
+from tests.signups.conftest import SIGNUP_URL, form_stamp
+
+COULD_NOT_SAVE = "We could not save this, please try again."
+
+
+def reader():
+    return Client(raise_request_exception=False)
+
+
+def assert_styled_503(response):
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    html = response.content.decode()
+    assert 'lang="en"' in html and "/static/css/site.css" in html
+    assert "Traceback" not in html and "OperationalError" not in html
+    return html
+
+
+def sign_up_fields(email="jane@example.com"):
+    return {"email": email, "next": "/", "rendered_at": form_stamp(), "utm_source": "news"}
+
+
+@pytest.mark.faults
+def test_cached_pages_are_still_served_and_other_pages_get_a_styled_503(database_outage, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    article = ArticleFactory(title="Ketamine and depression")
+    url = article.get_absolute_url()
+    assert reader().get(url)["X-Page-Cache"] == "miss"
+
+    database_outage.stop()
+    cached = reader().get(url)
+    assert cached.status_code == 200 and cached["X-Page-Cache"] == "hit"
+    assert "Ketamine and depression" in cached.content.decode()
+    html = assert_styled_503(reader().get("/"))
+    assert "Back in a moment" in html
+    assert_styled_503(reader().get("/search/?q=ketamine"))
+
+    database_outage.start()
+    assert reader().get("/").status_code == 200
+
+
+@pytest.mark.faults
+def test_a_sign_up_without_javascript_keeps_the_address_and_is_stored_only_when_sent_again(database_outage):
+    fields = sign_up_fields()
+
+    database_outage.stop()
+    response = reader().post(SIGNUP_URL, fields)
+
+    html = assert_styled_503(response)
+    assert COULD_NOT_SAVE in html
+    assert 'value="jane@example.com"' in html
+    # The hidden evidence travels back, so sending again is the sign-up that was meant.
+    assert f'name="rendered_at" value="{fields["rendered_at"]}"' in html
+    assert 'name="utm_source" value="news"' in html
+    assert 'name="website"' not in html
+
+    database_outage.start()
+    assert not Subscriber.objects.exists()
+    assert reader().post(SIGNUP_URL, fields).status_code == 302
+    assert Subscriber.objects.get().utm_source == "news"
+
+
+@pytest.mark.faults
+def test_a_sign_up_through_the_page_script_gets_json_saying_nothing_was_stored(database_outage):
+    database_outage.stop()
+    response = reader().post(SIGNUP_URL, sign_up_fields(), HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    body = response.json()
+    assert body["ok"] is False
+    assert body["message"] == COULD_NOT_SAVE
+    assert body["email"] == "jane@example.com"
+    database_outage.start()
+    assert not Subscriber.objects.exists()
+
+
+@pytest.mark.faults
+def test_healthz_reports_the_database_down_without_details_and_liveness_stays_up(database_outage):
+    database_outage.stop()
+    response = reader().get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "down"
+    assert {name: check["status"] for name, check in body["checks"].items()} == {
+        "database": "down",
+        "cache": "ok",
+    }
+    assert connection.settings_dict["NAME"] not in response.content.decode()
+    assert reader().get("/healthz/live").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_failing_database_on_any_engine_gives_the_503_not_the_500(monkeypatch):
+    """The same answer on SQLite: the database error reaches Django's handler500."""
+
+    def unreachable(cls):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(SignupFormCopy, "load", classmethod(unreachable))
+    html = assert_styled_503(reader().post(SIGNUP_URL, sign_up_fields("ann@example.com")))
+    assert COULD_NOT_SAVE in html and 'value="ann@example.com"' in html
+    assert_styled_503(reader().get(SIGNUP_URL))
+    assert not Subscriber.objects.exists()
+
+
+def test_any_other_error_is_still_the_500_page(monkeypatch):
+    def broken(cls):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(SignupFormCopy, "load", classmethod(broken))
+    response = reader().get(SIGNUP_URL)
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+
+
+def test_postgresql_connections_give_up_within_seconds(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("libpq's connect_timeout is a PostgreSQL option")
+    assert 0 < settings.DATABASES["default"]["OPTIONS"]["connect_timeout"] <= 10
