@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from .models import Article, Topic
 from .seo import SITE_DESCRIPTION, SITE_NAME, absolute_url
+from .views import listed_subjects
 
 # Characters XML 1.0 forbids (https://www.w3.org/TR/xml/#charsets): C0 controls other than
 # tab, newline and carriage return; lone surrogates; U+FFFE and U+FFFF. Django's
@@ -117,10 +118,11 @@ class LatestArticlesAtomFeed(AtomFeedMixin, LatestArticlesRssFeed):
 
 
 class TopicRssFeed(LatestArticlesRssFeed):
-    """``/topics/<slug>/feed/rss/``: a topic's newest published articles."""
+    """``/topics/<slug>/feed/rss/``: a topic's newest published articles (404 while it has
+    none, like the topic's page)."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Topic, slug=slug)
+        return get_object_or_404(listed_subjects(Topic, "topics"), slug=slug)
 
     def title(self, topic):
         return f"{SITE_NAME}: {topic.name}"

@@ -110,11 +110,21 @@ class ArticleDetailView(DetailView):
         return context
 
 
+def listed_subjects(model, article_filter):
+    """The ``model`` objects (topics, authors, reviewers) with a page of their own: those
+    with at least one published article, ``article_filter`` being the lookup from Article
+    to ``model``. The others' pages and feeds are 404 (the sitemap applies the same rule),
+    so an empty page never reaches readers or search engines; their first published
+    article makes them appear."""
+    return model.objects.filter(pk__in=Article.objects.published().values(article_filter))
+
+
 class ArticlesByView(ArticleCardsView):
     """A page listing the published articles of one topic, author or reviewer.
 
     Subclasses name the ``model`` looked up by slug and the ``article_filter`` that
-    picks its articles (a lookup taking the object).
+    picks its articles (a lookup taking the object). 404 until one is published
+    (:func:`listed_subjects`).
     """
 
     template_name = "articles/articles_by.html"
@@ -122,7 +132,9 @@ class ArticlesByView(ArticleCardsView):
     article_filter = None
 
     def get_queryset(self):
-        self.subject = get_object_or_404(self.model, slug=self.kwargs["slug"])
+        self.subject = get_object_or_404(
+            listed_subjects(self.model, self.article_filter), slug=self.kwargs["slug"]
+        )
         return Article.objects.published().with_listing_data().filter(**{self.article_filter: self.subject})
 
     def get_context_data(self, **kwargs):
