@@ -26,6 +26,9 @@ MINIMUMS = {
     "IMAGE_MAX_UPLOAD_BYTES": 1,
     "IMAGE_MAX_PIXELS": 1,
     "SECURE_HSTS_SECONDS": 0,
+    "LOGIN_FAILURE_LIMIT": 1,
+    "LOGIN_ADDRESS_FAILURE_LIMIT": 1,
+    "LOGIN_LOCKOUT_MINUTES": 1,
 }
 SMTP_SECURITY_CHOICES = ("starttls", "ssl", "none")
 REDIS_SCHEMES = ("redis", "rediss", "unix")

@@ -12,6 +12,7 @@ A value that cannot be read as its type stops the start naming the variable
 """
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
     "simple_history",
     # The sign-up emails' queue in production (TASKS below); its table exists everywhere.
     "django_tasks_db",
+    # Admin login throttling (AXES_* below).
+    "axes",
     "articles",
     "signups",
 ]
@@ -89,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a refused (locked-out) login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "isha.urls"
@@ -173,6 +178,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Signing in: throttling (django-axes) ----------------------------------------------------
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+# Axes' backend comes first: it refuses a locked-out attempt before ModelBackend hashes
+# the password, so a flood of guesses costs a database query each, not a hash each.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed sign-ins before a (username, client address) pair is locked out, and before a
+# client address is locked out whatever the usernames; for LOGIN_LOCKOUT_MINUTES after the
+# failure that reached the limit. `manage.py axes_reset` lifts every lockout at once.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+# Attempts are counted in the database (no cache involved): throttling works with Redis down.
+AXES_HANDLER = "isha.login_throttle.TwoLimitDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+# Refused attempts during a lockout do not restart it: it ends LOGIN_LOCKOUT_MINUTES after
+# the limit was reached, so guesses cannot keep a real user out indefinitely.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The same client address as the sign-up rate limit (SIGNUP_TRUSTED_PROXY_HOPS).
+AXES_CLIENT_IP_CALLABLE = "isha.proxies.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# No start-up banner in every command's output.
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-us"
 # The site's zone for dates shown to readers and times in exports.
@@ -360,6 +393,9 @@ SIGNUP_RESEND_INTERVAL = env.int("SIGNUP_RESEND_INTERVAL", default=900)
 # SIGNUP_EMAIL_RETRY_SECONDS between tries (needs a queue that can defer: production's).
 SIGNUP_EMAIL_MAX_ATTEMPTS = env.int("SIGNUP_EMAIL_MAX_ATTEMPTS", default=8)
 SIGNUP_EMAIL_RETRY_SECONDS = env.int("SIGNUP_EMAIL_RETRY_SECONDS", default=60)
+# A confirmation task still running after this many seconds was left by a killed worker
+# and is run again (`manage.py requeue_stale_tasks`); a send takes seconds (SMTP_TIMEOUT).
+SIGNUP_TASK_STALE_SECONDS = env.int("SIGNUP_TASK_STALE_SECONDS", default=600)
 # A form sent sooner than this after the page was made is held for review; 0 turns it off.
 SIGNUP_MIN_FILL_SECONDS = env.float("SIGNUP_MIN_FILL_SECONDS", default=2)
 # Sign-ups per client: "COUNT/UNIT" with UNIT s, m, h or d; empty turns it off.
