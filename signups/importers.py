@@ -18,18 +18,23 @@ Rules (issue 6):
 - an unsubscribed or erased person is never brought back (:func:`signups.erasure.is_erased`);
 - addresses are checked by :func:`signups.addresses.validate_address`, like the form's:
   those starting with ``=``, ``+``, ``-``, ``@``, tab or CR are refused, like any invalid
-  address, and reported with their line number.
+  address, and reported with their line number;
+- every time must be one the site can show: from 1995-01-01 (in the site's zone) to one
+  day after now, and a confirmation not before its sign-up (:func:`check_times`); a
+  name may not hold a NUL character (PostgreSQL cannot store one);
+- a bad row is reported with its line number and reason and the rest of the file is
+  imported: each row is saved in a savepoint, so even a database error costs one row.
 """
 
 import csv
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from os import PathLike
 from pathlib import Path
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from .addresses import validate_address
@@ -50,6 +55,11 @@ from .models import SignupEvent, Subscriber
 Status = Subscriber.Status
 
 NAME_MAX_LENGTH = Subscriber._meta.get_field("first_name").max_length
+# The earliest sign-up a list can hold: mailing-list consent records begin with the web.
+EARLIEST_DAY = date(1995, 1, 1)
+# Clocks differ, and a file may come from a zone ahead of ours: a day of leeway.
+FUTURE_LEEWAY = timedelta(days=1)
+TIME_NAMES = {"created_at": "sign-up", "confirmed_at": "confirmation", "unsubscribed_at": "unsubscription"}
 __all__ = ["ImportFileError", "Report", "import_csv"]
 
 
@@ -113,7 +123,7 @@ def import_csv(
             report = Report()
             with transaction.atomic():
                 for row in reader:
-                    _import_row(row, reader.line_num, columns, default_status, source, report)
+                    _import_row_safely(row, reader.line_num, columns, default_status, source, report)
                 if dry_run:
                     transaction.set_rollback(True)
             return report
@@ -133,6 +143,34 @@ def _checked_address(raw: str, email: str) -> str:
         raise ValueError(f"{email!r} is not a valid email address.") from None
 
 
+def check_times(times: dict[str, datetime | None], now: datetime | None = None) -> None:
+    """Raise ``ValueError`` unless every time in ``times`` is one the site can show.
+
+    ``times`` maps ``created_at``, ``confirmed_at`` and ``unsubscribed_at`` to aware
+    datetimes or ``None``. Each must be from 1995-01-01 00:00 in the site's zone
+    (``TIME_ZONE``) to one day after ``now`` (default: the present), and a confirmation
+    not before the sign-up. Such bounds also keep every time convertible to any zone: a
+    year-1 or year-9999 time overflows Python's dates there, and the admin would fail.
+    """
+    earliest = timezone.make_aware(datetime.combine(EARLIEST_DAY, time.min))
+    latest = (now or timezone.now()) + FUTURE_LEEWAY
+    for name, value in times.items():
+        if value is None:
+            continue
+        if value < earliest:
+            raise ValueError(f"the {TIME_NAMES[name]} time {value.isoformat(' ')} is before 1995-01-01.")
+        if value > latest:
+            raise ValueError(
+                f"the {TIME_NAMES[name]} time {value.isoformat(' ')} is more than a day from now."
+            )
+    created, confirmed = times.get("created_at"), times.get("confirmed_at")
+    if created and confirmed and confirmed < created:
+        raise ValueError(
+            f"the confirmation time {confirmed.isoformat(' ')} is before "
+            f"the sign-up time {created.isoformat(' ')}."
+        )
+
+
 def _read_row(row: Row, line: int, columns: Columns, default_status: str | None) -> _Person:
     """The person on ``row``; ``ValueError`` saying what is wrong with the row."""
     email = cell(row, columns["email"])
@@ -142,12 +180,26 @@ def _read_row(row: Row, line: int, columns: Columns, default_status: str | None)
     if status is None:
         raise ValueError(f"unknown status {status_name!r} (subscribed, unsubscribed or cleaned).")
     times = {name: parse_time(cell(row, columns[name])) for name in TIME_COLUMNS}
+    check_times(times)
     times["created_at"] = times["created_at"] or times["confirmed_at"]
     names = {
         "first_name": cell(row, columns["first_name"])[:NAME_MAX_LENGTH],
         "last_name": cell(row, columns["last_name"])[:NAME_MAX_LENGTH],
     }
+    if any("\x00" in name for name in names.values()):
+        raise ValueError("a name holds a NUL character, which cannot be stored.")
     return _Person(line, email, email_normalized, status, times, names)
+
+
+def _import_row_safely(
+    row: Row, line: int, columns: Columns, default_status: str | None, source: str, report: Report
+) -> None:
+    """:func:`_import_row` in a savepoint: a database error is reported for this row alone."""
+    try:
+        with transaction.atomic():
+            _import_row(row, line, columns, default_status, source, report)
+    except DatabaseError as exc:
+        report.errors.append((line, f"could not be saved ({type(exc).__name__}: {exc})."[:300]))
 
 
 def _import_row(
