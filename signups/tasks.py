@@ -91,3 +91,43 @@ def _failed(subscriber, attempt, exc, *, final=False):
         type(exc).__name__,
     )
     return "retry" if retry else "failed"
+
+
+def requeue_stale(now=None):
+    """Make sure every pending confirmation is on its way; return ``(requeued, enqueued)``.
+
+    For when a worker was killed (``kill -9``, a lost host) or a write was lost with the
+    database: run it now and then (``manage.py requeue_stale_tasks``, a periodic command).
+    Both parts are idempotent and look only at what is older than
+    ``SIGNUP_TASK_STALE_SECONDS`` (``now``, an aware datetime, defaults to the present):
+
+    - *requeued*: ``send_confirmation`` tasks left RUNNING by a worker that is gone are
+      made READY again, for the next worker (django-tasks-db has no heartbeat, so a task
+      running that long counts as abandoned). The task is idempotent: a run that had sent
+      and recorded the email sends nothing more; one killed between the mail server's
+      acceptance and the record sends a second email, the only duplicate possible.
+    - *enqueued*: pending subscribers whose email is queued or failing but who have no
+      task waiting or running (the enqueue after a commit, or a task that failed outright,
+      was lost) get a new task, as the next try. Only with django-tasks-db's queue, the
+      one that can be searched.
+    """
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.SIGNUP_TASK_STALE_SECONDS)
+    ours = DBTaskResult.objects.filter(task_path=send_confirmation.module_path)
+    requeued = ours.filter(status="RUNNING", started_at__lt=cutoff).update(status="READY", started_at=None)
+    if not isinstance(send_confirmation.get_backend(), DatabaseBackend):
+        return requeued, 0
+    waiting = ours.filter(status__in=("READY", "RUNNING"))
+    stuck = Subscriber.objects.filter(
+        status=Subscriber.Status.PENDING,
+        email_status__in=(Subscriber.EmailStatus.QUEUED, Subscriber.EmailStatus.FAILED),
+        email_status_at__lt=cutoff,
+    ).values_list("pk", "email_attempts")
+    enqueued = 0
+    for subscriber_id, attempts in stuck.iterator():
+        if not waiting.filter(args_kwargs__args__0=subscriber_id).exists():
+            send_confirmation.enqueue(subscriber_id, attempts + 1)
+            enqueued += 1
+    return requeued, enqueued
