@@ -27,12 +27,24 @@ def max_pixels():
     return settings.IMAGE_MAX_PIXELS
 
 
+def max_side():
+    """The longest side accepted, in pixels (setting ``IMAGE_MAX_SIDE``)."""
+    return settings.IMAGE_MAX_SIDE
+
+
+def max_aspect_ratio():
+    """The most times longer than wide (or wide than tall) an image may be (setting
+    ``IMAGE_MAX_ASPECT_RATIO``, ``10`` meaning 10:1)."""
+    return settings.IMAGE_MAX_ASPECT_RATIO
+
+
 def open_checked(file):
-    """Open ``file`` as an image after checking its size, format and pixel count.
+    """Open ``file`` as an image after checking its size, format, pixel count and shape.
 
     ``file`` is any file-like object with ``size`` (an upload or a Django File).
     Returns the opened (lazy) ``PIL.Image``. Raises ``ValidationError`` with code
-    ``too_large``, ``unsupported`` or ``too_many_pixels``. A decompression bomb (a
+    ``too_large``, ``unsupported``, ``too_many_pixels``, ``too_long_a_side`` or
+    ``too_narrow`` (see :func:`check_shape`). A decompression bomb (a
     small file that expands to a huge bitmap) is refused from its header alone, before
     any pixel is decoded: Pillow only warns below twice ``MAX_IMAGE_PIXELS``, so the
     warning is turned into an error here.
@@ -65,7 +77,34 @@ def open_checked(file):
             code="too_many_pixels",
             params={"width": image.width, "height": image.height, "limit": max_pixels() // 1_000_000},
         )
+    check_shape(image.width, image.height)
     return image
+
+
+def check_shape(width, height):
+    """Refuse an image ``width`` x ``height`` pixels of an extreme shape.
+
+    A side longer than ``IMAGE_MAX_SIDE`` raises ``ValidationError`` code
+    ``too_long_a_side``; one side more than ``IMAGE_MAX_ASPECT_RATIO`` times the other,
+    code ``too_narrow``. Such images fit no layout of the site, and a banner 40,000 px wide
+    passes the pixel limit yet makes every rendition a sliver. Read from the header, before
+    anything is decoded or stored.
+    """
+    if max(width, height) > max_side():
+        raise ValidationError(
+            _("The image is %(width)s x %(height)s pixels; each side may be at most %(limit)s pixels."),
+            code="too_long_a_side",
+            params={"width": width, "height": height, "limit": f"{max_side():,}"},
+        )
+    if max(width, height) > max_aspect_ratio() * max(1, min(width, height)):
+        raise ValidationError(
+            _(
+                "The image is %(width)s x %(height)s pixels; one side may be at most %(ratio)s times "
+                "the other. Crop it closer to the shape it will be shown in."
+            ),
+            code="too_narrow",
+            params={"width": width, "height": height, "ratio": max_aspect_ratio()},
+        )
 
 
 def normalized_upload(file):

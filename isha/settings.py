@@ -223,6 +223,10 @@ MEDIA_ROOT = BASE_DIR / env.str("MEDIA_ROOT", default="media")
 # which bounds the memory a decoded image takes.
 IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+# Extreme shapes are refused too: the longest side (pixels), and how many times one side
+# may be the other (10 means 10:1).
+IMAGE_MAX_SIDE = env.int("IMAGE_MAX_SIDE", default=10_000)
+IMAGE_MAX_ASPECT_RATIO = env.int("IMAGE_MAX_ASPECT_RATIO", default=10)
 
 # Uploaded images go to S3-compatible object storage when a bucket is configured (several
 # web hosts then share them); otherwise to MEDIA_ROOT on this machine, served by the site

@@ -1,5 +1,7 @@
 """The article admin form: rich text, checked images, stale saves, history, list and preview."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -112,6 +114,65 @@ def test_a_file_over_the_size_limit_is_refused_with_a_form_error(editor_client, 
     assert not Article.objects.exists()
 
 
+def media_files(settings):
+    """Every file under MEDIA_ROOT, as paths relative to it."""
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize(
+    ("size", "message"),
+    [
+        ((10_001, 2_000), "each side may be at most 10,000 pixels"),
+        ((1_000, 10_001), "each side may be at most 10,000 pixels"),
+        ((2_001, 200), "one side may be at most 10 times the other"),
+        ((30, 301), "one side may be at most 10 times the other"),
+    ],
+)
+def test_an_image_of_an_extreme_shape_is_refused_with_a_form_error_and_no_file_kept(
+    editor_client, settings, size, message
+):
+    response = post_hero(editor_client, png_header_only(*size), "banner.png")
+
+    assert response.status_code == 200
+    assert message in error_text(response)
+    assert not Article.objects.exists()
+    assert media_files(settings) == []
+
+
+def test_an_image_at_the_shape_limits_is_accepted(editor_client):
+    response = post_hero(editor_client, image_bytes(size=(400, 40)), "wide.jpg")
+
+    assert response.status_code == 302, error_text(response)
+
+
+def test_the_shape_limits_come_from_settings(editor_client, settings):
+    settings.IMAGE_MAX_SIDE, settings.IMAGE_MAX_ASPECT_RATIO = 300, 2
+    assert "at most 300 pixels" in error_text(post_hero(editor_client, image_bytes(size=(301, 200)), "a.jpg"))
+    assert "at most 2 times" in error_text(post_hero(editor_client, image_bytes(size=(90, 200)), "b.jpg"))
+    assert not Article.objects.exists()
+
+
+def test_a_refused_upload_to_a_live_article_keeps_its_image_and_adds_no_file(
+    editor_client, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_hero(editor_client, image_bytes(size=(80, 40)), "first.jpg")
+    article = Article.objects.get()
+    kept, before = article.hero_image.name, media_files(settings)
+
+    fields = form_data(editor_client.get(change_url(article)))
+    fields["hero_image"] = SimpleUploadedFile(
+        "strip.png", png_header_only(5_000, 100), content_type="image/png"
+    )
+    response = editor_client.post(change_url(article), fields)
+
+    assert "one side may be at most 10 times the other" in error_text(response)
+    article.refresh_from_db()
+    assert article.hero_image.name == kept
+    assert media_files(settings) == before
+
+
 def test_a_cmyk_jpeg_is_accepted_and_stored_as_rgb(editor_client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = post_hero(editor_client, image_bytes(mode="CMYK"), "print.jpg")
@@ -134,13 +195,14 @@ def test_an_exif_rotated_jpeg_is_stored_upright_without_exif(editor_client):
         assert 0x0112 not in stored.getexif()
 
 
-def test_a_hero_image_needs_alt_text_or_the_decorative_mark(editor_client):
+def test_a_hero_image_needs_alt_text_or_the_decorative_mark(editor_client, settings):
     fields = add_form_data(editor_client)
     fields["hero_image"] = SimpleUploadedFile("a.jpg", image_bytes(), content_type="image/jpeg")
     response = editor_client.post(reverse(ADD_URL), fields)
 
     assert response.status_code == 200
     assert "Describe the hero image" in error_text(response)
+    assert media_files(settings) == []
 
 
 # Two editors on one article

@@ -30,6 +30,21 @@ def test_an_image_over_the_pixel_setting_is_refused(settings):
     assert excinfo.value.code == "too_many_pixels"
 
 
+@pytest.mark.parametrize(
+    ("size", "code"),
+    [((12_000, 2_000), "too_long_a_side"), ((4_000, 399), "too_narrow"), ((1, 11), "too_narrow")],
+)
+def test_an_extreme_shape_is_refused_from_the_header_without_decoding_it(size, code):
+    with pytest.raises(ValidationError) as excinfo:
+        open_checked(upload(png_header_only(*size), "strip.png"))
+    assert excinfo.value.code == code
+
+
+def test_the_largest_shapes_allowed_by_default_open():
+    for size in ((10_000, 1_000), (1_000, 10_000), (1, 10)):
+        assert open_checked(upload(png_header_only(*size), "edge.png")).size == size
+
+
 def test_a_text_file_renamed_jpg_is_refused_as_unsupported():
     with pytest.raises(ValidationError) as excinfo:
         open_checked(upload(b"just some text, not a picture\n" * 10, "notes.jpg"))
