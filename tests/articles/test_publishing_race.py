@@ -1,0 +1,174 @@
+"""A publisher's decision is seen by the next reader, on real PostgreSQL with the page
+cache on: readers poll a page while a Publisher changes the article through the admin, and
+no read that starts after the admin's response may show what the decision replaced.
+
+Were the cache retired before the admin's transaction commits, a reader arriving in that
+gap would store the old page again for the whole cache time (issue 12).
+"""
+
+import threading
+import time
+from functools import partial
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from articles import publishing
+from articles.models import Article
+from tests.factories import ArticleFactory, store_pending_changes
+
+from .admin_support import change_url, form_data
+
+pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+
+READERS = 4
+# Each decision is tried this many times: one gap missed by the readers proves little.
+ROUNDS = 3
+# Reads each reader makes after the admin's response before the round ends.
+READS_AFTER = 150
+DEADLINE_SECONDS = 60
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's concurrent transactions (SQLite serialises them); CI runs it there")
+    settings.PAGE_CACHE_SECONDS = 600
+    # The test's own cache, shared by the threads of this process.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "publishing-race"}
+    }
+
+
+def race(url, decide):
+    """Poll ``url`` from ``READERS`` threads while ``decide()`` (an admin POST, returning
+    its response, which must redirect) runs in this thread.
+
+    Returns ``(before, after)``: the responses (status, body) of reads that ended before
+    ``decide()`` was called, and of those that started after it returned, ``READS_AFTER``
+    per reader (or as many as the deadline allowed).
+    """
+    done_at = [None]
+    warmed = threading.Barrier(READERS + 1)
+    reads = [[] for _ in range(READERS)]
+    errors = []
+
+    def read(mine):
+        client = Client()
+        try:
+            after = 0
+            deadline = time.monotonic() + DEADLINE_SECONDS
+            while after < READS_AFTER and time.monotonic() < deadline:
+                started = time.monotonic()
+                response = client.get(url)
+                mine.append((started, time.monotonic(), response.status_code, response.content.decode()))
+                if len(mine) == 3:
+                    warmed.wait(timeout=DEADLINE_SECONDS)
+                if done_at[0] is not None and started > done_at[0]:
+                    after += 1
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=read, args=(mine,)) for mine in reads]
+    for thread in threads:
+        thread.start()
+    warmed.wait(timeout=DEADLINE_SECONDS)  # the page is cached before the decision
+    deciding_at = time.monotonic()
+    response = decide()
+    done_at[0] = time.monotonic()
+    for thread in threads:
+        thread.join(DEADLINE_SECONDS + 10)
+    assert not errors
+    assert response.status_code == 302, "the admin refused the decision"
+    every = [entry for mine in reads for entry in mine]
+    before = [(status, body) for _started, ended, status, body in every if ended < deciding_at]
+    after = [(status, body) for started, _ended, status, body in every if started > done_at[0]]
+    assert len(after) >= READERS * 10, "the readers made too few reads after the decision"
+    return before, after
+
+
+def shows(title):
+    return lambda response: response[0] == 200 and title in response[1]
+
+
+def republish(article, publisher):
+    """Put ``article`` back live (untimed: the next round's readers warm up first)."""
+    publishing.publish(article=Article.objects.get(pk=article.pk), actor=publisher)
+
+
+def test_no_reader_sees_an_article_after_a_publisher_archives_it(client, publisher):
+    article = ArticleFactory(title="Ketamine and sleep")
+    client.force_login(publisher)
+    changelist = reverse("admin:articles_article_changelist")
+
+    archive = partial(
+        client.post, changelist, {"action": "archive_selected", "_selected_action": [article.pk], "index": 0}
+    )
+
+    for _round in range(ROUNDS):
+        before, after = race(article.get_absolute_url(), archive)
+
+        assert any(map(shows("Ketamine and sleep"), before))
+        assert not any(map(shows("Ketamine and sleep"), after))
+        article.refresh_from_db()
+        assert article.status == Article.Status.ARCHIVED
+        republish(article, publisher)
+
+
+def test_no_reader_sees_an_article_after_a_publisher_unpublishes_it(client, publisher):
+    article = ArticleFactory(title="Ketamine and sleep")
+    client.force_login(publisher)
+
+    for _round in range(ROUNDS):
+        data = form_data(client.get(change_url(article)), status="draft")
+        before, after = race(article.get_absolute_url(), partial(client.post, change_url(article), data))
+
+        assert any(map(shows("Ketamine and sleep"), before))
+        assert not any(map(shows("Ketamine and sleep"), after))
+        article.refresh_from_db()
+        assert article.status == Article.Status.DRAFT
+        republish(article, publisher)
+
+
+def test_every_reader_gets_pending_changes_once_a_publisher_publishes_them(client, publisher, editor):
+    article = ArticleFactory(title="Ketamine and sleep")
+    client.force_login(publisher)
+
+    for round_ in range(ROUNDS):
+        old_title, new_title = article.title, f"Ketamine and sleep, revised {round_ + 1}"
+        article = store_pending_changes(article, editor, title=new_title)
+        publish_pending = partial(
+            client.post,
+            reverse("admin:articles_article_publish_pending", args=[article.pk]),
+            {"version": article.version},
+        )
+
+        before, after = race(article.get_absolute_url(), publish_pending)
+
+        assert any(map(shows(old_title), before))
+        assert all(map(shows(new_title), after))
+        article.refresh_from_db()
+
+
+def test_every_reader_finds_an_article_in_the_list_once_a_publisher_publishes_it(client, publisher):
+    ArticleFactory(title="Already live")
+    client.force_login(publisher)
+    changelist = reverse("admin:articles_article_changelist")
+
+    for round_ in range(ROUNDS):
+        title = f"Ketamine and sleep, part {round_ + 1}"
+        draft = ArticleFactory(title=title, status=Article.Status.DRAFT, published_at=None)
+        publish = partial(
+            client.post,
+            changelist,
+            {"action": "publish_selected", "_selected_action": [draft.pk], "index": 0},
+        )
+
+        before, after = race(reverse("articles:list"), publish)
+
+        assert any(map(shows("Already live"), before)) and not any(map(shows(title), before))
+        assert all(map(shows(title), after))
