@@ -1,4 +1,4 @@
-"""The admin for Marketing: subscribers with their history, the form's copy, erasures."""
+"""The admin for Marketing: subscribers with their history, the form's copy; logs in admin_logs."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,30 +12,20 @@ from isha.singletons import SingletonModelAdmin
 from . import erasure, lifecycle
 from .addresses import validate_address
 from .admin_export import ExportAdminMixin
-from .models import ErasureLog, ExportLog, SignupEvent, SignupFormCopy, SignupFormCopyVersion, Subscriber
+from .admin_logs import ReadOnlyAdminMixin
+from .admin_times import SafeChangeList, time_column
+from .models import SignupEvent, SignupFormCopy, SignupFormCopyVersion, Subscriber
 
 Status = Subscriber.Status
-
-
-class ReadOnlyAdminMixin:
-    """History and logs are records: nobody adds, edits or deletes them here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class SignupEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     """A subscriber's history, newest first: sign-ups, emails, status changes."""
 
     model = SignupEvent
+    created_at_shown = time_column("created_at", _("time"))
     fields = (
-        "created_at",
+        "created_at_shown",
         "kind",
         "note",
         "path",
@@ -85,11 +75,16 @@ class SubscriberAdminForm(forms.ModelForm):
 @admin.register(Subscriber)
 class SubscriberAdmin(ExportAdminMixin, admin.ModelAdmin):
     form = SubscriberAdminForm
+    # Times through admin_times, so a time the site's zone cannot hold never fails a page.
+    created_at_shown = time_column("created_at", _("signed up"))
+    confirmed_at_shown = time_column("confirmed_at", _("confirmed"))
+    unsubscribed_at_shown = time_column("unsubscribed_at", _("unsubscribed"))
+    email_status_at_shown = time_column("email_status_at", _("last email time"))
     list_display = (
         "email",
         "status",
-        "created_at",
-        "confirmed_at",
+        "created_at_shown",
+        "confirmed_at_shown",
         "source_path",
         "source_article",
         "email_status",
@@ -107,9 +102,9 @@ class SubscriberAdmin(ExportAdminMixin, admin.ModelAdmin):
     consent_fields = (
         "status",
         "held_reason",
-        "created_at",
-        "confirmed_at",
-        "unsubscribed_at",
+        "created_at_shown",
+        "confirmed_at_shown",
+        "unsubscribed_at_shown",
         "source_path",
         "source_article",
         "utm_source",
@@ -119,7 +114,7 @@ class SubscriberAdmin(ExportAdminMixin, admin.ModelAdmin):
         "consent_version",
         "import_source",
     )
-    email_fields = ("email_status", "email_status_at", "email_attempts", "email_error")
+    email_fields = ("email_status", "email_status_at_shown", "email_attempts", "email_error")
     readonly_fields = ("email_normalized", *consent_fields, *email_fields)
     fieldsets = [
         (None, {"fields": ("email", "email_normalized", "first_name", "last_name")}),
@@ -128,6 +123,9 @@ class SubscriberAdmin(ExportAdminMixin, admin.ModelAdmin):
     ]
     inlines = [SignupEventInline]
     actions = ["resend_confirmation", "release_held", "unsubscribe", "export_selected", "erase"]
+
+    def get_changelist(self, request, **kwargs):
+        return SafeChangeList
 
     def get_readonly_fields(self, request, obj=None):
         # An erased row has no address to correct, and must not be given one back.
@@ -253,48 +251,3 @@ class SignupFormCopyVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "created_at", "button_label")
     fields = ("created_at", "heading", "intro", "button_label")
     readonly_fields = fields
-
-
-@admin.register(ErasureLog)
-class ErasureLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("created_at", "staff_name", "via", "subscribers")
-    list_filter = ("via",)
-    date_hierarchy = "created_at"
-    fields = ("created_at", "staff", "staff_name", "via", "subscribers")
-    readonly_fields = fields
-    list_select_related = ("staff",)
-
-
-@admin.register(ExportLog)
-class ExportLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Every export of subscribers (personal data): who, when, what, how many."""
-
-    list_display = (
-        "created_at",
-        "user_name",
-        "via",
-        "format",
-        "preset",
-        "include_source",
-        "row_count",
-        "filters_display",
-    )
-    list_filter = ("via", "format", "preset", "include_source")
-    date_hierarchy = "created_at"
-    fields = (
-        "created_at",
-        "user",
-        "user_name",
-        "via",
-        "format",
-        "preset",
-        "include_source",
-        "filters_display",
-        "row_count",
-    )
-    readonly_fields = fields
-    list_select_related = ("user",)
-
-    @admin.display(description=_("filters"))
-    def filters_display(self, obj):
-        return ", ".join(f"{key}={value}" for key, value in obj.filters.items()) or "-"

@@ -1,7 +1,7 @@
 """The export's rows: what is asked of the database, and how each row is finished in Python."""
 
 from collections.abc import Callable, Collection, Iterator, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django.db import connections
@@ -60,12 +60,21 @@ def _select(
         if how == "as is":
             return values[index]
         if how == "time":
-            value = values[index]
-            return value.astimezone(zone).isoformat() if value is not None else ""
+            return _local_iso(values[index], zone)
         assert compute is not None  # only computed columns get here
         return neutralize(compute(*(values[i] for i in index)))
 
     return expressions, lambda values: [cell(*spec, values) for spec in plan]
+
+
+def _local_iso(value: datetime | None, zone: tzinfo) -> str:
+    """``value`` in ISO 8601 in ``zone``; in UTC if ``zone``'s calendar cannot hold it (years 1 and 9999)."""
+    if value is None:
+        return ""
+    try:
+        return value.astimezone(zone).isoformat()
+    except OverflowError:
+        return value.astimezone(UTC).isoformat()
 
 
 def rows(

@@ -1,0 +1,83 @@
+"""Times in the sign-up admin that render whatever the database holds.
+
+A row written by a script, a restore or an old import can hold a time such as
+0001-01-01 00:00 UTC, which is still year 0 in Los Angeles: Python's dates end at years 1
+and 9999, so converting it to the site's zone raises ``OverflowError`` and the page that
+shows it answers 500. Django's admin converts every time it shows (list columns, read-only
+fields, the date drill-down), so the sign-up admin shows its times through
+:func:`shown_time` and :class:`SafeChangeList` instead.
+"""
+
+from datetime import UTC, datetime
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Max, Min
+from django.utils import formats, timezone
+
+
+def shown_time(value: datetime | None) -> str:
+    """``value`` as the admin shows times (site's zone, localised); "-" for ``None``.
+
+    A time the site's zone cannot hold is shown in UTC, in ISO 8601 with its offset, rather
+    than failing the page.
+    """
+    if value is None:
+        return "-"
+    try:
+        return formats.localize(timezone.template_localtime(value))
+    except (OverflowError, ValueError):
+        return value.astimezone(UTC).isoformat(" ") if timezone.is_aware(value) else value.isoformat(" ")
+
+
+def time_column(field_name: str, description: str):
+    """A display method showing ``field_name`` by :func:`shown_time`, sortable by it.
+
+    Assign it to a ``ModelAdmin`` or inline attribute (``created_at_shown =
+    time_column("created_at", ...)``) and name that attribute in ``list_display`` or
+    ``readonly_fields`` in place of the field.
+    """
+
+    @admin.display(description=description, ordering=field_name)
+    def show(model_admin, obj):
+        return shown_time(getattr(obj, field_name))
+
+    show.__name__ = f"{field_name}_shown"
+    return show
+
+
+def fits_local_calendar(value: datetime | None) -> bool:
+    """True if ``value`` (aware) can be converted to the site's zone: between years 1 and 9999 there."""
+    if value is None:
+        return True
+    try:
+        timezone.localtime(value)
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
+class SafeChangeList(ChangeList):
+    """A change list whose date drill-down and filters never fail on awkward times.
+
+    A drill-down to year 9999 makes Django compute a year 10000 (``ValueError``), and a
+    filter time the site's zone cannot convert raises ``OverflowError``: both become
+    :class:`IncorrectLookupParameters`, which the admin answers by showing the list
+    unfiltered with an error flag. The date drill-down is left out when the list holds a
+    time the site's zone cannot show (Django's template tag would fail on it).
+    """
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        if self.date_hierarchy:
+            bounds = queryset.aggregate(first=Min(self.date_hierarchy), last=Max(self.date_hierarchy))
+            if not all(fits_local_calendar(value) for value in bounds.values()):
+                self.date_hierarchy = None
+        return queryset
