@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class IshaConfig(AppConfig):
-    """The project itself: registers the system checks of the project-wide settings.
+    """The project itself: registers the system checks of the project-wide settings and
+    Django's own periodic housekeeping (:mod:`isha.periodic`).
 
     It knows no app: ``articles`` and ``signups`` connect their content to the page
     cache (:mod:`isha.pagecache`) in their own ``ready()``.
@@ -12,4 +13,15 @@ class IshaConfig(AppConfig):
     verbose_name = "Isha Health"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the checks)
+        from datetime import timedelta
+
+        from . import (
+            checks,  # noqa: F401  (registers the checks)
+            periodic,
+        )
+
+        # Sessions live in the database (settings.SESSION_ENGINE); Django leaves expired
+        # ones there until clearsessions deletes them.
+        periodic.register(
+            "clearsessions", every=timedelta(days=1), description="delete expired sessions from the database"
+        )

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,14 @@ def create_marketing_group(sender, **kwargs):
     ensure_group("Marketing", "signups", MARKETING_READ_ONLY, actions=("view",))
 
 
+def uses_database_queue():
+    """True when the emails' task backend is django-tasks-db's queue (production's)."""
+    from django.tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+
+    return isinstance(task_backends["default"], DatabaseBackend)
+
+
 class SignupsConfig(AppConfig):
     """Newsletter sign-ups; checks its settings and tells the page cache when the form's
     copy (shown on every public page) changes."""
@@ -24,7 +34,7 @@ class SignupsConfig(AppConfig):
     verbose_name = _("Sign-ups")
 
     def ready(self):
-        from isha import outage, pagecache
+        from isha import outage, pagecache, periodic
 
         from . import checks  # noqa: F401  (registers the sign-up settings' checks)
         from .outage import signup_unavailable
@@ -33,3 +43,14 @@ class SignupsConfig(AppConfig):
         pagecache.invalidate_on_changes_to(self.get_model("SignupFormCopy"))
         # With the database down, a sign-up keeps the typed address and says nothing was stored.
         outage.respond_when_database_is_down("signups:signup", signup_unavailable)
+        periodic.register(
+            "requeue_stale_tasks",
+            every=timedelta(minutes=5),
+            description="run again confirmation emails a killed worker left, queue lost ones",
+        )
+        periodic.register(
+            "prune_db_task_results",
+            every=timedelta(days=1),
+            description="delete finished email tasks older than 14 days (django-tasks-db)",
+            enabled=uses_database_queue,
+        )
