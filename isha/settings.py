@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Admin login throttling (AXES_* below).
     "axes",
+    # Staff's second factor: TOTP and backup codes (isha.two_factor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "articles",
     "signups",
 ]
@@ -89,6 +93,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor this session.
+    "django_otp.middleware.OTPMiddleware",
+    "isha.two_factor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -206,6 +213,14 @@ AXES_CLIENT_IP_CALLABLE = "isha.proxies.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # No start-up banner in every command's output.
 AXES_VERBOSE = False
+
+# --- Signing in: a second factor (django-otp, isha.two_factor) ---------------------------------
+# Staff turn it on themselves at /admin/two-factor/. When this is on, everyone who can see
+# subscribers' addresses (the "view subscriber" permission; superusers) must: they are sent
+# there until they have signed in with a code. On by default in production.
+ADMIN_REQUIRE_2FA_FOR_SUBSCRIBER_DATA = env.bool("ADMIN_REQUIRE_2FA_FOR_SUBSCRIBER_DATA", default=PRODUCTION)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Isha Health admin"
 
 LANGUAGE_CODE = "en-us"
 # The site's zone for dates shown to readers and times in exports.

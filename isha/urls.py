@@ -11,11 +11,15 @@ from articles.sitemaps import SITEMAPS
 from . import health
 from .media import serve_image
 from .outbox import outbox_view
+from .two_factor import AdminLoginForm
+from .two_factor_views import two_factor
 from .view_on_site import view_on_site
 
 admin.site.site_header = "Isha Health admin"
 admin.site.site_title = "Isha Health admin"
 admin.site.index_title = "Articles, sign-ups and site copy"
+# Asks for the second factor's code once a user has turned it on (isha.two_factor).
+admin.site.login_form = AdminLoginForm
 
 # A database that cannot be reached gets a styled 503 with Retry-After, not a 500 (isha.outage).
 handler500 = "isha.outage.server_error"
@@ -26,6 +30,7 @@ urlpatterns = [
     path("healthz/live", health.live, name="healthz-live"),
     # Before the admin's own URLs, which would take any admin/ path. 404 unless DEBUG.
     path("admin/outbox/", outbox_view, name="outbox"),
+    path("admin/two-factor/", two_factor, name="two-factor"),
     # The admin's view-on-site redirect, only for objects the user may view (isha.view_on_site).
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
