@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from ..models import Author, Reviewer
+from .roles import PublishersChangeMixin
 
 
 @admin.register(Author)
@@ -15,10 +16,20 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reviewer)
-class ReviewerAdmin(admin.ModelAdmin):
-    """Medical reviewers, each optionally linked to the staff user who signs reviews off."""
+class ReviewerAdmin(PublishersChangeMixin, admin.ModelAdmin):
+    """Medical reviewers, each optionally linked to the staff user who signs reviews off.
+
+    A reviewer's name and credentials vouch for every article they reviewed, so only
+    publishers change them (Editors see them read only). The linked staff account is
+    what lets a user sign reviews off in the reviewer's name, so only a superuser links
+    one; anyone else sees it read only.
+    """
 
     list_display = ("name", "credentials", "specialty", "licence_verified_on")
     search_fields = ("name", "specialty")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("user",)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly if request.user.is_superuser else (*readonly, "user")

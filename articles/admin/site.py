@@ -5,8 +5,10 @@ from django.contrib import admin
 from isha.singletons import SingletonModelAdmin
 
 from ..models import SiteSettings
+from .roles import PublishersChangeMixin
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(SingletonModelAdmin):
-    """Exactly one row: no add or delete; the list goes straight to the form."""
+class SiteSettingsAdmin(PublishersChangeMixin, SingletonModelAdmin):
+    """Exactly one row: no add or delete; the list goes straight to the form. Shown on
+    every article page, so only publishers change it (Editors see it read only)."""

@@ -13,6 +13,21 @@ from ..citations import marker_for, nlm_citation
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 # PubMed identifiers are positive integers of up to 8 digits (NLM, PubMed User Guide).
 PMID_RE = re.compile(r"^[1-9]\d{0,7}$")
+# What identifies the work a citation points readers to: a change to any of these means
+# a medical reviewer vouched for a different citation than readers now see.
+BIBLIOGRAPHIC_FIELDS = (
+    "citation_text",
+    "authors",
+    "title",
+    "journal",
+    "year",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "url",
+)
 
 
 def validate_doi(value):
@@ -157,10 +172,32 @@ class Source(models.Model):
         return f"{self.marker} {text[:90]}"
 
     def save(self, *args, **kwargs):
-        """Store the DOI bare (no resolver prefix) and the PMID trimmed, so they match on lookup."""
+        """Store the DOI bare (no resolver prefix) and the PMID trimmed, so they match on
+        lookup. When a bibliographic field (``BIBLIOGRAPHIC_FIELDS``) of a stored source
+        changes, every medically reviewed article that cites it is marked as changed since
+        review (see :meth:`outdate_reviews`)."""
         self.doi = clean_doi(self.doi)
         self.pmid = self.pmid.strip()
+        changed = self.pk is not None and self._bibliography_changed()
         super().save(*args, **kwargs)
+        if changed:
+            self.outdate_reviews()
+
+    def _bibliography_changed(self):
+        stored = type(self).objects.filter(pk=self.pk).values(*BIBLIOGRAPHIC_FIELDS).first()
+        return stored is not None and any(
+            stored[name] != getattr(self, name) for name in BIBLIOGRAPHIC_FIELDS
+        )
+
+    def outdate_reviews(self):
+        """Mark every reviewed article citing this source as changed since review; returns
+        how many. The reviewed body hash is cleared rather than only the flag: the flag is
+        recomputed from the hash on each article save, and the mark must last until a
+        reviewer signs the article off again (which stores a new hash)."""
+        articles = Citation._meta.get_field("article").related_model.objects
+        return articles.filter(citations__source=self, reviewed_at__isnull=False).update(
+            review_outdated=True, reviewed_body_hash=""
+        )
 
     @property
     def marker(self):
