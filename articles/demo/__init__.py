@@ -15,6 +15,9 @@ from PIL import Image, ImageDraw
 from .. import publishing
 from ..actors import Actor
 from ..models import Article, Author, Citation, RelatedArticle, Source
+from .registry import plan_removal, register, remove_demo_content
+
+__all__ = ["load_demo_content", "plan_removal", "remove_demo_content"]
 
 PALETTE = [((29, 78, 96), (120, 170, 160)), ((60, 54, 110), (170, 150, 200)), ((96, 62, 40), (220, 180, 130))]
 
@@ -121,31 +124,24 @@ DEMO_AUTHOR_SLUG = "isha-editorial-team"
 
 
 @transaction.atomic
-def remove_demo_content(*, actor: Actor) -> int:
-    """Delete the demo author's articles, each through ``articles.publishing.delete`` as
-    ``actor`` (the ``load_demo`` command passes the system), and then the author; return
-    how many articles went."""
-    articles = list(Article.objects.filter(author__slug=DEMO_AUTHOR_SLUG))
-    for article in articles:
-        publishing.delete(article=article, actor=actor)
-    Author.objects.filter(slug=DEMO_AUTHOR_SLUG, articles__isnull=True).delete()
-    return len(articles)
-
-
-@transaction.atomic
 def load_demo_content(*, actor: Actor) -> int:
     """Create the demo author and articles with generated images, published by ``actor``
     through ``articles.publishing`` (the ``load_demo`` command passes the system); return
     how many. Their renditions and search documents are made once the transaction commits.
+    Everything it creates is registered as demo content (``articles.demo.registry``); an
+    author or a source that already existed is reused and not registered, so removal
+    never takes it.
 
     The images reach storage before the commit; if the transaction is rolled back they
     stay there unreferenced (Django has no on-rollback hook). They are small and never
     served, and a later load writes its own copies, so no clean-up is attempted.
     """
-    author, _created = Author.objects.get_or_create(
+    author, author_created = Author.objects.get_or_create(
         slug=DEMO_AUTHOR_SLUG,
         defaults={"name": "Isha Editorial Team", "bio": "<p>Isha Health's clinical and editorial team.</p>"},
     )
+    if author_created:
+        register(author)
     today = timezone.localdate()
     articles = []
     for index, data in enumerate(ARTICLES):
@@ -167,11 +163,15 @@ def load_demo_content(*, actor: Actor) -> int:
         article.thumbnail.save(f"{slug}-thumb.jpg", ContentFile(demo_image(600, 400, index)), save=False)
         publishing.publish(article=article, actor=actor)
         for position, (citation, doi, pmid) in enumerate(data["references"]):
-            source, _created = Source.objects.get_or_create_for(citation, doi=doi, pmid=pmid)
+            source, source_created = Source.objects.get_or_create_for(citation, doi=doi, pmid=pmid)
+            if source_created:
+                register(source)
             Citation.objects.create(article=article, position=position, source=source)
         articles.append(article)
     for article in articles:
         others = [a for a in articles if a != article][:2]
         for position, other in enumerate(others):
             RelatedArticle.objects.create(from_article=article, to_article=other, position=position)
+    for article in articles:
+        register(article)
     return len(articles)

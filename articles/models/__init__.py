@@ -3,6 +3,7 @@
 from .article import Article
 from .article_parts import RelatedArticle, SlugRedirect, UpdateNote
 from .article_queryset import ArticleQuerySet
+from .demo import DemoContent
 from .people import Author, Reviewer
 from .site import SiteSettings
 from .sources import Citation, Source
@@ -13,6 +14,7 @@ __all__ = [
     "ArticleQuerySet",
     "Author",
     "Citation",
+    "DemoContent",
     "RelatedArticle",
     "Reviewer",
     "SiteSettings",

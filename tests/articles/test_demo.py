@@ -1,8 +1,11 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
-from articles.models import Article, Author
-from tests.factories import ArticleFactory
+from articles import publishing
+from articles.models import Article, Author, DemoContent, Source
+from tests.factories import ArticleFactory, AuthorFactory, SourceFactory, store_pending_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +43,80 @@ def test_removing_the_demo_content_records_each_deletion_as_the_command():
     records = Article.history.filter(id__in=demo_ids, history_type="-")
     assert sorted(records.values_list("id", flat=True)) == sorted(demo_ids)
     assert set(records.values_list("history_change_reason", flat=True)) == {"Deleted; system (load_demo)"}
+
+
+def remove(*args):
+    out = io.StringIO()
+    call_command("load_demo", "--remove", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_removal_never_takes_an_editors_article_written_as_the_demo_author():
+    call_command("load_demo")
+    demo_author = Author.objects.get(slug="isha-editorial-team")
+    editors = ArticleFactory(title="Written by an editor", author=demo_author)
+
+    output = remove()
+
+    assert list(Article.objects.all()) == [editors]
+    assert Author.objects.filter(pk=demo_author.pk).exists()
+    assert f"Kept author {demo_author.pk}" in output and "credited on an article that stays" in output
+
+
+def test_an_author_or_source_that_existed_before_the_load_is_never_removed():
+    author = AuthorFactory(slug="isha-editorial-team", name="Isha Editorial Team")
+    source = SourceFactory(doi="10.1136/bmj.39489.470347.AD", citation_text="Real entry")
+    call_command("load_demo", "--force")
+
+    remove()
+
+    assert not Article.objects.exists()
+    assert Author.objects.filter(pk=author.pk).exists()
+    assert Source.objects.filter(pk=source.pk).exists()
+
+
+def test_the_sources_the_loader_created_go_with_its_articles():
+    call_command("load_demo")
+    assert Source.objects.exists()
+    remove()
+    assert not Source.objects.exists() and not Author.objects.exists()
+    assert not DemoContent.objects.exists()
+
+
+def test_a_demo_article_someone_changed_is_kept_unless_forced(publisher):
+    call_command("load_demo")
+    changed = Article.objects.order_by("pk").first()
+    changed.title = "Rewritten by an editor"
+    publishing.publish(article=changed, actor=publisher)
+
+    output = remove()
+
+    assert list(Article.objects.all()) == [changed]
+    assert f"Kept article {changed.pk}: Rewritten by an editor (changed since it was loaded" in output
+    assert "Removed 3 demo articles" in output
+
+    remove("--force")
+    assert not Article.objects.exists() and not Author.objects.exists()
+
+
+def test_pending_changes_count_as_a_change(editor):
+    call_command("load_demo")
+    article = Article.objects.order_by("pk").first()
+    store_pending_changes(article, editor, title="Proposed title")
+
+    remove()
+
+    assert list(Article.objects.values_list("pk", flat=True)) == [article.pk]
+
+
+def test_a_dry_run_lists_what_would_go_and_removes_nothing():
+    call_command("load_demo")
+    before = Article.objects.count(), Author.objects.count(), Source.objects.count()
+    titles = list(Article.objects.values_list("title", flat=True))
+
+    output = remove("--dry-run")
+
+    assert (Article.objects.count(), Author.objects.count(), Source.objects.count()) == before
+    for title in titles:
+        assert f": {title}" in output
+    assert "Would remove 4 demo articles" in output
