@@ -10,8 +10,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.contrib.auth.hashers import MD5PasswordHasher
+from django.core.checks import run_checks
 from django.core.management import call_command
 from django.test import Client
+
+from isha.checks import SETTINGS_TAG
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +125,13 @@ def test_throttling_works_with_redis_stopped(staff, redis_server):
     fail(5)
     assert sign_in("alice").status_code == 429
     assert signed_in(sign_in("bob"))
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("LOGIN_FAILURE_LIMIT", 0), ("LOGIN_ADDRESS_FAILURE_LIMIT", -1), ("LOGIN_LOCKOUT_MINUTES", 0)],
+)
+def test_a_limit_that_would_switch_throttling_off_fails_the_checks(name, value, settings):
+    setattr(settings, name, value)
+    errors = [error for error in run_checks(tags=[SETTINGS_TAG]) if error.is_serious()]
+    assert len(errors) == 1 and errors[0].msg.startswith(name)
