@@ -59,3 +59,13 @@ def test_signed_out_visitors_are_sent_to_the_login(client, draft):
     assert response.status_code == 302
     assert "secret-launch-plan" not in response["Location"]
     assert reverse("admin:login") in response["Location"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("object_id", ["abc", "1%00", "99999999999999999999999"])
+def test_a_malformed_object_id_is_a_404_not_an_error(editor_client, object_id):
+    content_type = ContentType.objects.get_for_model(Article)
+
+    response = editor_client.get(f"/admin/r/{content_type.pk}/{object_id}/")
+
+    assert response.status_code == 404
