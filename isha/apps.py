@@ -25,3 +25,11 @@ class IshaConfig(AppConfig):
         periodic.register(
             "clearsessions", every=timedelta(days=1), description="delete expired sessions from the database"
         )
+        # django-axes records every staff sign-in (address, browser) in its access log and
+        # keeps it for ever unless told; 90 days covers looking into an incident.
+        periodic.register(
+            "axes_reset_logs",
+            every=timedelta(days=1),
+            args=("--age", "90"),
+            description="delete staff sign-in records (django-axes' access log) older than 90 days",
+        )

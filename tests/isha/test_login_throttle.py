@@ -5,10 +5,12 @@ address after ``LOGIN_ADDRESS_FAILURE_LIMIT`` (30), for ``LOGIN_LOCKOUT_MINUTES`
 locked attempt is refused before the password is hashed; Redis plays no part.
 """
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from axes.models import AccessLog
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core.checks import run_checks
 from django.core.management import call_command
@@ -135,3 +137,13 @@ def test_a_limit_that_would_switch_throttling_off_fails_the_checks(name, value, 
     setattr(settings, name, value)
     errors = [error for error in run_checks(tags=[SETTINGS_TAG]) if error.is_serious()]
     assert len(errors) == 1 and errors[0].msg.startswith(name)
+
+
+def test_sign_in_records_are_kept_ninety_days(staff):
+    assert signed_in(sign_in("alice"))
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=89)):
+        call_command("run_periodic", "--only", "axes_reset_logs", stdout=io.StringIO())
+        assert AccessLog.objects.count() == 1
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=91)):
+        call_command("run_periodic", "--only", "axes_reset_logs", "--force", stdout=io.StringIO())
+        assert AccessLog.objects.count() == 0
