@@ -38,9 +38,11 @@ def tags_in(html):
     return parser.tags
 
 
-def assert_no_active_markup(html):
+def assert_no_active_markup(html, *, whole_page=False):
+    """No script-like element (in a body; a whole page has the site's own), no event
+    handler or style attribute, no script URL."""
     for tag, attrs in tags_in(html):
-        assert tag not in ("script", "style", "iframe", "object", "embed", "svg")
+        assert whole_page or tag not in ("script", "style", "iframe", "object", "embed", "svg")
         assert not [name for name in attrs if name.startswith("on") or name == "style"], (tag, attrs)
         for name in ("href", "src"):
             value = (attrs.get(name) or "").strip().lower()
@@ -122,3 +124,26 @@ def test_a_bio_stored_without_save_reaches_the_author_page_clean(client):
     html = client.get(f"/authors/{author.slug}/").content.decode()
     assert "Fine." in html
     assert "alert(1)" not in html
+
+
+def test_image_names_stored_without_save_cannot_add_attributes_or_srcset_candidates(client):
+    article = ArticleFactory(hero_image_alt="A description")
+    name = 'articles/hero/a" onerror="alert(1), 9w.jpg'
+    renditions = {
+        "name": name,
+        "width": 800,
+        "height": 400,
+        "sources": [
+            {"width": 480, "webp": 'renditions/x, y" onload="alert(1).webp', "fallback": "renditions/x y.jpg"}
+        ],
+    }
+    Article.objects.filter(pk=article.pk).update(hero_image=name, hero_renditions=renditions)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert_no_active_markup(html, whole_page=True)
+    srcsets = [attrs["srcset"] for tag, attrs in tags_in(html) if tag == "source"]
+    assert len(srcsets) == 2
+    for srcset in srcsets:
+        # One candidate, "URL 480w": a comma or space in a name must not make more.
+        assert [len(c.split()) for c in srcset.split(", ")] == [2], srcset
+        assert srcset.endswith(" 480w")
