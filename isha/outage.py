@@ -16,15 +16,14 @@ the typed address and says nothing was stored) is registered by its app in
 
 import sys
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 from django.views import defaults
 
-# What Django raises when the database cannot be reached, dropped the connection or timed
-# out (Django wraps the driver's errors in these: https://docs.djangoproject.com/en/6.1/ref/exceptions/#database-exceptions).
-# IntegrityError, ProgrammingError and the like are bugs and stay 500s.
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# IntegrityError, ProgrammingError and the like are bugs and stay 500s. Logging of the
+# 503s: one report per minute (isha.logfilters, configured in settings.LOGGING).
+from isha.logfilters import DATABASE_UNAVAILABLE
+
 # How long clients are asked to wait (seconds): about a database restart or fail-over.
 RETRY_AFTER_SECONDS = 30
 

@@ -383,10 +383,17 @@ MAILERS = {
 ADMINS = env.list("ADMINS", default=[])
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Isha Health <newsletter@ishahealth.com>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-LOGGING["filters"] = {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}}
+LOGGING["filters"] = {
+    "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    # With the database down every request fails alike: one report a minute, not one each
+    # (one filter per handler: a shared one would let the first handler's pass silence the other).
+    "database_outage_log": {"()": "isha.logfilters.OncePerDatabaseOutage"},
+    "database_outage_mail": {"()": "isha.logfilters.OncePerDatabaseOutage"},
+}
+LOGGING["handlers"]["console"]["filters"] = ["database_outage_log"]
 LOGGING["handlers"]["mail_admins"] = {
     "level": "ERROR",
-    "filters": ["require_debug_false"],
+    "filters": ["require_debug_false", "database_outage_mail"],
     "class": "django.utils.log.AdminEmailHandler",
     "using": "admins",
 }

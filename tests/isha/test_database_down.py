@@ -2,10 +2,15 @@
 ``Retry-After`` (never a traceback), and a sign-up is never answered with success unless
 it was stored: the visitor gets built-in copy and the address they typed back."""
 
+import logging
+import sys
+
 import pytest
 from django.db import OperationalError, connection
 from django.test import Client
+from django.utils.log import AdminEmailHandler
 
+from isha.logfilters import OncePerDatabaseOutage
 from signups.models import SignupFormCopy, Subscriber
 from tests.factories import ArticleFactory
 from tests.signups.conftest import SIGNUP_URL, form_stamp
@@ -129,3 +134,33 @@ def test_postgresql_connections_give_up_within_seconds(settings):
     if connection.vendor != "postgresql":
         pytest.skip("libpq's connect_timeout is a PostgreSQL option")
     assert 0 < settings.DATABASES["default"]["OPTIONS"]["connect_timeout"] <= 10
+
+
+@pytest.fixture
+def outage_filters():
+    """The configured handlers' outage filters (console, mail to ADMINS), reset after."""
+    handlers = [*logging.getLogger().handlers, *logging.getLogger("django").handlers]
+    filters = [
+        each for handler in handlers for each in handler.filters if isinstance(each, OncePerDatabaseOutage)
+    ]
+    for each in filters:  # earlier tests' outages are not this one's
+        each._quiet_until = 0.0
+    yield handlers
+    for each in filters:
+        each._quiet_until = 0.0
+
+
+def record_of(exc):
+    try:
+        raise exc
+    except Exception:
+        return logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Error", (), sys.exc_info())
+
+
+def test_a_database_outage_is_logged_and_mailed_once_a_minute_not_per_request(outage_filters):
+    console, mail_admins = outage_filters[0], outage_filters[-1]
+    assert isinstance(mail_admins, AdminEmailHandler)
+    for handler in (console, mail_admins):
+        assert handler.filter(record_of(OperationalError("connection refused")))
+        assert not handler.filter(record_of(OperationalError("connection refused")))
+        assert handler.filter(record_of(RuntimeError("a bug is always reported")))

@@ -154,7 +154,7 @@ def test_the_example_file_as_it_stands_is_a_working_development_configuration():
         "db": "django.db.backends.sqlite3",
         "cache": "django.core.cache.backends.locmem.LocMemCache",
         "page_cache": 0,
-        "log": {"class": "logging.StreamHandler", "formatter": "text"},
+        "log": {"class": "logging.StreamHandler", "formatter": "text", "filters": ["database_outage_log"]},
         "mail": "django.core.mail.backends.filebased.EmailBackend",
         "debug": True,
     }
