@@ -3,6 +3,7 @@
 it was stored: the visitor gets built-in copy and the address they typed back."""
 
 import logging
+import socket
 import sys
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils.log import AdminEmailHandler
 from isha.logfilters import OncePerDatabaseOutage
 from signups.models import SignupFormCopy, Subscriber
 from tests.factories import ArticleFactory
+from tests.isha.test_settings import env_example, manage
 from tests.signups.conftest import SIGNUP_URL, form_stamp
 
 COULD_NOT_SAVE = "We could not save this, please try again."
@@ -130,7 +132,29 @@ def test_any_other_error_is_still_the_500_page(monkeypatch):
     assert "Something went wrong" in response.content.decode()
 
 
-def test_postgresql_connections_give_up_within_seconds(settings):
+def test_a_database_server_that_never_answers_fails_the_connection_instead_of_hanging():
+    """A host that accepts the connection and then says nothing (a hung server, a
+    half-open firewall): without connect_timeout libpq would wait for ever."""
+    silent = socket.create_server(("127.0.0.1", 0))
+    port = silent.getsockname()[1]
+    env = {
+        **env_example(),
+        "DATABASE_URL": f"postgres://nobody@127.0.0.1:{port}/isha",
+        "DATABASE_CONNECT_TIMEOUT": "1",
+    }
+    try:
+        # manage()'s own 120-second limit fails the test if the connection hangs.
+        attempt = manage("shell", "--no-imports", "-c", CONNECT, env=env)
+    finally:
+        silent.close()
+    assert attempt.returncode != 0
+    assert "OperationalError" in attempt.stderr and "timeout" in attempt.stderr.lower()
+
+
+CONNECT = "from django.db import connection; connection.ensure_connection()"
+
+
+def test_postgresql_connections_give_up_within_seconds_by_default(settings):
     if connection.vendor != "postgresql":
         pytest.skip("libpq's connect_timeout is a PostgreSQL option")
     assert 0 < settings.DATABASES["default"]["OPTIONS"]["connect_timeout"] <= 10
