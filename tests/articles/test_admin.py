@@ -298,3 +298,23 @@ def test_the_change_form_has_a_preview_button_to_the_article_page(editor_client)
     assert response.context["preview_url"] == article.get_absolute_url()
     assert f'href="{article.get_absolute_url()}"' in response.content.decode()
     assert ">Preview<" in response.content.decode()
+
+
+@pytest.mark.parametrize("live", [False, True])
+def test_an_image_sent_with_a_refused_stale_save_leaves_no_file(
+    client, editor, django_user_model, settings, live
+):
+    other = staff_in("Editors", django_user_model, "olga")
+    article = ArticleFactory(title="Original", **({} if live else {"draft": True}))
+    client.force_login(editor)
+    stale_page = client.get(change_url(article))
+    client.force_login(other)
+    client.post(change_url(article), form_data(client.get(change_url(article)), title="Olga's title"))
+
+    client.force_login(editor)
+    fields = form_data(stale_page, hero_image_alt="A description")
+    fields["hero_image"] = SimpleUploadedFile("mine.jpg", image_bytes(), content_type="image/jpeg")
+    response = client.post(change_url(article), fields)
+
+    assert "Olga changed this article on" in response.content.decode()
+    assert media_files(settings) == []
