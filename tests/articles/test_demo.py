@@ -1,3 +1,4 @@
+import importlib
 import io
 
 import pytest
@@ -120,3 +121,22 @@ def test_a_dry_run_lists_what_would_go_and_removes_nothing():
     for title in titles:
         assert f": {title}" in output
     assert "Would remove 4 demo articles" in output
+
+
+def test_content_loaded_before_the_register_existed_is_registered_by_the_migration(publisher):
+    from django.apps import apps
+
+    migration = importlib.import_module("articles.migrations.0006_demo_content")
+    call_command("load_demo")
+    changed = Article.objects.order_by("pk").first()
+    changed.title = "Rewritten"
+    publishing.publish(article=changed, actor=publisher)
+    editors = ArticleFactory(author=Author.objects.get(), title="An editor's")
+    DemoContent.objects.all().delete()
+
+    migration.register_content_loaded_before(apps, None)
+    remove()
+
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["An editor's", "Rewritten"]
+    remove("--force")
+    assert list(Article.objects.all()) == [editors]
