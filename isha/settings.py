@@ -82,6 +82,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A NUL byte in the path or query string is a 400 before anything reads it (PostgreSQL
+    # refuses NUL in text, which would make it a 500 further down).
+    "isha.middleware.RefuseNulBytesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous cache hits are answered here, before everything below (isha.pagecache);
@@ -89,6 +92,8 @@ MIDDLEWARE = [
     "isha.pagecache.PageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "isha.middleware.PermissionsPolicyMiddleware",
+    # A locked-out sign-in is answered here, before sessions, CSRF and the login view.
+    "isha.login_throttle.RefuseLockedOutLoginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

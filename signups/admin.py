@@ -13,7 +13,7 @@ from . import erasure, lifecycle
 from .addresses import validate_address
 from .admin_export import ExportAdminMixin
 from .admin_logs import ReadOnlyAdminMixin
-from .admin_times import SafeChangeList, time_column
+from .admin_times import SafeChangeList, SafeDateFieldListFilter, time_column
 from .models import SignupEvent, SignupFormCopy, SignupFormCopyVersion, Subscriber
 
 Status = Subscriber.Status
@@ -93,7 +93,7 @@ class SubscriberAdmin(ExportAdminMixin, admin.ModelAdmin):
         "status",
         "held_reason",
         ("source_article", admin.RelatedOnlyFieldListFilter),
-        "created_at",
+        ("created_at", SafeDateFieldListFilter),
     )
     list_select_related = ("source_article",)
     search_fields = ("email", "first_name", "last_name")

@@ -9,6 +9,7 @@ dashboard needs the permission to view subscribers.
 
 import os
 import tempfile
+from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -24,6 +25,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from . import dashboard, export
+from .importers import EARLIEST_DAY
 from .models import ExportLog
 
 FORMAT_CHOICES = [("csv", _("CSV (any size; opens in Excel)")), ("xlsx", _("Excel (XLSX)"))]
@@ -57,8 +59,29 @@ class ExportForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
+    """The dashboard's period: two dates from :data:`EARLIEST_DAY` to a year from today."""
+
     since = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def _in_range(self, name):
+        # Sign-ups exist from 1995 (the importer's floor) to a day from now; anything far
+        # outside is a typo, and years near 9999 overflow the period's arithmetic.
+        day = self.cleaned_data[name]
+        latest = timezone.localdate() + timedelta(days=366)
+        if not EARLIEST_DAY <= day <= latest:
+            raise forms.ValidationError(
+                _("Choose a date from %(earliest)s to %(latest)s."),
+                code="out_of_range",
+                params={"earliest": EARLIEST_DAY.isoformat(), "latest": latest.isoformat()},
+            )
+        return day
+
+    def clean_since(self):
+        return self._in_range("since")
+
+    def clean_until(self):
+        return self._in_range("until")
 
     def clean(self):
         cleaned = super().clean()
@@ -209,13 +232,19 @@ class ExportAdminMixin:
         )
 
     def dashboard_view(self, request):
-        """Sign-ups per day and week, the confirmation rate and the top articles for a period."""
+        """Sign-ups per day and week, the confirmation rate and the top articles for a period.
+
+        An invalid period (unreadable, reversed, over ten years, or outside
+        :class:`PeriodForm`'s range) answers 400 with the reason, above the default period.
+        """
         if not self.has_view_permission(request):
             raise PermissionDenied
         since, until = dashboard.default_period()
         form = PeriodForm(request.GET or None, initial={"since": since, "until": until})
         if form.is_bound and form.is_valid():
             since, until = form.cleaned_data["since"], form.cleaned_data["until"]
+        # A period that cannot be shown is explained above the default one, as a 400.
+        status = 400 if form.is_bound and not form.is_valid() else 200
         numbers = dashboard.stats(since, until)
         # The same sign-ups in the list (and so in its Export): the date filter's own parameters.
         period_query = {
@@ -235,4 +264,4 @@ class ExportAdminMixin:
             "period_list_url": f"{changelist}?{urlencode(period_query)}",
             "can_export": self.has_export_permission(request),
         }
-        return TemplateResponse(request, self.dashboard_template, context)
+        return TemplateResponse(request, self.dashboard_template, context, status=status)

@@ -3,11 +3,19 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .admin_times import SafeChangeList
 from .models import ErasureLog, ExportLog
 
 
 class ReadOnlyAdminMixin:
-    """History and logs are records: nobody adds, edits or deletes them here."""
+    """History and logs are records: nobody adds, edits or deletes them here.
+
+    Their lists use :class:`signups.admin_times.SafeChangeList`, so an odd date drill-down
+    is an invalid lookup rather than a 500.
+    """
+
+    def get_changelist(self, request, **kwargs):
+        return SafeChangeList
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -8,13 +8,19 @@ fields, the date drill-down), so the sign-up admin shows its times through
 :func:`shown_time` and :class:`SafeChangeList` instead.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import ValidationError
 from django.db.models import Max, Min
 from django.utils import formats, timezone
+
+# The widest times a filter is given: a day inside Python's calendar, so that every zone
+# can convert them (a filter outside them selects exactly what these do).
+FILTER_FLOOR = datetime(1, 1, 1, tzinfo=UTC) + timedelta(days=2)
+FILTER_CEILING = datetime(9999, 12, 31, tzinfo=UTC) - timedelta(days=2)
 
 
 def shown_time(value: datetime | None) -> str:
@@ -62,7 +68,7 @@ class SafeChangeList(ChangeList):
     """A change list whose date drill-down and filters never fail on awkward times.
 
     A drill-down to year 9999 makes Django compute a year 10000 (``ValueError``), and a
-    filter time the site's zone cannot convert raises ``OverflowError``: both become
+    filter or lookup time the site's zone cannot convert raises ``OverflowError``: all become
     :class:`IncorrectLookupParameters`, which the admin answers by showing the list
     unfiltered with an error flag. The date drill-down is left out when the list holds a
     time the site's zone cannot show (Django's template tag would fail on it).
@@ -74,6 +80,14 @@ class SafeChangeList(ChangeList):
         except (OverflowError, ValueError) as exc:
             raise IncorrectLookupParameters(exc) from exc
 
+    def get_results(self, request):
+        # A lookup on a time no zone can convert (``created_at__year=1`` east of UTC) only
+        # fails when the count's SQL is made, after Django's own check of the parameters.
+        try:
+            super().get_results(request)
+        except (OverflowError, ValueError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
         if self.date_hierarchy:
@@ -81,3 +95,34 @@ class SafeChangeList(ChangeList):
             if not all(fits_local_calendar(value) for value in bounds.values()):
                 self.date_hierarchy = None
         return queryset
+
+
+class SafeDateFieldListFilter(admin.DateFieldListFilter):
+    """Django's date filter, for parameters typed or edited by hand as well as its own links.
+
+    A value without an offset is read in the site's zone (as the admin shows times); one
+    beyond what every zone can convert is moved to the nearest time that can be, which
+    selects the same rows: ``created_at__gte=9999-12-31 23:59:59`` is an empty list, not a
+    500. A value that is not a time stays an invalid lookup (Django then shows the list
+    unfiltered with an error flag).
+    """
+
+    def queryset(self, request, queryset):
+        try:
+            self.used_parameters = {
+                name: [self._bounded(value) for value in values]
+                if name in (self.lookup_kwarg_since, self.lookup_kwarg_until)
+                else values
+                for name, values in self.used_parameters.items()
+            }
+        except (ValidationError, ValueError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+        return super().queryset(request, queryset)
+
+    def _bounded(self, value):
+        moment = self.field.to_python(value)
+        if moment is None:
+            return value
+        if isinstance(moment, datetime) and timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return min(max(moment, FILTER_FLOOR), FILTER_CEILING)
