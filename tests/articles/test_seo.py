@@ -283,6 +283,7 @@ class TestOtherPages:
 
     def test_every_page_offers_the_site_feeds_and_topic_pages_their_own_first(self, client):
         topic = TopicFactory(name="PTSD")
+        ArticleFactory().topics.add(topic)
         home = [link["href"] for link in get_head(client, reverse("articles:list")).link("alternate")]
         assert home == [reverse("articles:feed-rss"), reverse("articles:feed-atom")]
         on_topic = get_head(client, topic.get_absolute_url()).link("alternate")
