@@ -9,12 +9,12 @@ reaches ``AXES_FAILURE_LIMIT`` exactly when either count reaches its limit.
 """
 
 from axes.handlers.database import AxesDatabaseHandler
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.db.models import Sum
-from django.http import HttpRequest
-
-# The order of settings.AXES_LOCKOUT_PARAMETERS, which get_user_attempts follows.
-LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 
 class TwoLimitDatabaseHandler(AxesDatabaseHandler):
@@ -32,8 +32,34 @@ class TwoLimitDatabaseHandler(AxesDatabaseHandler):
         With a pair limit P and an address limit A: ``max(pair, address * P // A)``, which is
         ``>= P`` exactly when ``pair >= P`` or ``address >= A`` (floor(x * P / A) >= P iff x >= A).
         """
+        # In the order of settings.AXES_LOCKOUT_PARAMETERS: the pair, then the address.
         pair_attempts, address_attempts = self.get_user_attempts(request, credentials)
         pair = pair_attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
         address = address_attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
         pair_limit = settings.AXES_FAILURE_LIMIT
         return max(pair, address * pair_limit // settings.LOGIN_ADDRESS_FAILURE_LIMIT)
+
+
+class RefuseLockedOutLoginMiddleware:
+    """Answers a sign-in POST from a locked-out (username, address) pair or address with
+    the 429 lockout page before the session, CSRF check, login view and form run.
+
+    Axes alone refuses such a POST inside ``authenticate()`` and then swaps the rendered
+    login page for its lockout page: each refused guess still costs a full admin page
+    render, so a flood of guesses keeps the workers busy and slows every reader (see
+    ``bench/login_flood.py``). Here a refused guess costs the two counting queries. Nothing
+    is lost by skipping the rest: refusals during a lockout are not recorded
+    (``AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and settings.AXES_ENABLED and request.path == reverse("admin:login"):
+            credentials = {
+                settings.AXES_USERNAME_FORM_FIELD: request.POST.get(settings.AXES_USERNAME_FORM_FIELD)
+            }
+            if not AxesProxyHandler.is_allowed(request, credentials):
+                return get_lockout_response(request, None, credentials)
+        return self.get_response(request)

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "isha.pagecache.PageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "isha.middleware.PermissionsPolicyMiddleware",
+    # A locked-out sign-in is answered here, before sessions, CSRF and the login view.
+    "isha.login_throttle.RefuseLockedOutLoginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

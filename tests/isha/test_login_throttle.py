@@ -75,6 +75,14 @@ def test_after_five_failures_the_right_password_is_refused_without_being_hashed(
     assert CountingHasher.calls == 0
 
 
+def test_a_refused_guess_costs_two_queries_and_no_page_render(staff, django_assert_max_num_queries):
+    fail(5)
+    with django_assert_max_num_queries(2):
+        refused = sign_in("alice", "another guess")
+    assert refused.status_code == 429 and "Sign-in paused" in refused.text
+    assert "login-form" not in refused.text
+
+
 def test_a_locked_pair_leaves_other_usernames_at_that_address_alone(staff):
     fail(5, "alice")
     assert sign_in("alice").status_code == 429
