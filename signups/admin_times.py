@@ -5,7 +5,7 @@ A row written by a script, a restore or an old import can hold a time such as
 and 9999, so converting it to the site's zone raises ``OverflowError`` and the page that
 shows it answers 500. Django's admin converts every time it shows (list columns, read-only
 fields, the date drill-down), so the sign-up admin shows its times through
-:func:`shown_time` and :class:`SafeChangeList` instead.
+:func:`shown_time`, :class:`SafeChangeList` and :class:`SafeDateFieldListFilter` instead.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -17,8 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max, Min
 from django.utils import formats, timezone
 
-# The widest times a filter is given: a day inside Python's calendar, so that every zone
-# can convert them (a filter outside them selects exactly what these do).
+# The widest times a filter is given: two days inside Python's calendar, so that every zone
+# can convert them. A filter beyond them selects what these do (the same rows, unless a
+# row's own time is within two days of year 1 or 9999).
 FILTER_FLOOR = datetime(1, 1, 1, tzinfo=UTC) + timedelta(days=2)
 FILTER_CEILING = datetime(9999, 12, 31, tzinfo=UTC) - timedelta(days=2)
 
@@ -102,9 +103,9 @@ class SafeDateFieldListFilter(admin.DateFieldListFilter):
 
     A value without an offset is read in the site's zone (as the admin shows times); one
     beyond what every zone can convert is moved to the nearest time that can be, which
-    selects the same rows: ``created_at__gte=9999-12-31 23:59:59`` is an empty list, not a
-    500. A value that is not a time stays an invalid lookup (Django then shows the list
-    unfiltered with an error flag).
+    selects the same rows (see :data:`FILTER_FLOOR`): ``created_at__gte=9999-12-31
+    23:59:59`` is an empty list, not a 500. A value that is not a time stays an invalid
+    lookup (Django then shows the list unfiltered with an error flag).
     """
 
     def queryset(self, request, queryset):
