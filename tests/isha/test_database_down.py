@@ -42,7 +42,9 @@ def test_cached_pages_are_still_served_and_other_pages_get_a_styled_503(database
     settings.PAGE_CACHE_SECONDS = 600
     article = ArticleFactory(title="Ketamine and depression")
     url = article.get_absolute_url()
-    assert reader().get(url)["X-Page-Cache"] == "miss"
+    # The first render may create the site's singleton rows (their saves retire pages)
+    # after a transactional test emptied the tables: read until the page is served cached.
+    assert any(reader().get(url).get("X-Page-Cache") == "hit" for _ in range(3))
 
     database_outage.stop()
     cached = reader().get(url)
