@@ -3,6 +3,7 @@ delivered at least once when things come back (issue 12). The queue is django-ta
 worked by its real ``db_worker`` in this process; time is moved forward, never waited for."""
 
 import io
+import signal
 from datetime import timedelta
 
 import pytest
@@ -27,7 +28,17 @@ def database_queue(settings):
 
 
 def run_worker():
-    """What ``manage.py db_worker`` does until the queue has nothing due, then stops."""
+    """What ``manage.py db_worker`` does until the queue has nothing due, then stops.
+    The worker installs its own SIGINT/SIGTERM handlers; the test process gets its own back."""
+    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        _run_worker()
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+
+
+def _run_worker():
     call_command(
         "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0", stdout=io.StringIO()
     )
