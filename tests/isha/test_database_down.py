@@ -38,8 +38,12 @@ def sign_up_fields(email="jane@example.com"):
 
 
 @pytest.mark.faults
-def test_cached_pages_are_still_served_and_other_pages_get_a_styled_503(database_outage, settings):
+def test_cached_pages_are_still_served_and_other_pages_get_a_styled_503(
+    database_outage, settings, admin_user
+):
     settings.PAGE_CACHE_SECONDS = 600
+    staff = reader()
+    staff.force_login(admin_user)
     article = ArticleFactory(title="Ketamine and depression")
     url = article.get_absolute_url()
     # The first render may create the site's singleton rows (their saves retire pages)
@@ -53,6 +57,7 @@ def test_cached_pages_are_still_served_and_other_pages_get_a_styled_503(database
     html = assert_styled_503(reader().get("/"))
     assert "Back in a moment" in html
     assert_styled_503(reader().get("/search/?q=ketamine"))
+    assert_styled_503(staff.get("/admin/"))  # the session is in the database
 
     database_outage.start()
     assert reader().get("/").status_code == 200
