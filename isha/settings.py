@@ -85,6 +85,8 @@ MIDDLEWARE = [
     # A NUL byte in the path or query string is a 400 before anything reads it (PostgreSQL
     # refuses NUL in text, which would make it a 500 further down).
     "isha.middleware.RefuseNulBytesMiddleware",
+    # An admin list whose query string overflows Python's dates is a 400, not a 500.
+    "isha.middleware.AdminOutOfRangeParametersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous cache hits are answered here, before everything below (isha.pagecache);
