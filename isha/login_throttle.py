@@ -56,10 +56,9 @@ class RefuseLockedOutLoginMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method == "POST" and settings.AXES_ENABLED and request.path == reverse("admin:login"):
-            credentials = {
-                settings.AXES_USERNAME_FORM_FIELD: request.POST.get(settings.AXES_USERNAME_FORM_FIELD)
-            }
+        if request.method == "POST" and request.path == reverse("admin:login"):
+            # The admin's login form names its field "username", as axes expects by default.
+            credentials = {"username": request.POST.get("username")}
             if not AxesProxyHandler.is_allowed(request, credentials):
                 return get_lockout_response(request, None, credentials)
         return self.get_response(request)
