@@ -18,6 +18,15 @@ def create_marketing_group(sender, **kwargs):
     ensure_group("Marketing", "signups", MARKETING_READ_ONLY, actions=("view",))
 
 
+def create_form_copy(sender, **kwargs):
+    """After every ``migrate`` (and every test-database flush, which sends the same signal):
+    the sign-up form's one copy row exists, with its first consent version. The data
+    migration makes it once; a flush would otherwise leave the form without its texts."""
+    from .models import SignupFormCopy
+
+    SignupFormCopy.load()
+
+
 def uses_database_queue():
     """True when the emails' task backend is django-tasks-db's queue (production's)."""
     from django.tasks import task_backends
@@ -40,6 +49,7 @@ class SignupsConfig(AppConfig):
         from .outage import signup_unavailable
 
         post_migrate.connect(create_marketing_group, sender=self)
+        post_migrate.connect(create_form_copy, sender=self)
         pagecache.invalidate_on_changes_to(self.get_model("SignupFormCopy"))
         # With the database down, a sign-up keeps the typed address and says nothing was stored.
         outage.respond_when_database_is_down("signups:signup", signup_unavailable)
