@@ -17,21 +17,10 @@ from django.db import models, transaction
 from .. import publishing
 from ..actors import Actor
 from ..models import Article, Author, DemoContent, Source
+from ..models.sources import BIBLIOGRAPHIC_FIELDS
 
-SOURCE_FIELDS = (
-    "citation_text",
-    "authors",
-    "title",
-    "journal",
-    "year",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "url",
-    "evidence_type",
-)
+# What a demo source is fingerprinted on: its citation, and the evidence type shown with it.
+SOURCE_FIELDS = (*BIBLIOGRAPHIC_FIELDS, "evidence_type")
 
 
 def fingerprint(obj: models.Model) -> str:
