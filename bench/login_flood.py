@@ -176,14 +176,35 @@ def main():
         f"\nreaders: GET / (page cache warm), {READERS} connections, {options.duration} s; "
         f"flood: {FLOOD} connections POSTing wrong passwords for one account"
     )
-    print("| site | flood | readers req/s | readers p50 ms | readers p99 ms | flood req/s | flood 429s |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "p50 vs quiet: readers' median latency against the same server's run without the flood, "
+        "a minute or two before (other load on the machine may differ between the two)"
+    )
+    print(
+        "| site | flood | readers req/s | readers p50 ms | readers p99 ms | p50 vs quiet "
+        "| flood req/s | flood 429s |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    quiet = {name: readers for name, flood, readers, _ in rows if not flood}
     for name, flood, readers, flooded in rows:
         flood_cols = f"{flooded['rps']:,.0f} | {flooded['non_2xx_3xx']:,}" if flooded else "- | -"
         print(
-            f"| {name} | {'yes' if flood else 'no'} | {readers['rps']:,.0f} | {readers['p50_us'] / 1000:.1f} "
-            f"| {readers['p99_us'] / 1000:.1f} | {flood_cols} |"
+            f"| {name} | {'yes' if flood else 'no'} | {readers['rps']:,.0f} "
+            f"| {milliseconds(readers, 'p50_us')} | {milliseconds(readers, 'p99_us')} "
+            f"| {slower(readers, quiet[name])} | {flood_cols} |"
         )
+
+
+def milliseconds(readers, key):
+    """``readers[key]`` (microseconds) in milliseconds, or ``"-"`` if no reader was served."""
+    return f"{readers[key] / 1000:.1f}" if readers.get("requests") else "-"
+
+
+def slower(readers, quiet):
+    """``readers``' median latency as a multiple of ``quiet``'s (``"-"`` if either served nothing)."""
+    if not readers.get("requests") or not readers.get("p50_us") or not quiet.get("p50_us"):
+        return "-"
+    return f"{readers['p50_us'] / quiet['p50_us']:.1f}x"
 
 
 if __name__ == "__main__":

@@ -3,12 +3,14 @@
 from django.contrib import admin
 
 from ..models import Author, Reviewer
+from .images import CheckedImagesMixin
 from .roles import PublishersChangeMixin
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
-    """Bylines. The slug follows the name as it is typed, for the author's page URL."""
+class AuthorAdmin(CheckedImagesMixin, admin.ModelAdmin):
+    """Bylines. The slug follows the name as it is typed, for the author's page URL; the
+    photo is checked like every image upload (:class:`.images.CheckedImagesMixin`)."""
 
     list_display = ("name", "slug")
     search_fields = ("name",)
@@ -16,7 +18,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reviewer)
-class ReviewerAdmin(PublishersChangeMixin, admin.ModelAdmin):
+class ReviewerAdmin(CheckedImagesMixin, PublishersChangeMixin, admin.ModelAdmin):
     """Medical reviewers, each optionally linked to the staff user who signs reviews off.
 
     A reviewer's name and credentials vouch for every article they reviewed, so only

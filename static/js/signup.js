@@ -82,13 +82,17 @@
         credentials: "same-origin"
       })
         .then(function (response) {
-          return response.json().catch(function () { return { ok: false, errors: {} }; });
+          // Success only from a 2xx answer that says so: an error status (a database
+          // outage's 503, a proxy's page) never counts, whatever its body holds.
+          return response.json().then(function (result) {
+            return response.ok ? result : Object.assign({}, result, { ok: false });
+          }, function () { return { ok: false, errors: {} }; });
         })
         .catch(function () { return { ok: false, errors: {} }; })
         .then(function (result) {
           button.disabled = false;
           button.textContent = label;
-          if (result.ok) {
+          if (result.ok === true) {
             form.remove();
             announce(status, result.message, "success", result.detail);
           } else {
