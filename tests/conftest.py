@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connection
 
 # Playwright's sync API runs an event loop in the test thread, and Django refuses database
 # access from a thread with a running loop: without this, tests after a browser test raise
@@ -104,3 +105,19 @@ def redis_server(settings):
         server.stop()
         settings.CACHES = original
         cacheguard.reset()
+
+
+@pytest.fixture
+def database_outage(transactional_db):
+    """A :class:`tests.isha.database_outage.DatabaseOutage` on this run's PostgreSQL test
+    database (skips on SQLite); the database accepts connections again after the test."""
+    if connection.vendor != "postgresql":
+        pytest.skip("takes a PostgreSQL database away for real; CI runs it on PostgreSQL")
+    from tests.isha.database_outage import DatabaseOutage
+
+    outage = DatabaseOutage()
+    try:
+        yield outage
+    finally:
+        if outage.down:
+            outage.start()

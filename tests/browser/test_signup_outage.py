@@ -7,7 +7,6 @@ database), so it runs on PostgreSQL only, serially, in CI's ``faults and browser
 """
 
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
 from signups.models import DEFAULT_SUCCESS, Subscriber
@@ -16,21 +15,6 @@ from tests.browser.test_signup import expect_success, signup_block
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.faults]
-
-
-@pytest.fixture
-def database_outage(transactional_db):
-    """The test database's outage switch; accepting connections again after the test."""
-    if connection.vendor != "postgresql":
-        pytest.skip("takes the PostgreSQL test database away for real; CI runs it on PostgreSQL")
-    from tests.isha.database_outage import DatabaseOutage
-
-    outage = DatabaseOutage()
-    try:
-        yield outage
-    finally:
-        if outage.down:
-            outage.start()
 
 
 def test_with_javascript_a_sign_up_during_an_outage_says_nothing_was_saved_and_keeps_the_address(
