@@ -4,25 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0006_demo_content'),
+        ("articles", "0006_demo_content"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='draft_note',
-            field=models.TextField(blank=True, editable=False, help_text='Why a publisher sent the article back to draft; cleared when it moves on.', verbose_name='note from the publisher'),
+            model_name="article",
+            name="draft_note",
+            field=models.TextField(
+                blank=True,
+                editable=False,
+                help_text="Why a publisher sent the article back to draft; cleared when it moves on.",
+                verbose_name="note from the publisher",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalarticle',
-            name='draft_note',
-            field=models.TextField(blank=True, editable=False, help_text='Why a publisher sent the article back to draft; cleared when it moves on.', verbose_name='note from the publisher'),
+            model_name="historicalarticle",
+            name="draft_note",
+            field=models.TextField(
+                blank=True,
+                editable=False,
+                help_text="Why a publisher sent the article back to draft; cleared when it moves on.",
+                verbose_name="note from the publisher",
+            ),
         ),
         migrations.AddField(
-            model_name='sitesettings',
-            name='publish_requires_sign_off',
-            field=models.BooleanField(default=False, help_text='When ticked, Publish and Schedule are refused until a reviewer has signed off the body as it will go out (checked when the button is pressed).', verbose_name='publishing requires a current medical sign-off'),
+            model_name="sitesettings",
+            name="publish_requires_sign_off",
+            field=models.BooleanField(
+                default=False,
+                help_text="When ticked, Publish and Schedule are refused until a reviewer has signed off the body as it will go out (checked when the button is pressed).",
+                verbose_name="publishing requires a current medical sign-off",
+            ),
         ),
     ]
