@@ -8,8 +8,8 @@ Draft                      nothing (404)            Submit for review (change); 
                                                     Schedule (publish)
 In review                  nothing (404)            Publish, Schedule, Back to draft with a note
                                                     (publish)
-Scheduled                  nothing until its time   Unschedule, to Draft (publish); an edit to
-                                                    its body returns it to Draft
+Scheduled                  nothing until its time   Unschedule, to Draft; Publish now (publish);
+                                                    an edit to its body returns it to Draft
 Live                       the article              Unpublish (to Draft), Archive (publish)
 Live with pending changes  the live version         Publish pending changes, Unpublish, Archive
                                                     (publish)
@@ -84,7 +84,7 @@ READERS_SEE = {
 MOVES: dict[State, dict[Move, str]] = {
     State.DRAFT: {Move.SUBMIT: CHANGE, Move.PUBLISH: PUBLISH, Move.SCHEDULE: PUBLISH},
     State.IN_REVIEW: {Move.PUBLISH: PUBLISH, Move.SCHEDULE: PUBLISH, Move.BACK_TO_DRAFT: PUBLISH},
-    State.SCHEDULED: {Move.UNSCHEDULE: PUBLISH},
+    State.SCHEDULED: {Move.PUBLISH: PUBLISH, Move.UNSCHEDULE: PUBLISH},
     State.LIVE: {Move.UNPUBLISH: PUBLISH, Move.ARCHIVE: PUBLISH},
     State.LIVE_PENDING: {Move.PUBLISH_PENDING: PUBLISH, Move.UNPUBLISH: PUBLISH, Move.ARCHIVE: PUBLISH},
     State.ARCHIVED: {Move.BACK_TO_DRAFT: PUBLISH},

@@ -51,7 +51,11 @@ def test_a_publishers_buttons_follow_the_state(publisher_client):
         "schedule",
         "back_to_draft",
     ]
-    assert buttons(publisher_client.get(change_url(ArticleFactory(scheduled=True)))) == ["save", "unschedule"]
+    assert buttons(publisher_client.get(change_url(ArticleFactory(scheduled=True)))) == [
+        "save",
+        "publish",
+        "unschedule",
+    ]
     assert buttons(publisher_client.get(change_url(ArticleFactory()))) == ["save", "unpublish", "archive"]
 
 

@@ -38,7 +38,7 @@ def test_each_state_is_read_from_the_stored_article(editor):
     [
         (State.DRAFT, ["save", "submit"], ["save", "submit", "publish", "schedule"]),
         (State.IN_REVIEW, ["save"], ["save", "publish", "schedule", "back_to_draft"]),
-        (State.SCHEDULED, ["save"], ["save", "unschedule"]),
+        (State.SCHEDULED, ["save"], ["save", "publish", "unschedule"]),
         (State.LIVE, ["save"], ["save", "unpublish", "archive"]),
         (State.LIVE_PENDING, ["save"], ["save", "publish_pending", "unpublish", "archive"]),
         (State.ARCHIVED, ["save"], ["save", "back_to_draft"]),
