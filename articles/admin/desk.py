@@ -87,6 +87,10 @@ class DeskMixin:
 
     def _make_move(self, request, form):
         move, article = form.desk_move, Article.objects.get(pk=form.instance.pk)
+        if move == Move.PUBLISH_PENDING and not article.pending_revision:
+            # A publisher's save of the form, which shows the pending changes, made them live.
+            self.message_user(request, DONE[move], messages.SUCCESS)
+            return
         try:
             with transaction.atomic():
                 article = workflow.perform(

@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import publishing
 from articles.models import Article, SiteSettings
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, AuthorFactory, store_pending_changes
 
 from .admin_support import change_url, error_text, form_data
 
@@ -160,4 +161,49 @@ def test_the_index_shows_each_role_what_waits_for_them(publisher_client, client,
     assert listed.context["cl"].result_count == 2
 
     client.force_login(editor)
-    assert 'id="desk-waiting"' not in client.get(reverse("admin:index")).content.decode()
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "In review:" not in page and "Needs medical review" not in page
+    assert 'id="desk-index-calendar"' in page
+
+
+def test_a_move_from_a_stale_page_is_refused_by_the_stale_save_protection(publisher_client, editor):
+    article = ArticleFactory(draft=True, status="in_review", title="Original")
+    stale_page = publisher_client.get(change_url(article))
+    newer = Article.objects.get(pk=article.pk)
+    newer.title = "Edna's newer title"
+    publishing.save_draft(article=newer, actor=editor)
+
+    response = publisher_client.post(change_url(article), form_data(stale_page, _desk="publish", _save=None))
+    assert response.status_code == 200
+    assert "Edna changed this article on" in response.content.decode()
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.status, stored.title) == (Article.Status.IN_REVIEW, "Edna's newer title")
+
+
+def test_a_new_article_is_saved_and_submitted_in_one_press(editor_client):
+    author = AuthorFactory()
+    page = editor_client.get(reverse("admin:articles_article_add"))
+    assert buttons(page) == ["save", "submit"]
+    data = form_data(page, _desk="submit", _save=None, title="Brand new", author=str(author.pk))
+    data["body"] = "<p>Text.</p>"
+    response = editor_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302, error_text(response)
+    assert Article.objects.get(title="Brand new").status == Article.Status.IN_REVIEW
+
+
+def test_the_preview_of_a_live_article_shows_its_pending_changes(publisher_client, editor):
+    article = store_pending_changes(ArticleFactory(title="Live title"), editor, title="Pending title")
+    page = publisher_client.get(reverse("admin:articles_article_desk_preview", args=[article.pk]))
+    frame_url = reverse("admin:articles_article_desk_preview_frame", args=[article.pk]) + "?preview=pending"
+    assert frame_url in page.content.decode()
+    assert "Pending title" in publisher_client.get(frame_url).content.decode()
+
+
+def test_publish_pending_changes_from_the_bar(publisher_client, editor):
+    article = store_pending_changes(ArticleFactory(title="Live title"), editor, title="Pending title")
+    assert "publish_pending" in buttons(publisher_client.get(change_url(article)))
+    response = press(publisher_client, article, "publish_pending")
+    assert response.status_code == 302, error_text(response)
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.title, stored.pending_revision) == ("Pending title", None)
+    assert "The pending changes are published." in publisher_client.get(change_url(article)).content.decode()
