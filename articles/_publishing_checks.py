@@ -5,11 +5,13 @@ its version; the actor's permissions. Private to that module, which re-exports
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .actors import Actor, may, require
-from .models import Article
+from .models import Article, SiteSettings
+from .sanitize import sanitize_html
 
 ADD, CHANGE, DELETE = "articles.add_article", "articles.change_article", "articles.delete_article"
 PUBLISH, REVIEW = "articles.publish_article", "articles.review_article"
@@ -113,3 +115,46 @@ def check_publishing_fields(
 def to_second(value: datetime | None) -> datetime | None:
     # The admin's time input drops microseconds, so times are compared to the second.
     return value.replace(microsecond=0) if value else None
+
+
+def check_sign_off(article: Article) -> None:
+    """Raise ``ValidationError`` when site settings require a current medical sign-off
+    to publish or schedule and ``article``'s body (as it will be stored, sanitised) is
+    not the one a reviewer signed off. Checked when publishing or scheduling only: a
+    scheduled article goes live at its time without any check running then."""
+    if not SiteSettings.load().publish_requires_sign_off:
+        return
+    body = sanitize_html(article.body)
+    if article.reviewed_at and article.reviewed_body_hash == Article(body=body).body_hash():
+        return
+    raise ValidationError(
+        _(
+            "This article needs a current medical sign-off before it can be published or "
+            "scheduled: a reviewer must sign off this version of the body first."
+        ),
+        code="sign_off_required",
+    )
+
+
+def edit_unschedules(article: Article) -> bool:
+    """True when saving ``article`` changes the body of a scheduled article (published,
+    its time still to come): such an edit returns it to draft, for a publisher to
+    schedule the new body again."""
+    if article.pk is None:
+        return False
+    stored = Article.objects.filter(pk=article.pk).values("status", "published_at", "body").first()
+    return bool(
+        stored
+        and stored["status"] == Status.PUBLISHED
+        and stored["published_at"] is not None
+        and stored["published_at"] > timezone.now()
+        and sanitize_html(article.body) != stored["body"]
+    )
+
+
+def clear_schedule(article: Article, row: StoredRow) -> None:
+    """Make ``article`` (stored as ``row``, scheduled) a draft with no publication time,
+    and no publication date when that date was only taken from the scheduled time."""
+    if row.published_at and article.published_on == timezone.localdate(row.published_at):
+        article.published_on = None
+    article.status, article.published_at = Status.DRAFT, None

@@ -40,10 +40,12 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from . import _publishing_checks as checks
 from . import revisions
 from ._publishing_checks import DELETE, PUBLISH, REVIEW, StoredRow, begin, check_version, lock_row
 from ._publishing_checks import StaleArticle as StaleArticle
 from ._publishing_checks import check_publishing_fields as check_publishing_fields
+from ._publishing_checks import edit_unschedules as edit_unschedules
 from .actors import Actor as Actor
 from .actors import display_name, history_reason, may, require
 from .actors import system_actor as system_actor
@@ -54,10 +56,12 @@ Status = Article.Status
 
 
 class Saved(enum.Enum):
-    """What a save did: wrote the article, or kept the changes pending for a publisher."""
+    """What a save did: wrote the article, kept the changes pending for a publisher, or
+    wrote a scheduled article whose body changed back as a draft."""
 
     WRITTEN = "written"
     PENDING = "pending"
+    UNSCHEDULED = "unscheduled"
 
 
 def waits_for_publisher(*, live_status: str | None, actor: Actor) -> bool:
@@ -84,7 +88,8 @@ def save_draft(
     written for them: the history records rows, and the row readers see did not change
     (who stored the changes, and when, is on the article: ``pending_revision_by``,
     ``pending_revision_at``); publishing them records them, naming that editor.
-    Otherwise the row is written, superseding any pending changes the instance carries.
+    Otherwise the row is written, superseding any pending changes the instance carries;
+    a scheduled article whose body changed is written as a draft (``Saved.UNSCHEDULED``).
     Raises ``PermissionDenied``, :class:`StaleArticle`, or ``ValueError`` when the status
     change needs another function.
     """
@@ -92,6 +97,11 @@ def save_draft(
         row = begin(article, actor, expected_version=expected_version)
         if article.status != row.status and {article.status, row.status} & Status.publishing():
             raise ValueError("save_draft() does not publish, archive or unpublish")
+        if article.status == row.status and edit_unschedules(article):
+            # The table's rule: a scheduled article whose body changes goes back to draft.
+            checks.clear_schedule(article, row)
+            _write(article, actor, row, _("Back to draft: its body changed while scheduled"))
+            return Saved.UNSCHEDULED
         if waits_for_publisher(live_status=row.status, actor=actor):
             revisions._store_pending_edit(article, actor, fields=fields, citations=citations, related=related)
             return Saved.PENDING
@@ -100,8 +110,9 @@ def save_draft(
 
 
 def submit_for_review(*, article: Article, actor: Actor, expected_version: int | None = None) -> Article:
-    """Save ``article`` (a draft, or new) with the status "in review"."""
-    article.status = Status.IN_REVIEW
+    """Save ``article`` (a draft, or new) with the status "in review", clearing any
+    publisher's note that sent it back."""
+    article.status, article.draft_note = Status.IN_REVIEW, ""
     with transaction.atomic():
         _write(article, actor, begin(article, actor, expected_version=expected_version))
     return article
@@ -114,11 +125,13 @@ def publish(
     future one schedules it). Without ``at``, its own publication time, or now.
 
     Raises ``ValidationError`` when the article may not go out as it is (a hero image
-    without alt text), leaving it unchanged.
+    without alt text; no current medical sign-off when site settings require one),
+    leaving it unchanged.
     """
     with transaction.atomic():
         row = begin(article, actor, PUBLISH, _("publish or schedule articles"), expected_version)
-        article.status = Status.PUBLISHED
+        checks.check_sign_off(article)
+        article.status, article.draft_note = Status.PUBLISHED, ""
         if at is not None:
             article.published_at = at
         article.clean()

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -24,6 +25,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
     title = _("medical review")
     parameter_name = "review"
     DUE = "due"
+    NEEDS_SIGN_OFF = "needs_sign_off"
 
     def __init__(self, request, params, model, model_admin):
         self.months = SiteSettings.load().review_interval_months
@@ -36,6 +38,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
         )
         return (
             (self.DUE, _("Review due (any reason)")),
+            (self.NEEDS_SIGN_OFF, _("Needs a sign-off (never reviewed, or changed since)")),
             ("never", _("Never reviewed")),
             ("changed", _("Changed since review")),
             ("expired", expired % {"months": months}),
@@ -49,6 +52,10 @@ class ReviewDueFilter(admin.SimpleListFilter):
         due = queryset.review_due(self.months)
         if value == self.DUE:
             return due
+        if value == self.NEEDS_SIGN_OFF:
+            # The admin index's "Needs medical review": what a reviewer can act on now.
+            missing = queryset.filter(Q(reviewed_at__isnull=True) | Q(review_outdated=True))
+            return missing.exclude(status=Article.Status.ARCHIVED)
         if value == "never":
             return queryset.filter(reviewed_at__isnull=True)
         if value == "changed":

@@ -106,8 +106,10 @@ class ArticleAdminForm(forms.ModelForm):
     @property
     def keeps_pending(self):
         """True when saving must not touch the live article: an editor's change to a published one."""
-        return bool(self.stored) and publishing.waits_for_publisher(
-            live_status=self.stored["status"], actor=self.user
+        return (
+            bool(self.stored)
+            and publishing.waits_for_publisher(live_status=self.stored["status"], actor=self.user)
+            and not publishing.edit_unschedules(self.instance)
         )
 
     def clean_body(self):

@@ -133,6 +133,12 @@ class Article(models.Model):
         blank=True,
         verbose_name=_("related articles"),
     )
+    draft_note = models.TextField(
+        _("note from the publisher"),
+        blank=True,
+        editable=False,
+        help_text=_("Why a publisher sent the article back to draft; cleared when it moves on."),
+    )
     needs_editor_attention = models.BooleanField(
         _("needs an editor's attention"),
         default=False,

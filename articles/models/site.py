@@ -30,6 +30,14 @@ class SiteSettings(SingletonModel):
         default=12,
         help_text=_("Articles last reviewed longer ago than this are listed as due for review."),
     )
+    publish_requires_sign_off = models.BooleanField(
+        _("publishing requires a current medical sign-off"),
+        default=False,
+        help_text=_(
+            "When ticked, Publish and Schedule are refused until a reviewer has signed off "
+            "the body as it will go out (checked when the button is pressed)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("site settings")
