@@ -83,23 +83,23 @@ class CitationPickerMixin:
 
     def source_search_view(self, request):
         """``{"results": [source_json, ...]}`` for the query ``q`` (empty: the newest)."""
-        return _search(self, request)
+        return _search(request, self)
 
     def source_create_view(self, request):
         """201 with ``source_json`` of the new source, or 400 with ``{"errors": {field: [message]}}``
         (``__all__`` for the whole form), from the same checks as the source library's form."""
-        return _create(self, request)
+        return _create(request, self)
 
 
 @require_GET
-def _search(admin, request):
+def _search(request, admin):
     admin._require_editing(request)
     query = request.GET.get("q", "").strip()[:200]
     return JsonResponse({"results": [source_json(source) for source in search_sources(query)]})
 
 
 @require_POST
-def _create(admin, request):
+def _create(request, admin):
     admin._require_editing(request)
     if not request.user.has_perm("articles.add_source"):
         raise PermissionDenied
