@@ -6,6 +6,8 @@ JSON only; the editor never sees a source's id (the script keeps it to write the
 citation, see :mod:`articles.citations`).
 """
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import JsonResponse
@@ -17,6 +19,7 @@ from ..forms.sources import PickerSourceForm
 from ..models import Source
 from ..models.sources import clean_doi
 
+PMID_LABEL_RE = re.compile(r"\bpmid\b:?", re.IGNORECASE)
 #: How many sources a search returns, best (newest) first.
 SEARCH_LIMIT = 20
 
@@ -38,11 +41,10 @@ def search_sources(query, limit=SEARCH_LIMIT):
     every word of ``query`` (case-insensitive); a pasted DOI link or "PMID:" prefix
     matches the bare identifier. Newest first, at most ``limit``."""
     found = Source.objects.all()
-    words = query.split()
+    words = PMID_LABEL_RE.sub(" ", query).split()
     if len(words) == 1 and clean_doi(words[0]).startswith("10."):
         return list(found.filter(doi__iexact=clean_doi(words[0]))[:limit])
     for word in words:
-        word = word.removeprefix("PMID:").removeprefix("pmid:") or word
         found = found.filter(
             Q(title__icontains=word)
             | Q(authors__icontains=word)
