@@ -101,8 +101,8 @@ def test_an_editor_adds_a_source_from_pasted_fields_stored_bare(editor_client):
     assert response.json() == {
         "id": source.pk,
         "label": "Berman et al. 2000",
-        "citation": "Berman RM, Cappiello A. Rapid antidepressant effects of ketamine. Biol Psychiatry. 2000. "
-        "doi: 10.1016/S0006-3223(99)00230-9. PMID: 10686270.",
+        "citation": "Berman RM, Cappiello A. Rapid antidepressant effects of ketamine. Biol Psychiatry. "
+        "2000. doi: 10.1016/S0006-3223(99)00230-9. PMID: 10686270.",
         "year": 2000,
         "doi": "10.1016/S0006-3223(99)00230-9",
         "pmid": "10686270",
