@@ -79,7 +79,7 @@ def open_picker(page, menu):
 
 def choose_topic(page, typed, name):
     page.locator(".field-topics .select2-selection").click()
-    page.locator(".select2-container--open .select2-search__field").fill(typed)
+    page.locator(".field-topics .select2-search__field").fill(typed)
     page.locator(".select2-results__option", has_text=name).click()
 
 
