@@ -192,6 +192,15 @@ def pending_preview(article: Article) -> tuple[Article, list[Source], list[Artic
     return copy, sources, _published_in_order(payload.get("related", []))
 
 
+def pending_topics(article: Article) -> list[Topic]:
+    """``article``'s topics as readers will see them once its pending changes are published
+    (the live ones when none are pending, or the payload predates pending topics)."""
+    payload = article.pending_revision or {}
+    if "topics" not in payload:
+        return list(article.topics.all())
+    return list(Topic.objects.filter(pk__in=payload["topics"]))
+
+
 def load_pending_fields(article: Article) -> Article:
     """Set ``article``'s pending field values on the instance, in memory only."""
     concrete = {field.name: field for field in Article._meta.concrete_fields}

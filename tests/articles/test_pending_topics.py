@@ -103,3 +103,13 @@ def test_an_editors_other_change_keeps_the_live_topics_in_the_pending_change(edi
 
     live.refresh_from_db()
     assert live.pending_revision["topics"] == [live.old.pk]
+
+
+def test_the_preview_of_pending_changes_shows_the_pending_topics(editor_client, live):
+    save_topics(editor_client, live, [live.new])
+
+    preview = editor_client.get(live.get_absolute_url() + "?preview=pending").content.decode()
+    published = editor_client.get(live.get_absolute_url()).content.decode()
+
+    assert ">Sleep</a>" in preview and ">Depression</a>" not in preview
+    assert ">Depression</a>" in published and ">Sleep</a>" not in published
