@@ -9,7 +9,7 @@ citation, see :mod:`articles.citations`).
 import re
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
@@ -39,8 +39,9 @@ def source_json(source):
 def search_sources(query, limit=SEARCH_LIMIT):
     """Sources whose title, authors, citation as written, journal, DOI or PMID contain
     every word of ``query`` (case-insensitive); a pasted DOI link or "PMID:" prefix
-    matches the bare identifier. Newest first, at most ``limit``."""
-    found = Source.objects.all()
+    matches the bare identifier. Newest first (undated last), at most ``limit``."""
+    # Undated sources last on every database (PostgreSQL sorts nulls first when descending).
+    found = Source.objects.order_by(F("year").desc(nulls_last=True), "title", "pk")
     words = PMID_LABEL_RE.sub(" ", query).split()
     if len(words) == 1 and clean_doi(words[0]).startswith("10."):
         return list(found.filter(doi__iexact=clean_doi(words[0]))[:limit])
