@@ -245,3 +245,17 @@ def test_the_sources_inline_shows_no_marker_and_explains_the_cite_button(editor_
     assert "“Cite a source” button: saving attaches the sources the body cites" in html
     # The body reaches the editor with its citation as the editor's element, the marker inside.
     assert f"&lt;span data-cite=&quot;{draft.attached.pk}&quot; data-label=" in html
+
+
+def test_a_citation_picked_in_the_editor_on_a_live_article_waits_with_its_source_as_pending(editor_client):
+    live = ArticleFactory(body="<p>Live body.</p>")
+    picked = SourceFactory()
+    element = f'<span data-cite="{picked.pk}" data-label="Smith 2020">[cite:{picked.pk}]</span>'
+
+    response = save(editor_client, live, body=f"<p>Pending.{element}</p>")
+
+    assert response.status_code == 302, error_text(response)
+    live.refresh_from_db()
+    assert (live.body, list(live.citations.all())) == ("<p>Live body.</p>", [])
+    assert live.pending_revision["fields"]["body"] == f"<p>Pending.[cite:{picked.pk}]</p>"
+    assert [row["source"] for row in live.pending_revision["citations"]] == [picked.pk]
