@@ -98,10 +98,16 @@ def test_an_editor_cites_a_found_and_a_new_source_and_chooses_topics(
     # Search the library by author and cite the source where the cursor is.
     put_cursor_after(content, FIRST_CLAIM)
     dialog = open_picker(page, menu)
-    dialog.get_by_label("Search the source library by title, author, DOI or PMID").fill("Kryst")
+    search = dialog.get_by_label("Search the source library by title, author, DOI or PMID")
+    expect(search).to_be_focused()
+    search.fill("Kryst")
     result = dialog.get_by_role("button", name=re.compile("Kryst et al. 2020"))
     expect(dialog.get_by_role("button", name=re.compile("unrelated guideline"))).to_have_count(0)
-    result.click()
+    expect(dialog.get_by_role("status")).to_have_text(re.compile("^Sources found: 1\\."))
+    # From the keyboard: Down to the first result, Enter to cite it.
+    search.press("ArrowDown")
+    expect(result).to_be_focused()
+    page.keyboard.press("Enter")
     expect(dialog).to_be_hidden()
     first_chip = content.locator("[data-testid=citation-chip]")
     expect(first_chip).to_have_count(1)

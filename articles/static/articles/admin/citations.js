@@ -224,11 +224,19 @@ function wire(dialog) {
     searchTimer = setTimeout(() => search(dialog, query.value), SEARCH_DELAY_MS);
   });
   query.addEventListener("keydown", (event) => {
-    // Enter picks the first result; the dialog's own form must not submit.
-    if (event.key !== "Enter") return;
+    // Enter or Down moves to the first result (Enter there cites it).
+    if (event.key !== "Enter" && event.key !== "ArrowDown") return;
     event.preventDefault();
     const first = dialog.querySelector(".citation-picker__result");
     if (first) first.focus();
+  });
+  dialog.querySelector("#citation-picker-results").addEventListener("keydown", (event) => {
+    // Up and Down move between results; Up from the first goes back to the search box.
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    event.preventDefault();
+    const results = [...dialog.querySelectorAll(".citation-picker__result")];
+    const index = results.indexOf(document.activeElement) + (event.key === "ArrowDown" ? 1 : -1);
+    (index < 0 ? query : results[Math.min(index, results.length - 1)]).focus();
   });
   dialog.querySelector("#citation-picker-close").addEventListener("click", () => dialog.close("cancelled"));
   dialog.addEventListener("close", () => {
