@@ -1,10 +1,23 @@
-"""Citation markers in article bodies, and sources formatted in NLM style.
+"""Citations in article bodies, and sources formatted in NLM style.
 
-Editors cite a source in the body by typing its marker, ``[cite:12]`` (12 being the
-source's number in the admin's source library). The page renders each marker as a
-numbered superscript linking to the numbered entry in the article's "Sources" list;
-sources are numbered in order of first citation in the body, then the attached sources
-not cited inline, in their attached order.
+The one module that knows how a citation is written. A body stores each citation as
+its marker, ``[cite:12]`` (12 being the source's id in the source library), in text.
+The admin's body editor shows the same citation as an element that carries the
+marker as its text::
+
+    <span data-cite="12" data-label="Smith 2020">[cite:12]</span>
+
+and displays it as the number readers will see and the source's short title (see
+``articles/static/articles/admin/citations.js``). The element is not on the
+sanitiser's allow-list, so sanitising (``articles.sanitize.sanitize_html``, which every
+path that stores a body runs) drops the ``<span>`` and keeps its text: the stored form
+is the marker, whichever door the body came in by, and existing ``[cite:N]`` bodies
+(the Webflow import, demo content) need nothing. :func:`to_editor` turns stored markers
+into the editor's element when the form is shown.
+
+The page renders each marker as a numbered superscript linking to the numbered entry
+in the article's "Sources" list; sources are numbered in order of first citation in the
+body, then the attached sources not cited inline, in their attached order.
 """
 
 import re
@@ -13,6 +26,10 @@ from dataclasses import dataclass, field
 from django.utils.html import format_html
 
 MARKER_RE = re.compile(r"\[cite:\s*(\d+)\s*\]", re.IGNORECASE)
+# The editor's element (its attribute; the marker inside it is found by MARKER_RE too).
+EDITOR_ATTRIBUTE_RE = re.compile(r"""<span\b[^>]*?\sdata-cite=["']?(\d+)""", re.IGNORECASE)
+# The whole element, as the editor writes it (its text is the marker, never markup).
+EDITOR_ELEMENT_RE = re.compile(r"""<span\b[^>]*?\sdata-cite=["']?(\d+)[^>]*>[^<]*</span>""", re.IGNORECASE)
 # In sanitised HTML "<" and ">" are escaped in text and attribute values, so a tag is
 # exactly "<" up to the next ">" (as in articles/search.py).
 _TAG_SPLIT_RE = re.compile(r"(<[^>]*>)")
@@ -24,13 +41,66 @@ def marker_for(source_id):
 
 
 def cited_source_ids(html):
-    """Source ids cited in ``html``, in order of first citation, without repeats."""
+    """Source ids cited in ``html``, in order of first citation, without repeats.
+
+    ``html`` is a stored body (``[cite:N]`` markers) or the editor's HTML (the
+    ``<span data-cite="N">`` element), or a fragment of either (a sentence, a paragraph).
+    """
     seen = []
-    for match in MARKER_RE.finditer(html or ""):
-        source_id = int(match.group(1))
+    found = [(m.start(), m.group(1)) for m in MARKER_RE.finditer(html or "")]
+    found += [(m.start(), m.group(1)) for m in EDITOR_ATTRIBUTE_RE.finditer(html or "")]
+    for _start, digits in sorted(found):
+        source_id = int(digits)
         if source_id not in seen:
             seen.append(source_id)
     return seen
+
+
+def short_title(source):
+    """A source's short title for editors, e.g. "Smith 2020" or "Ketamine for depress…".
+
+    The first author's surname (NLM style puts it first) and the year when both are
+    known; otherwise the start of the title, or of the citation as written.
+    """
+    first_author = (source.authors or "").split(",")[0].split()
+    if first_author and source.year:
+        suffix = " et al." if "," in source.authors else ""
+        return f"{first_author[0]}{suffix} {source.year}"
+    text = " ".join((source.title or source.citation_text or "").split())
+    return text if len(text) <= 40 else text[:39].rstrip() + "\u2026"
+
+
+def editor_element(source_id, label):
+    """The editor's element for a citation of ``source_id`` shown as ``label``, as HTML."""
+    return format_html(
+        '<span data-cite="{}" data-label="{}">{}</span>', source_id, label, marker_for(source_id)
+    )
+
+
+def to_editor(html, labels):
+    """``html`` (a stored body) with each marker in text turned into the editor's element.
+
+    ``labels`` maps source ids to short titles (:func:`short_title`); a marker of a
+    source not in it gets an empty label (the editor shows its number only). Markers
+    inside a tag (an attribute value) are left as they are, as in :func:`number_sources`.
+    """
+
+    def element(match):
+        source_id = int(match.group(1))
+        return editor_element(source_id, labels.get(source_id, ""))
+
+    # A body sent back by the editor (a form shown again with its errors) holds elements.
+    html = EDITOR_ELEMENT_RE.sub(lambda match: marker_for(int(match.group(1))), html or "")
+    parts = _TAG_SPLIT_RE.split(html)
+    return "".join(part if index % 2 else MARKER_RE.sub(element, part) for index, part in enumerate(parts))
+
+
+def labels_for(html):
+    """``{source id: short title}`` for the sources ``html`` cites that are in the library."""
+    from .models import Source  # the models import this module
+
+    sources = Source.objects.filter(pk__in=cited_source_ids(html))
+    return {source.pk: short_title(source) for source in sources}
 
 
 def unknown_markers(html, attached_ids):

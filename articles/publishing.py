@@ -77,14 +77,15 @@ def save_draft(
     fields: Collection[str] | None = None,
     citations: Sequence[Mapping[str, Any]] | None = None,
     related: Sequence[int] | None = None,
+    topics: Sequence[int] | None = None,
     expected_version: int | None = None,
 ) -> Saved:
     """Save ``article`` (new or edited) without changing whether it is published.
 
     When :func:`waits_for_publisher`, the live row stays as it is and the values of
     ``fields`` (default: every editable field), the ``citations`` (dicts with ``id``,
-    ``position``, ``source``) and the ``related`` article ids (both default to the live
-    ones) are kept as pending changes (``articles.revisions``). No history record is
+    ``position``, ``source``), the ``related`` article ids and the ``topics`` ids (each
+    defaulting to the live ones) are kept as pending changes (``articles.revisions``). No history record is
     written for them: the history records rows, and the row readers see did not change
     (who stored the changes, and when, is on the article: ``pending_revision_by``,
     ``pending_revision_at``); publishing them records them, naming that editor.
@@ -103,7 +104,9 @@ def save_draft(
             _write(article, actor, row, _("Back to draft: its body changed while scheduled"))
             return Saved.UNSCHEDULED
         if waits_for_publisher(live_status=row.status, actor=actor):
-            revisions._store_pending_edit(article, actor, fields=fields, citations=citations, related=related)
+            revisions._store_pending_edit(
+                article, actor, fields=fields, citations=citations, related=related, topics=topics
+            )
             return Saved.PENDING
         _write(article, actor, row)
     return Saved.WRITTEN
@@ -140,7 +143,7 @@ def publish(
 
 
 def publish_pending(*, article: Article, actor: Actor, expected_version: int | None = None) -> Article:
-    """Make ``article``'s pending changes live: fields, cited sources and related articles.
+    """Make ``article``'s pending changes live: fields, cited sources, related articles, topics.
 
     The history names the editor whose changes these were. Returns the article as stored
     (unchanged when nothing was pending).
@@ -259,16 +262,17 @@ def save_changes(
     fields: Collection[str] | None = None,
     citations: Sequence[Mapping[str, Any]] | None = None,
     related: Sequence[int] | None = None,
+    topics: Sequence[int] | None = None,
     expected_version: int | None = None,
 ) -> Saved:
     """Save an edited ``article`` through the function for the status change it carries:
     :func:`publish`, :func:`archive`, :func:`unpublish`, :func:`submit_for_review`, or
-    :func:`save_draft` (which takes ``fields``, ``citations`` and ``related``)."""
+    :func:`save_draft` (which takes ``fields``, ``citations``, ``related`` and ``topics``)."""
     with transaction.atomic():
         old, new = lock_row(article).status, article.status
         change: dict[str, Any] = {"article": article, "actor": actor, "expected_version": expected_version}
         if new == old or (new == Status.DRAFT and old not in Status.publishing()):
-            return save_draft(**change, fields=fields, citations=citations, related=related)
+            return save_draft(**change, fields=fields, citations=citations, related=related, topics=topics)
         if new == Status.PUBLISHED:
             publish(**change)
         elif new == Status.ARCHIVED:

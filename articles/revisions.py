@@ -5,12 +5,14 @@ as JSON::
 
     {"fields": {"title": "...", "author": 3, "published_at": "2026-11-05T09:00:00+00:00", ...},
      "citations": [{"id": 12, "position": 0, "source": 5}, ...],
-     "related": [7, 4]}
+     "related": [7, 4],
+     "topics": [2, 5]}
 
 ``fields`` holds the article's own fields (foreign keys as ids, dates as ISO 8601, files
 as stored names), ``citations`` the attached sources in order (``id`` is the live Citation
-an entry came from, or ``None`` for a new one; ``source`` a Source id) and ``related`` the
-ids of related articles in order.
+an entry came from, or ``None`` for a new one; ``source`` a Source id), ``related`` the
+ids of related articles in order and ``topics`` the ids of the article's topics (absent
+in revisions stored before topics could wait: the live topics then stay).
 
 This module is the only store of pending changes; django-simple-history records saved
 versions only. Storing and publishing them go through ``articles.publishing``
@@ -34,7 +36,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from .derived import refresh_renditions
-from .models import Article, Citation, RelatedArticle, Source
+from .models import Article, Citation, RelatedArticle, Source, Topic
 from .sanitize import sanitize_html
 
 
@@ -49,6 +51,7 @@ def _store_pending(
     citations: Iterable[Mapping[str, Any]],
     related_ids: Iterable[int | str],
     user: AbstractBaseUser | None,
+    topic_ids: Iterable[int] = (),
 ) -> Article:
     """Keep ``form_data`` and the inlines as ``article``'s pending revision; live fields stay.
 
@@ -56,7 +59,7 @@ def _store_pending(
     instances or ids for foreign keys, dates, files: an upload is written to storage
     now, ``False`` or "" clears). ``citations`` are dicts with ``position`` and ``source``
     (a Source or its id; optionally the ``id`` of the live Citation they edit);
-    ``related_ids`` are article ids in order. Written with a queryset ``update()`` so
+    ``related_ids`` are article ids in order, ``topic_ids`` topic ids. Written with a queryset ``update()`` so
     nothing else on the row changes; the version is bumped so copies of the form loaded
     earlier are stale. For ``articles.publishing`` only, which checks the permission.
 
@@ -80,6 +83,7 @@ def _store_pending(
             if row.get("source")
         ],
         "related": [int(pk) for pk in dict.fromkeys(related_ids) if int(pk) != article.pk],
+        "topics": sorted({int(pk) for pk in topic_ids}),
     }
     Article.objects.filter(pk=article.pk).update(
         pending_revision=payload,
@@ -100,10 +104,11 @@ def _store_pending_edit(
     fields: Collection[str] | None = None,
     citations: Sequence[Mapping[str, Any]] | None = None,
     related: Sequence[int] | None = None,
+    topics: Sequence[int] | None = None,
 ) -> Article:
     """:func:`_store_pending` for an edited instance: the values ``article`` holds for
     ``fields`` (names; default every editable field, others are ignored), with
-    ``citations`` and ``related`` defaulting to the live ones."""
+    ``citations``, ``related`` and ``topics`` defaulting to the live ones."""
     concrete = {field.name: field for field in Article._meta.concrete_fields}
     names = concrete if fields is None else [name for name in fields if name in concrete]
     values = {name: concrete[name].value_from_object(article) for name in names}
@@ -112,8 +117,10 @@ def _store_pending_edit(
     if related is None:
         links = article.related_links.order_by("position", "pk")
         related = list(links.values_list("to_article_id", flat=True))
+    if topics is None:
+        topics = list(article.topics.values_list("pk", flat=True))
     by = user if isinstance(user, AbstractBaseUser) else None
-    return _store_pending(article, values, citations, related, by)
+    return _store_pending(article, values, citations, related, by, topics)
 
 
 def take_pending(article: Article) -> dict[str, Any] | None:
@@ -133,8 +140,8 @@ def take_pending(article: Article) -> dict[str, Any] | None:
 
 
 def write_pending_inlines(article: Article, payload: dict[str, Any] | None) -> None:
-    """Replace ``article``'s cited sources and related articles by the payload's, in order;
-    sources and articles deleted meanwhile are left out."""
+    """Replace ``article``'s cited sources, related articles and (when the payload has
+    them) topics by the payload's, in order; rows deleted meanwhile are left out."""
     if not payload:
         return
     article.citations.all().delete()
@@ -154,6 +161,8 @@ def write_pending_inlines(article: Article, payload: dict[str, Any] | None) -> N
         RelatedArticle(from_article=article, to_article_id=pk, position=position)
         for position, pk in enumerate(pk for pk in related if pk in existing)
     )
+    if "topics" in payload:
+        article.topics.set(Topic.objects.filter(pk__in=payload["topics"]))
 
 
 def pending_preview(article: Article) -> tuple[Article, list[Source], list[Article]]:
@@ -181,6 +190,15 @@ def pending_preview(article: Article) -> tuple[Article, list[Source], list[Artic
     by_id = Source.objects.in_bulk(source_ids)
     sources = [by_id[pk] for pk in source_ids if pk in by_id]
     return copy, sources, _published_in_order(payload.get("related", []))
+
+
+def pending_topics(article: Article) -> list[Topic]:
+    """``article``'s topics as readers will see them once its pending changes are published
+    (the live ones when none are pending, or the payload predates pending topics)."""
+    payload = article.pending_revision or {}
+    if "topics" not in payload:
+        return list(article.topics.all())
+    return list(Topic.objects.filter(pk__in=payload["topics"]))
 
 
 def load_pending_fields(article: Article) -> Article:

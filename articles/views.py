@@ -79,11 +79,13 @@ class ArticleDetailView(DetailView):
         live = self.object
         showing_pending = self.showing_pending_changes()
         if showing_pending:
-            from .revisions import pending_preview
+            from .revisions import pending_preview, pending_topics
 
             article, sources, related = pending_preview(live)
+            topics = pending_topics(live)
         else:
             article, sources = live, list(Source.objects.cited_by(live))
+            topics = list(live.topics.all())
             related = Article.objects.published().related_to(live, self.related_count)
         # Sanitised before the substitutions (which need clean HTML to tell text from
         # tags) and after them (what readers get), whatever path stored the body.
@@ -98,7 +100,7 @@ class ArticleDetailView(DetailView):
             sources=numbered.entries,
             reading_minutes=reading_time(article.body),
             is_preview=article is not live or not live.is_published,
-            topics=list(live.topics.all()),
+            topics=topics,
             update_notes=list(live.update_notes.all()),
             related=related,
             # Not repeating what the related list already offers.

@@ -21,6 +21,7 @@ from ..actors import display_name
 from ..forms import ArticleAdminForm
 from ..models import Article, Citation, RelatedArticle, Reviewer
 from .article_inlines import CitationInline, RelatedArticleInline, UpdateNoteInline
+from .citation_picker import CitationPickerMixin
 from .desk import DeskMixin
 from .publishing import archive_selected, publish_pending_view, publish_selected
 from .review import ReviewDueFilter, review_due_url, review_state, sign_off_review
@@ -38,7 +39,7 @@ class ArticleHistoryHelper(HistoricalRecordContextHelper):
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskMixin, SimpleHistoryAdmin):
+class ArticleAdmin(DeskMixin, CitationPickerMixin, SimpleHistoryAdmin):
     """Articles, with roles (Editors write, Publishers publish), pending revisions and history.
 
     An Editor's save of a published article becomes a pending revision (see
@@ -64,13 +65,13 @@ class ArticleAdmin(DeskMixin, SimpleHistoryAdmin):
     search_fields = ("title", "summary", "slug")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("author",)
+    autocomplete_fields = ("author", "topics")
     readonly_fields = ("created_at", "modified_at", "webflow_item_id", "imported_at")
     inlines = (CitationInline, RelatedArticleInline, UpdateNoteInline)
     actions = (publish_selected, archive_selected)
     history_list_display = ("status",)
     fieldsets = (
-        (None, {"fields": ("title", "slug", "summary", "author", "body", "version")}),
+        (None, {"fields": ("title", "slug", "summary", "author", "topics", "body", "version")}),
         (_("Images"), {"fields": ("hero_image", "hero_image_alt", "hero_image_decorative", "thumbnail")}),
         (
             _("Publishing"),
@@ -207,6 +208,7 @@ class ArticleAdmin(DeskMixin, SimpleHistoryAdmin):
             fields=form.fields,
             citations=citations,
             related=related,
+            topics=form.topic_ids(),
             expected_version=form.cleaned_data.get("version"),
         )
         return None

@@ -3,15 +3,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ..citations import marker_for
 from ..forms import CitationInlineFormSet, RelatedPendingInlineFormSet
 from ..models import Article, Citation, RelatedArticle, UpdateNote
 
 CITE_HELP = _(
-    "To cite a source in the body, attach it here and type its marker, e.g. [cite:12], "
-    "where the claim is; the marker shows once the row is saved, and in the source "
-    "library. Readers see numbered sources in order of first citation, then the rest in "
-    "this order. A body citing a source not attached here is not saved."
+    "To cite a source, put the cursor where the claim is in the body and use the editor's "
+    "\u201cCite a source\u201d button: saving attaches the sources the body cites. Readers "
+    "see numbered sources in order of first citation, then the rest in this order."
 )
 
 
@@ -19,11 +17,10 @@ class CitationInline(admin.TabularInline):
     model = Citation
     formset = CitationInlineFormSet
     extra = 0
-    fields = ("position", "source", "marker")
-    readonly_fields = ("marker",)
+    fields = ("position", "source")
     autocomplete_fields = ("source",)
     verbose_name = _("source")
-    verbose_name_plural = _("sources (in order; cite one in the body with its [cite:N] marker)")
+    verbose_name_plural = _("sources (in order)")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "source":
@@ -33,10 +30,6 @@ class CitationInline(admin.TabularInline):
     def get_queryset(self, request):
         # Each row prints its citation, which names the article and the source.
         return super().get_queryset(request).select_related("article", "source")
-
-    @admin.display(description=_("marker to paste in the body"))
-    def marker(self, obj):
-        return marker_for(obj.source_id) if obj.source_id else "–"  # noqa: RUF001 (a dash reads as "none")
 
 
 class RelatedArticleInline(admin.TabularInline):

@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
-from django_prose_editor.widgets import AdminProseEditorWidget
 
 from .. import publishing
 from ..actors import display_name
@@ -14,6 +13,8 @@ from ..models import Article
 from ..revisions import last_change
 from ..sanitize import sanitize_html
 from .body import images_without_alt, unattached_marker_errors
+from .citing import CitingProseEditorWidget
+from .topics import PendingTopicsFormMixin
 
 #: What the body editor offers; Article.save's nh3 allow-list stays the one sanitiser.
 BODY_EDITOR_CONFIG = {
@@ -32,6 +33,7 @@ BODY_EDITOR_CONFIG = {
         "Caption": True,
         "HardBreak": True,
         "History": True,
+        "Citation": True,
     }
 }
 
@@ -50,7 +52,7 @@ class CheckedImageField(forms.ImageField):
         return normalized_upload(upload)
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(PendingTopicsFormMixin, forms.ModelForm):
     """The admin's article form.
 
     ``user`` is set by ``ArticleAdmin.get_form``; without the "can publish" permission
@@ -73,7 +75,7 @@ class ArticleAdminForm(forms.ModelForm):
         # The admin narrows the form to its fieldsets; the version is the hidden field above.
         exclude = ["version"]  # noqa: DJ006
         widgets = {
-            "body": AdminProseEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable"),
+            "body": CitingProseEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable"),
         }
         field_classes = {"hero_image": CheckedImageField, "thumbnail": CheckedImageField}
 

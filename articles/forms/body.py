@@ -1,12 +1,12 @@
 """Checks of an article body: alt text on its images, and citation markers against the
-sources attached to the article."""
+sources attached to the article (and which sources a save attaches)."""
 
 from html.parser import HTMLParser
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..citations import MARKER_RE
+from ..citations import MARKER_RE, cited_source_ids
 from ..models import Source
 from ..sanitize import sanitize_html
 
@@ -75,3 +75,18 @@ def unattached_marker_errors(body, attached_source_ids, *, restoring=False):
             code = "unattached_source"
         errors.append(ValidationError(message, code=code, params={"marker": marker, "number": source_id}))
     return errors
+
+
+def sources_to_attach(body, attached_source_ids, detached_source_ids=()):
+    """Ids of the library's sources ``body`` cites that are not attached, in citation order.
+
+    A save attaches them (a citation picked in the editor attaches its source), except
+    those in ``detached_source_ids``: a source detached in the same save while the body
+    still cites it is a contradiction for the editor to resolve
+    (:func:`unattached_marker_errors` names it). Sources not in the library are left to
+    that function too.
+    """
+    skip = set(attached_source_ids) | set(detached_source_ids)
+    wanted = [pk for pk in cited_source_ids(sanitize_html(body or "")) if pk not in skip]
+    in_library = set(Source.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    return [pk for pk in wanted if pk in in_library]

@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 
-from .body import unattached_marker_errors
+from ..models import Citation
+from .body import sources_to_attach, unattached_marker_errors
 
 
 class PendingInlineFormSet(BaseInlineFormSet):
@@ -54,23 +55,56 @@ class PendingInlineFormSet(BaseInlineFormSet):
 
 
 class CitationInlineFormSet(PendingInlineFormSet):
-    """The article's attached sources; refuses a body citing a source not attached.
+    """The article's attached sources; a save attaches the sources the body cites.
 
     In the admin, ``instance`` is the article built from the already-validated main
     form, so its body is the one being saved; the attached sources are the rows this
-    save keeps (rows marked for deletion are not attached any more).
+    save keeps (rows marked for deletion are not attached any more). Sources the body
+    cites that are not attached are attached after the kept rows, in citation order
+    (``auto_attached``; :meth:`kept_rows` includes them, :meth:`save` writes them). A
+    body citing a source not in the library, or one detached in this same save, is
+    refused.
     """
+
+    auto_attached: list[int] = []
 
     def clean(self):
         super().clean()
+        self.auto_attached = []
         if any(self.errors):
             return
-        attached = [
-            getattr(row["source"], "pk", row["source"]) for row in self.kept_rows() if row.get("source")
+        attached = [_source_id(row) for row in super().kept_rows() if row.get("source")]
+        detached = [
+            _source_id(form.cleaned_data)
+            for form in self.forms
+            if form.cleaned_data.get(DELETION_FIELD_NAME) and form.cleaned_data.get("source")
         ]
-        errors = unattached_marker_errors(self.instance.body, attached)
+        self.auto_attached = sources_to_attach(self.instance.body, attached, detached)
+        errors = unattached_marker_errors(self.instance.body, attached + self.auto_attached)
         if errors:
             raise ValidationError(errors)
+
+    def kept_rows(self):
+        rows = super().kept_rows()
+        after = max((row.get("position") or 0 for row in rows), default=-1) + 1
+        return rows + [
+            {"id": None, "position": after + index, "source": pk}
+            for index, pk in enumerate(self.auto_attached)
+        ]
+
+    def save(self, commit=True):
+        saved = super().save(commit=commit)
+        if commit and self.auto_attached:
+            rows = [row for row in self.kept_rows() if row["id"] is None and not hasattr(row["source"], "pk")]
+            Citation.objects.bulk_create(
+                Citation(article=self.instance, position=row["position"], source_id=row["source"])
+                for row in rows
+            )
+        return saved
+
+
+def _source_id(row):
+    return getattr(row["source"], "pk", row["source"])
 
 
 class RelatedPendingInlineFormSet(PendingInlineFormSet):

@@ -55,3 +55,19 @@ class SourceAdminForm(forms.ModelForm):
         other = matches.exclude(pk=self.instance.pk).first() if self.instance.pk else matches.first()
         if other is not None:
             raise ValidationError(message, code="duplicate", params={"source": f"“{other}”"})
+
+
+class PickerSourceForm(SourceAdminForm):
+    """A new source from the citation picker, from fields pasted from a paper's page.
+
+    The same checks as the library's form (bare identifiers, duplicates named); a title
+    is required, as it is what editors and readers recognise a source by.
+    """
+
+    class Meta:
+        model = Source
+        fields = ["title", "authors", "journal", "year", "doi", "pmid", "url"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = True

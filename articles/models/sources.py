@@ -168,8 +168,9 @@ class Source(models.Model):
         ]
 
     def __str__(self):
-        text = self.title or self.citation_text
-        return f"{self.marker} {text[:90]}"
+        # Without the id: editors pick sources by what they are, never by a number.
+        text = (self.title or self.citation_text)[:90]
+        return f"{text} ({self.year})" if self.year else text
 
     def save(self, *args, **kwargs):
         """Store the DOI bare (no resolver prefix) and the PMID trimmed, so they match on

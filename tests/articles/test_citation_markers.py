@@ -1,4 +1,5 @@
-"""A body may cite only the sources attached to the article, whatever path saves it."""
+"""Saving a body attaches the sources it cites; a body citing no source in the library, or
+one detached in the same save, is refused, whatever path saves it."""
 
 import pytest
 from django.urls import reverse
@@ -33,25 +34,36 @@ def save(client, article, **changes):
     return client.post(change_url(article), form_data(client.get(change_url(article)), **changes))
 
 
-def test_a_marker_to_an_unattached_source_is_refused_naming_the_marker(editor_client, draft):
+def test_saving_a_body_citing_an_unattached_source_attaches_it_after_the_others(editor_client, draft):
     elsewhere = SourceFactory()
-    response = save(editor_client, draft, body=f"<p>A claim.[cite:{elsewhere.pk}]</p>")
+    body = f"<p>A claim.[cite:{elsewhere.pk}]</p>"
+    response = save(editor_client, draft, body=body)
 
-    assert response.status_code == 200
-    assert (
-        f"The body cites [cite:{elsewhere.pk}], but that source is not attached below. "
-        "Attach it under Sources, or remove the marker."
-    ) in error_text(response)
+    assert response.status_code == 302, error_text(response)
     draft.refresh_from_db()
-    assert draft.body == "<p>Old body.</p>"
+    assert draft.body == body
+    assert list(draft.citations.order_by("position").values_list("source", flat=True)) == [
+        draft.attached.pk,
+        elsewhere.pk,
+    ]
 
 
-def test_a_marker_as_typed_is_named_once_however_often_it_appears(editor_client, draft):
-    elsewhere = SourceFactory()
-    response = save(editor_client, draft, body=f"<p>[cite: {elsewhere.pk}] and [cite:{elsewhere.pk}]</p>")
+def test_the_editors_citation_element_is_stored_as_its_marker_and_attaches_the_source(editor_client, draft):
+    picked = SourceFactory()
+    body = f'<p>A claim.<span data-cite="{picked.pk}" data-label="Smith 2020">[cite:{picked.pk}]</span></p>'
+    response = save(editor_client, draft, body=body)
+
+    assert response.status_code == 302, error_text(response)
+    draft.refresh_from_db()
+    assert draft.body == f"<p>A claim.[cite:{picked.pk}]</p>"
+    assert draft.citations.filter(source=picked).exists()
+
+
+def test_a_marker_to_no_source_is_named_once_however_often_it_appears(editor_client, draft):
+    response = save(editor_client, draft, body="<p>[cite: 987654] and [cite:987654]</p>")
 
     assert error_text(response).count("The body cites") == 1
-    assert f"[cite: {elsewhere.pk}]" in error_text(response)
+    assert "[cite: 987654]" in error_text(response)
 
 
 def test_a_marker_to_an_attached_source_is_accepted(editor_client, draft):
@@ -99,7 +111,7 @@ def test_a_marker_to_no_source_at_all_says_the_number_is_not_in_the_library(edit
     )
 
 
-def test_a_new_article_citing_a_source_it_does_not_attach_is_not_created(editor_client):
+def test_a_new_article_citing_a_source_it_does_not_attach_is_created_with_it_attached(editor_client):
     from tests.factories import AuthorFactory
 
     source, author = SourceFactory(), AuthorFactory()
@@ -115,9 +127,8 @@ def test_a_new_article_citing_a_source_it_does_not_attach_is_not_created(editor_
 
     response = editor_client.post(reverse("admin:articles_article_add"), data)
 
-    assert response.status_code == 200
-    assert f"The body cites [cite:{source.pk}]" in error_text(response)
-    assert not Article.objects.filter(slug="new").exists()
+    assert response.status_code == 302, error_text(response)
+    assert list(Article.objects.get(slug="new").citations.values_list("source", flat=True)) == [source.pk]
 
 
 def test_staff_who_only_view_the_sources_keep_them_attached_when_saving(reviewer_client, draft):
@@ -132,15 +143,18 @@ def test_staff_who_only_view_the_sources_keep_them_attached_when_saving(reviewer
 # Pending revisions of a live article go through the same check.
 
 
-def test_an_editors_pending_change_citing_an_unattached_source_is_refused(editor_client):
+def test_an_editors_pending_change_citing_an_unattached_source_attaches_it_in_the_pending_change(
+    editor_client,
+):
     live = ArticleFactory(body="<p>Live body.</p>")
     elsewhere = SourceFactory()
     response = save(editor_client, live, body=f"<p>Pending.[cite:{elsewhere.pk}]</p>")
 
-    assert response.status_code == 200
-    assert f"The body cites [cite:{elsewhere.pk}]" in error_text(response)
+    assert response.status_code == 302, error_text(response)
     live.refresh_from_db()
-    assert live.pending_revision is None
+    assert live.body == "<p>Live body.</p>"
+    assert not live.citations.exists()
+    assert [row["source"] for row in live.pending_revision["citations"]] == [elsewhere.pk]
 
 
 def test_an_editors_pending_change_citing_a_source_it_attaches_is_kept_as_pending(editor_client):
@@ -218,12 +232,30 @@ def test_restoring_a_revision_citing_a_still_attached_source_goes_through(publis
     assert article.body == f"<p>Old.[cite:{source.pk}]</p>"
 
 
-# Editors can see which marker to type.
+# Editors never see a source's id.
 
 
-def test_each_attached_source_shows_its_marker_and_the_inline_explains_markers(editor_client, draft):
+def test_the_sources_inline_shows_no_marker_and_explains_the_cite_button(editor_client, draft):
+    draft.body = f"<p>A claim.[cite:{draft.attached.pk}]</p>"
+    draft.save()
     response = editor_client.get(change_url(draft))
 
     html = response.content.decode()
-    assert f"[cite:{draft.attached.pk}]" in html
-    assert "type its marker, e.g. [cite:12], where the claim is" in html
+    assert f"[cite:{draft.attached.pk}]</td>" not in html
+    assert "“Cite a source” button: saving attaches the sources the body cites" in html
+    # The body reaches the editor with its citation as the editor's element, the marker inside.
+    assert f"&lt;span data-cite=&quot;{draft.attached.pk}&quot; data-label=" in html
+
+
+def test_a_citation_picked_in_the_editor_on_a_live_article_waits_with_its_source_as_pending(editor_client):
+    live = ArticleFactory(body="<p>Live body.</p>")
+    picked = SourceFactory()
+    element = f'<span data-cite="{picked.pk}" data-label="Smith 2020">[cite:{picked.pk}]</span>'
+
+    response = save(editor_client, live, body=f"<p>Pending.{element}</p>")
+
+    assert response.status_code == 302, error_text(response)
+    live.refresh_from_db()
+    assert (live.body, list(live.citations.all())) == ("<p>Live body.</p>", [])
+    assert live.pending_revision["fields"]["body"] == f"<p>Pending.[cite:{picked.pk}]</p>"
+    assert [row["source"] for row in live.pending_revision["citations"]] == [picked.pk]

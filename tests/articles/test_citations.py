@@ -2,8 +2,16 @@
 
 import pytest
 
-from articles.citations import cited_source_ids, nlm_citation, number_sources, unknown_markers
+from articles.citations import (
+    cited_source_ids,
+    nlm_citation,
+    number_sources,
+    short_title,
+    to_editor,
+    unknown_markers,
+)
 from articles.models import Source
+from articles.sanitize import sanitize_html
 from tests.factories import SourceFactory
 
 
@@ -83,3 +91,35 @@ class TestSourceLibrary:
         with pytest.raises(ValidationError) as excinfo:
             source.full_clean()
         assert field in excinfo.value.message_dict
+
+
+# The editor's form of a citation (articles.citations.to_editor and the editor's element).
+
+
+def test_cited_ids_are_found_in_the_editors_element_and_in_markers_alike():
+    assert cited_source_ids('<p>A<span data-cite="7" data-label="X">[cite:7]</span> B[cite:3]</p>') == [7, 3]
+    # A fragment an extension wrote without the marker inside is still found.
+    assert cited_source_ids('<p>A <span class="x" data-cite="9"></span></p>') == [9]
+
+
+def test_markers_go_to_the_editor_as_elements_with_short_titles_and_come_back_as_markers():
+    stored = '<p>A [cite:3] b [cite: 4].</p><p><img src="https://example.com/a.png" alt="[cite:3]"></p>'
+    shown = to_editor(stored, {3: "Smith & Jones 2020"})
+
+    assert shown == (
+        '<p>A <span data-cite="3" data-label="Smith &amp; Jones 2020">[cite:3]</span> b '
+        '<span data-cite="4" data-label="">[cite:4]</span>.</p>'
+        '<p><img src="https://example.com/a.png" alt="[cite:3]"></p>'
+    )
+    assert to_editor(shown, {3: "Smith & Jones 2020"}) == shown  # a form shown again
+    assert sanitize_html(shown) == sanitize_html(stored.replace("[cite: 4]", "[cite:4]"))
+
+
+@pytest.mark.django_db
+def test_a_short_title_is_the_first_author_and_year_else_the_start_of_the_title():
+    assert short_title(SourceFactory.build(authors="Kryst J, Kawalec P", year=2020)) == "Kryst et al. 2020"
+    assert short_title(SourceFactory.build(authors="Kryst J", year=2020)) == "Kryst 2020"
+    long_title = "Ketamine for treatment-resistant depression: a systematic review"
+    assert short_title(SourceFactory.build(authors="", year=None, title=long_title)) == (
+        "Ketamine for treatment-resistant depres\u2026"
+    )

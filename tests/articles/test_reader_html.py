@@ -147,3 +147,31 @@ def test_image_names_stored_without_save_cannot_add_attributes_or_srcset_candida
         # One candidate, "URL 480w": a comma or space in a name must not make more.
         assert [len(c.split()) for c in srcset.split(", ")] == [2], srcset
         assert srcset.endswith(" 480w")
+
+
+# The editor's citation element: stored as its marker whatever path stores it.
+
+
+def test_the_editors_citation_element_reaches_readers_as_a_numbered_citation_only(client, cited):
+    source_id = cited.marker[len("[cite:") : -1]
+    element = (
+        f'<span data-cite="{source_id}" data-label="Smith 2020" onclick="alert(1)">{cited.marker}</span>'
+    )
+    save_body(cited, f"<p>A claim.{element}</p>")
+
+    assert cited.body == f"<p>A claim.{cited.marker}</p>"
+    body = body_of(client, cited)
+    assert 'aria-label="Source 1">1</a></sup>' in body
+    assert "data-cite" not in body and "Smith 2020" not in body and "<span" not in body
+    assert_no_active_markup(body)
+
+
+def test_an_editor_element_written_by_sql_is_still_sanitised_for_readers(client, cited):
+    source_id = cited.marker[len("[cite:") : -1]
+    Article.objects.filter(pk=cited.pk).update(
+        body=f'<p>A claim.<span data-cite="{source_id}" style="color:red">{cited.marker}</span></p>'
+    )
+
+    body = body_of(client, cited)
+    assert 'aria-label="Source 1">1</a></sup>' in body
+    assert "<span" not in body and "style" not in body
