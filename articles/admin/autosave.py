@@ -68,13 +68,13 @@ class AutosaveAdminMixin:
         allowed = self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
         if not allowed:
             return _refusal(_("You may not change this article."), 403)
+        if obj is not None and not request.POST.get("version", "").strip():
+            return _refusal(_("The page sent no version: reload it before editing."), 400)
         form = ArticleAutosaveForm(request.POST, instance=obj)
         form.user = request.user
         if not form.is_valid():
             return _invalid(form)
         version = form.cleaned_data.get("version")
-        if obj is not None and version is None:
-            return _refusal(_("The page sent no version: reload it before editing."), 400)
         try:
             done = publishing.autosave(
                 article=form.save(commit=False), actor=request.user, expected_version=version
