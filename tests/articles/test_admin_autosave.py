@@ -136,6 +136,6 @@ def test_the_change_page_has_the_status_line_and_the_explicit_save_still_needs_t
     page = editor_client.get(reverse("admin:articles_article_add"))
     html = page.content.decode()
     assert 'id="autosave-status"' in html and 'aria-live="polite"' in html
-    assert 'data-url="%s"' % NEW_URL in html and "articles/admin/autosave.js" in html
+    assert f'data-url="{NEW_URL}"' in html and "articles/admin/autosave.js" in html
     form = page.context["adminform"].form
     assert form.fields["title"].required and form.fields["author"].required
