@@ -139,3 +139,12 @@ def test_the_change_page_has_the_status_line_and_the_explicit_save_still_needs_t
     assert f'data-url="{NEW_URL}"' in html and "articles/admin/autosave.js" in html
     form = page.context["adminform"].form
     assert form.fields["title"].required and form.fields["author"].required
+
+
+def test_an_autosaved_draft_without_title_or_author_can_be_previewed(editor_client):
+    answer = editor_client.post(NEW_URL, {"body": "<p>Only a first sentence.</p>"}).json()
+    article = Article.objects.get(pk=answer["id"])
+    page = editor_client.get(reverse("articles:detail", kwargs={"slug": article.slug}))
+    assert page.status_code == 200 and "Only a first sentence." in page.content.decode()
+    changelist = editor_client.get(reverse("admin:articles_article_changelist"))
+    assert answer["change_url"] in changelist.content.decode()  # listed, its link shown as "-"
