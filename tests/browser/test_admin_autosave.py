@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 
 from articles import publishing
 from articles.apps import create_editorial_groups
-from articles.models import Article
+from articles.models import Article, Author
 
-from .test_admin_editor import PASSWORD, editor_parts, log_in
+from .test_admin_editor import PASSWORD, choose_author, editor_parts, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -118,6 +118,18 @@ def test_an_editor_s_draft_saves_itself_survives_offline_and_never_overwrites_an
     expect(status).to_have_text(SAVED, timeout=WAIT)
     assert "without signal" in Article.objects.get().body
     assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('isha-autosave'))") == []
+
+    # The editor's own save, once an author is chosen, updates the same article; the
+    # history shows the autosaving session once, then the save.
+    Author.objects.create(name="Dr. Rosa Example", slug="rosa-example")
+    choose_author(page, "Dr. Rosa Example")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    assert Article.objects.count() == 1
+    history = Article.objects.get().history.order_by("history_date", "history_id")
+    assert [record.history_change_reason for record in history] == ["Autosaved", None]
+    status = page.locator("#autosave-status")
+    _, content = editor_parts(page)
 
     # A publisher saves the article meanwhile: the editor's next autosave warns, overwrites nothing.
     theirs = Article.objects.get()
