@@ -4,8 +4,8 @@
  * Every few seconds, when the form changed, and when the page is hidden (Page Visibility
  * API, with fetch's keepalive so the request outlives the page), the form's fields (no
  * file uploads) are posted to the article's autosave address. The answer's version goes
- * into the form's hidden "version" field, so the editor's own next save is not refused as
- * stale. The first autosave of a new article switches the page to the article it created
+ * into the page's hidden "version" fields, so the editor's own next save is not refused
+ * as stale. The first autosave of a new article switches the page to the article it created
  * (history.replaceState and the form's action), so later saves update that article.
  *
  * When the server cannot be reached (network error or 5xx), the fields are kept in
@@ -130,9 +130,11 @@
 
   Autosave.prototype.succeeded = function (answer, signature) {
     this.saved = signature;
-    if (this.version) {
-      this.version.value = answer.version;
-    }
+    // Every form on the page that carries the version (the change form, and buttons such
+    // as "Publish pending changes") now acts on the version this autosave made.
+    document.querySelectorAll('input[name="version"]').forEach(function (field) {
+      field.value = answer.version;
+    });
     if (this.article !== String(answer.id)) {
       if (!this.offerOpen) {
         localStorage.removeItem(this.key());
