@@ -5,25 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0006_demo_content'),
+        ("articles", "0006_demo_content"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='article',
-            name='author',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='articles.author', verbose_name='author'),
+            model_name="article",
+            name="author",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="articles",
+                to="articles.author",
+                verbose_name="author",
+            ),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='title',
-            field=models.CharField(blank=True, max_length=200, verbose_name='title'),
+            model_name="article",
+            name="title",
+            field=models.CharField(blank=True, max_length=200, verbose_name="title"),
         ),
         migrations.AlterField(
-            model_name='historicalarticle',
-            name='title',
-            field=models.CharField(blank=True, max_length=200, verbose_name='title'),
+            model_name="historicalarticle",
+            name="title",
+            field=models.CharField(blank=True, max_length=200, verbose_name="title"),
         ),
     ]
