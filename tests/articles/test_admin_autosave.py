@@ -148,3 +148,14 @@ def test_an_autosaved_draft_without_title_or_author_can_be_previewed(editor_clie
     assert page.status_code == 200 and "Only a first sentence." in page.content.decode()
     changelist = editor_client.get(reverse("admin:articles_article_changelist"))
     assert answer["change_url"] in changelist.content.decode()  # listed, its link shown as "-"
+
+
+def test_the_history_page_shows_one_autosaved_entry_for_the_session(editor_client):
+    answer = editor_client.post(NEW_URL, {"body": "<p>One</p>"}).json()
+    for text in ("Two", "Three"):
+        answer = editor_client.post(
+            answer["autosave_url"], {"body": f"<p>{text}</p>", "version": answer["version"]}
+        ).json()
+    page = editor_client.get(reverse("admin:articles_article_history", args=[answer["id"]]))
+    assert page.status_code == 200
+    assert page.content.decode().count("Autosaved") == 1
