@@ -8,7 +8,8 @@ transaction with the row locked, ``expected_version`` refused with ``StaleArticl
   changes.
 - A live or scheduled article (status published) keeps its row: the edit becomes its
   pending changes (``articles.revisions``), for everyone, publishers included, so an
-  autosave never publishes anything.
+  autosave never publishes anything. They must stay complete (:func:`check_complete`),
+  as a publisher may publish them as they are.
 - A new article may be incomplete (no title, no author yet): :func:`check_complete` is
   what refuses to submit or publish it.
 
@@ -70,7 +71,8 @@ def autosave(*, article: Article, actor: Actor, expected_version: int | None = N
     otherwise). Needs ``articles.add_article`` for a new article, else
     ``articles.change_article`` (``PermissionDenied``); ``expected_version``: the version
     the editor's page holds (``StaleArticle`` when the article moved on). A new article
-    gets the status draft.
+    gets the status draft. Raises ``ValidationError`` when a live article's edit lacks a
+    title or an author.
     """
     with transaction.atomic():
         if article.pk is None:
@@ -79,6 +81,8 @@ def autosave(*, article: Article, actor: Actor, expected_version: int | None = N
         if article.pk is not None and article.status != row.status:
             raise ValueError("autosave() never changes an article's status")
         if row.status == Status.PUBLISHED:
+            # Pending changes must stay publishable as they are ("Publish pending changes").
+            check_complete(article)
             payload = article.pending_revision or {}
             revisions._store_pending_edit(
                 article, actor, citations=payload.get("citations"), related=payload.get("related")

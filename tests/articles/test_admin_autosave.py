@@ -159,3 +159,11 @@ def test_the_history_page_shows_one_autosaved_entry_for_the_session(editor_clien
     page = editor_client.get(reverse("admin:articles_article_history", args=[answer["id"]]))
     assert page.status_code == 200
     assert page.content.decode().count("Autosaved") == 1
+
+
+def test_a_live_article_s_autosave_without_title_answers_400(editor_client):
+    article = ArticleFactory(title="Live")
+    response = editor_client.post(
+        autosave_url(article), {"title": "", "author": article.author_id, "version": article.version}
+    )
+    assert response.status_code == 400 and "title" in response.json()["message"]

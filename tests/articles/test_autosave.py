@@ -121,3 +121,12 @@ def test_pending_citations_stay_when_a_live_article_is_autosaved(editor):
     pending = Article.objects.get(pk=article.pk).pending_revision
     assert pending["citations"][0]["source"] == source.pk
     assert pending["fields"]["summary"] == "Autosaved summary"
+
+
+def test_a_live_article_s_pending_changes_stay_complete(editor):
+    article = ArticleFactory(title="Live title")
+    article.title = ""
+    with pytest.raises(ValidationError) as refused:
+        publishing.autosave(article=article, actor=editor, expected_version=article.version)
+    assert set(refused.value.message_dict) == {"title"}
+    assert Article.objects.get(pk=article.pk).pending_revision is None
