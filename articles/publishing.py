@@ -3,10 +3,12 @@
 :func:`save_draft` (an editor's change to a live article becomes pending changes),
 :func:`submit_for_review`, :func:`publish` (now, or at a time: scheduling),
 :func:`publish_pending`, :func:`unpublish`, :func:`archive`, :func:`restore_revision`,
-:func:`sign_off_review` and :func:`delete`; :func:`save_changes` picks the right one for an
+:func:`sign_off_review`, :func:`delete` and :func:`autosave` (``articles.autosaving``:
+the editor's work saved as they write, never publishing); :func:`save_changes` picks the right one for an
 edited article whose status may have changed (the admin form, the Webflow importer).
 :func:`check_publishing_fields` is the rule on status and publication time that they
-apply, for forms to show before saving.
+apply, for forms to show before saving; :func:`check_complete` (a title and an author)
+is checked before an article is submitted for review or published.
 
 Each function takes keyword arguments only, and:
 
@@ -49,6 +51,9 @@ from ._publishing_checks import edit_unschedules as edit_unschedules
 from .actors import Actor as Actor
 from .actors import display_name, history_reason, may, require
 from .actors import system_actor as system_actor
+from .autosaving import Autosaved as Autosaved
+from .autosaving import autosave as autosave
+from .autosaving import check_complete as check_complete
 from .derived import refresh_on_commit
 from .models import Article, Reviewer
 
@@ -115,6 +120,7 @@ def save_draft(
 def submit_for_review(*, article: Article, actor: Actor, expected_version: int | None = None) -> Article:
     """Save ``article`` (a draft, or new) with the status "in review", clearing any
     publisher's note that sent it back."""
+    check_complete(article)
     article.status, article.draft_note = Status.IN_REVIEW, ""
     with transaction.atomic():
         _write(article, actor, begin(article, actor, expected_version=expected_version))
@@ -138,6 +144,7 @@ def publish(
         if at is not None:
             article.published_at = at
         article.clean()
+        check_complete(article)
         _write(article, actor, row)
     return article
 
@@ -156,6 +163,7 @@ def publish_pending(*, article: Article, actor: Actor, expected_version: int | N
             return article
         row, editor = StoredRow.of(article), article.pending_revision_by
         payload = revisions.take_pending(article)
+        check_complete(article)
         reason = _("Published pending changes by %(editor)s") % {"editor": display_name(editor)}
         _write(article, actor, row, reason if editor is not None else "")
         revisions.write_pending_inlines(article, payload)

@@ -129,9 +129,10 @@ def article_json_ld(article, sources, topics, url):
         "@type": "Article",
         "headline": article.title,
         "description": description,
-        "author": person_or_organization(
-            article.author.name, absolute_url(article.author.get_absolute_url())
-        ),
+        # A draft autosaved before its author was chosen (previewed only) has none yet.
+        "author": person_or_organization(article.author.name, absolute_url(article.author.get_absolute_url()))
+        if article.author
+        else publisher(),
         "publisher": publisher(),
         "mainEntityOfPage": url,
     }

@@ -37,7 +37,9 @@ class Article(models.Model):
             """Statuses only users with the "can publish" permission may set."""
             return {cls.PUBLISHED, cls.ARCHIVED}
 
-    title = models.CharField(_("title"), max_length=200)
+    # Blank (and the author empty) only in drafts saved as the editor writes, before the
+    # required fields are filled: publishing.check_complete refuses to publish or submit them.
+    title = models.CharField(_("title"), max_length=200, blank=True)
     slug = models.SlugField(
         _("slug"),
         max_length=200,
@@ -79,7 +81,12 @@ class Article(models.Model):
         help_text=_("The article's text. Scripts, styles and unknown markup are removed on save."),
     )
     author = models.ForeignKey(
-        Author, on_delete=models.PROTECT, related_name="articles", verbose_name=_("author")
+        Author,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("author"),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(
@@ -211,7 +218,7 @@ class Article(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.title or str(_("Untitled draft"))
 
     def save(self, *args, **kwargs):
         """Save with the invariants any write must keep, whoever writes.

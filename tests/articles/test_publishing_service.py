@@ -142,8 +142,9 @@ def test_only_management_commands_and_migrations_refer_to_the_system_actor():
 
 
 def test_only_the_publishing_service_stores_pending_changes():
-    """Pending changes are stored by ``publishing.save_draft`` (and restore_revision),
-    which check the permission; no other code, tests included, writes them."""
+    """Pending changes are stored by ``publishing.save_draft`` (and restore_revision, and
+    ``autosave`` from its sibling ``articles.autosaving``), which check the permission; no
+    other code, tests included, writes them."""
     names = {"store_pending", "store_pending_edit", "_store_pending", "_store_pending_edit"}
     referring = {
         path.relative_to(ROOT).as_posix()
@@ -151,7 +152,7 @@ def test_only_the_publishing_service_stores_pending_changes():
         for path in (ROOT / folder).rglob("*.py")
         if path != Path(__file__) and references(path.read_text(), names)
     }
-    assert referring == {"articles/revisions.py", "articles/publishing.py"}
+    assert referring == {"articles/revisions.py", "articles/publishing.py", "articles/autosaving.py"}
     assert not hasattr(revisions, "store_pending")
 
 

@@ -1,0 +1,149 @@
+"""Autosave in a real browser, as an Editor: a new article saves itself while it is
+written, survives a reload, is kept in the browser while offline and offered back, and an
+autosave after someone else's save warns instead of overwriting."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from articles import publishing
+from articles.apps import create_editorial_groups
+from articles.models import Article, Author
+
+from .test_admin_editor import PASSWORD, choose_author, editor_parts, log_in
+
+pytestmark = pytest.mark.browser
+
+SAVED = re.compile(r"^Saved \d\d:\d\d$")
+WAIT = 20_000  # ms: autosave runs every 4 s
+
+
+@pytest.fixture
+def editor(live_server, django_user_model):
+    """A staff user in "Editors" (the groups post_migrate makes, recreated: live_server flushes)."""
+    create_editorial_groups(None)
+    user = django_user_model.objects.create_user(
+        username="edna", password=PASSWORD, is_staff=True, first_name="Edna"
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def publisher(live_server, django_user_model):
+    user = django_user_model.objects.create_user(username="pablo", is_staff=True, first_name="Pablo")
+    user.groups.add(Group.objects.get(name="Publishers"))
+    return user
+
+
+#: Records the page's Content Security Policy violations with the file that caused them.
+RECORD_CSP_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.cspViolations.push([event.sourceFile, event.violatedDirective, event.sample]);
+});
+"""
+
+
+def watch_console(page, problems):
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    return page
+
+
+def csp_violations_besides_the_prose_editor(page):
+    """The page's CSP violations, except the body editor's own injected ``<style>``
+    (django-prose-editor's Tiptap build adds one without a nonce on every admin page
+    with the editor, with or without autosave)."""
+    return [
+        found
+        for found in page.evaluate("() => window.cspViolations")
+        if "django_prose_editor" not in found[0]
+    ]
+
+
+def test_an_editor_s_draft_saves_itself_survives_offline_and_never_overwrites_another_save(
+    page, live_server, editor, publisher
+):
+    problems = []
+    watch_console(page, problems)
+    log_in(page, live_server, editor)
+
+    # A new article: a title and a first sentence, no author yet, and no Save pressed.
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    status = page.locator("#autosave-status")
+    expect(status).to_have_attribute("aria-live", "polite")
+    page.locator("#id_title").fill("Notes on integration sessions")
+    _, content = editor_parts(page)
+    content.click()
+    page.keyboard.type("Integration turns an experience into change.")
+    expect(status).to_have_text(SAVED, timeout=WAIT)
+    expect(page).to_have_url(re.compile(r"/admin/articles/article/\d+/change/$"))
+    article = Article.objects.get()
+    assert article.status == "draft" and article.author is None
+
+    # A reload shows what was autosaved, in the same article.
+    page.reload()
+    _, content = editor_parts(page)
+    expect(page.locator("#id_title")).to_have_value("Notes on integration sessions")
+    expect(content).to_contain_text("Integration turns an experience into change.")
+    change_url = page.url
+
+    # Offline: the next words are kept in this browser.
+    page.context.set_offline(True)
+    content.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Written on a train without signal.")
+    expect(status).to_contain_text("kept in this browser", timeout=WAIT)
+    assert csp_violations_besides_the_prose_editor(page) == []
+    page.close()
+    assert "without signal" not in Article.objects.get().body
+
+    # Back online, the editor returns and is offered the copy; restoring saves it.
+    context = page.context
+    context.set_offline(False)
+    page = watch_console(context.new_page(), problems)
+    page.goto(change_url)
+    offer = page.locator("#autosave-offer")
+    expect(offer).to_be_visible()
+    expect(offer).to_contain_text("Restore unsaved changes from")
+    _, content = editor_parts(page)
+    expect(content).not_to_contain_text("without signal")
+    page.locator("#autosave-restore").click()
+    expect(offer).to_be_hidden()
+    expect(content).to_contain_text("Written on a train without signal.")
+    status = page.locator("#autosave-status")
+    expect(status).to_have_text(SAVED, timeout=WAIT)
+    assert "without signal" in Article.objects.get().body
+    assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('isha-autosave'))") == []
+
+    # The editor's own save, once an author is chosen, updates the same article; the
+    # history shows the autosaving session once, then the save.
+    Author.objects.create(name="Dr. Rosa Example", slug="rosa-example")
+    choose_author(page, "Dr. Rosa Example")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    assert Article.objects.count() == 1
+    history = Article.objects.get().history.order_by("history_date", "history_id")
+    assert [record.history_change_reason for record in history] == ["Autosaved", None]
+    status = page.locator("#autosave-status")
+    _, content = editor_parts(page)
+
+    # A publisher saves the article meanwhile: the editor's next autosave warns, overwrites nothing.
+    theirs = Article.objects.get()
+    theirs.title = "Integration sessions, edited by the publisher"
+    publishing.save_draft(article=theirs, actor=publisher)
+    content.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" A sentence the publisher has not seen.")
+    expect(status).to_contain_text("Pablo changed this article", timeout=WAIT)
+    expect(status).to_have_attribute("data-state", "stale")
+    stored = Article.objects.get()
+    assert stored.title == "Integration sessions, edited by the publisher"
+    assert "has not seen" not in stored.body
+    expect(content).to_contain_text("A sentence the publisher has not seen.")
+
+    assert csp_violations_besides_the_prose_editor(page) == []
+    assert problems == []  # no script error on the page
