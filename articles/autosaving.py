@@ -30,6 +30,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from isha.pagecache import UNSEEN_BY_READERS
+
 from . import revisions
 from ._publishing_checks import StoredRow, begin
 from .actors import Actor, history_reason
@@ -95,6 +97,16 @@ def autosave(*, article: Article, actor: Actor, expected_version: int | None = N
 def _write_in_session(article: Article, actor: Actor, row: StoredRow) -> None:
     """Save the row; record history once per editing session (see the module's docstring)."""
     refresh_on_commit(article, old_slug=row.slug, was_live=False)
+    # Not live before (a live article's autosave goes to its pending changes) and not
+    # after (the status never changes here): readers' cached pages stay valid.
+    setattr(article, UNSEEN_BY_READERS, True)
+    try:
+        _save_in_session(article, actor)
+    finally:
+        delattr(article, UNSEEN_BY_READERS)
+
+
+def _save_in_session(article: Article, actor: Actor) -> None:
     session = _session_record(article, actor)
     article._history_user = actor  # type: ignore[attr-defined]
     article._change_reason = history_reason(actor, str(AUTOSAVE_REASON))  # type: ignore[attr-defined]

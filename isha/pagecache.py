@@ -86,15 +86,24 @@ def _next_generation():
 cacheguard.on_recovery(_next_generation)
 
 
-def invalidate_on_commit(*, using=None, **_signal_kwargs):
+# Set to True on a model instance before saving it when readers can see neither its old
+# nor its new state (a draft's autosave): the save then leaves the cached pages alone.
+UNSEEN_BY_READERS = "_pagecache_unseen_by_readers"
+
+
+def invalidate_on_commit(*, using=None, instance=None, **_signal_kwargs):
     """Retire every cached page once the current transaction commits (at once outside one).
 
     Usable as a ``post_save`` / ``post_delete`` / ``m2m_changed`` receiver (``using`` is the
     signal's database alias). Nothing happens if the transaction is rolled back, and no
     reader can cache the old rows between the invalidation and the commit. ``robust``: the
     change is committed by then, so a cache outage is logged rather than turned into an
-    error for the person who saved.
+    error for the person who saved. A save of an ``instance`` marked with
+    :data:`UNSEEN_BY_READERS` retires nothing: an editor writing a draft every few seconds
+    would otherwise empty the cache for every reader as often.
     """
+    if getattr(instance, UNSEEN_BY_READERS, False):
+        return
     transaction.on_commit(invalidate, using=using, robust=True)
 
 

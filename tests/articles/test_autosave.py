@@ -130,3 +130,21 @@ def test_a_live_article_s_pending_changes_stay_complete(editor):
         publishing.autosave(article=article, actor=editor, expected_version=article.version)
     assert set(refused.value.message_dict) == {"title"}
     assert Article.objects.get(pk=article.pk).pending_revision is None
+
+
+def test_a_draft_s_autosaves_leave_readers_cached_pages_alone(
+    editor, publisher, settings, client, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    live = ArticleFactory(title="Live article")
+    assert client.get(live.get_absolute_url())["X-Page-Cache"] == "miss"
+    draft = ArticleFactory(draft=True)
+    draft.body = "<p>Typed so far</p>"
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.autosave(article=draft, actor=editor, expected_version=draft.version)
+    assert client.get(live.get_absolute_url())["X-Page-Cache"] == "hit"
+    # A change readers can see (the draft published) still retires them.
+    draft = Article.objects.get(pk=draft.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.publish(article=draft, actor=publisher, expected_version=draft.version)
+    assert client.get(live.get_absolute_url())["X-Page-Cache"] == "miss"
