@@ -12,6 +12,7 @@ POSIX only (``os.fork``).
 """
 
 import json
+import signal
 import subprocess
 import sys
 
@@ -29,7 +30,7 @@ PRELOAD = (
 )
 
 SERVER = r"""
-import atexit, json, os, runpy, sys, tempfile, traceback
+import atexit, json, os, runpy, signal, sys, tempfile, traceback
 
 for name in PRELOAD:
     __import__(name)
@@ -43,6 +44,7 @@ def child(request):
     os.environ.clear()
     os.environ.update(request["env"])
     sys.argv = request["argv"]
+    signal.alarm(request["timeout"])  # SIGALRM ends a child that hangs
     code = 0
     try:
         if request["code"] is None:
@@ -86,7 +88,7 @@ class ForkServer:
     """A server process in ``cwd`` with the environment ``env``; :meth:`run` answers a
     :class:`subprocess.CompletedProcess` (``returncode``, ``stdout``, ``stderr`` as text) like
     ``subprocess.run(capture_output=True, text=True)`` would. Raises ``RuntimeError`` if the
-    server died (its stderr says why); a child that hangs is pytest-timeout's to stop."""
+    server died (its stderr says why)."""
 
     def __init__(self, *, cwd, env):
         code = f"PRELOAD = {PRELOAD!r}\n{SERVER}"
@@ -100,16 +102,20 @@ class ForkServer:
             text=True,
         )
 
-    def run(self, argv, *, env, code=None):
+    def run(self, argv, *, env, code=None, timeout=120):
         """Run ``argv`` (``["manage.py", "check"]``, or ``["-c"]`` with ``code``) in a fresh
-        child whose environment is exactly ``env``."""
-        request = {"argv": list(argv), "env": env, "code": code}
+        child whose environment is exactly ``env``. A child still running after ``timeout``
+        seconds is stopped and ``subprocess.TimeoutExpired`` raised, as ``subprocess.run``
+        does."""
+        request = {"argv": list(argv), "env": env, "code": code, "timeout": timeout}
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         line = self.process.stdout.readline()
         if not line:
             raise RuntimeError(f"the fork server died: {self.process.stderr.read()}")
         reply = json.loads(line)
+        if reply["returncode"] == -signal.SIGALRM:
+            raise subprocess.TimeoutExpired(argv, timeout, reply["stdout"], reply["stderr"])
         return subprocess.CompletedProcess(argv, reply["returncode"], reply["stdout"], reply["stderr"])
 
     def close(self):
