@@ -139,7 +139,7 @@ def test_any_other_error_is_still_the_500_page(monkeypatch):
     assert "Something went wrong" in response.content.decode()
 
 
-def test_a_database_server_that_never_answers_fails_the_connection_instead_of_hanging():
+def test_a_database_server_that_never_answers_fails_the_connection_instead_of_hanging(fork_server):
     """A host that accepts the connection and then says nothing (a hung server, a
     half-open firewall): without connect_timeout libpq would wait for ever."""
     silent = socket.create_server(("127.0.0.1", 0))
@@ -151,7 +151,7 @@ def test_a_database_server_that_never_answers_fails_the_connection_instead_of_ha
     }
     try:
         # manage()'s own 120-second limit fails the test if the connection hangs.
-        attempt = manage("shell", "--no-imports", "-c", CONNECT, env=env)
+        attempt = manage(fork_server, "shell", "--no-imports", "-c", CONNECT, env=env)
     finally:
         silent.close()
     assert attempt.returncode != 0

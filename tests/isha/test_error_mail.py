@@ -49,13 +49,14 @@ class HangUpServer:
         self.socket.close()
 
 
-def test_an_error_report_whose_mailer_fails_is_dropped_quietly_and_the_500_page_still_served():
+def test_an_error_report_whose_mailer_fails_is_dropped_quietly_and_the_500_page_still_served(fork_server):
     """With the project's own mail settings (SMTP, as in production) and a mail server
     that hangs up, the 500 page is served and the report fails silently: no "Logging
     error" traceback, which is what the admins mailer without ``fail_silently`` gives."""
     server = HangUpServer()
     try:
         result = manage(
+            fork_server,
             env={
                 **env_example(),
                 "DJANGO_SETTINGS_MODULE": "isha.settings",

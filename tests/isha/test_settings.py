@@ -6,8 +6,6 @@ import json
 import os
 import re
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import django.conf.global_settings
@@ -40,24 +38,23 @@ def documented():
     return set(env_example()) | set(env_example(production=True))
 
 
-def manage(*args, env, command=("manage.py",)):
+def manage(fork_server, *args, env, command=("manage.py",)):
+    """``python manage.py *args`` (or ``python -c CODE`` with ``command=("-c", CODE)``) in a
+    fresh process (``tests.isha.fresh_process``), settings read from ``env`` alone."""
     # The test process's own settings (and its async-unsafe flag) must not leak in, nor
     # may a developer's .env: every documented variable is set, empty if not given
     # (settings read empty as unset), since .env never overrides the environment.
     dropped = {*documented(), "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
-    return subprocess.run(
-        [sys.executable, *command, *args],
-        cwd=ROOT,
-        env={**clean, **dict.fromkeys(documented(), ""), **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    full_env = {**clean, **dict.fromkeys(documented(), ""), **env}
+    if command[0] == "-c":
+        return fork_server.run(["-c", *args], env=full_env, code=command[1])
+    return fork_server.run([*command, *args], env=full_env)
 
 
-def test_check_deploy_is_clean_in_production_with_the_example_values_and_a_real_key():
+def test_check_deploy_is_clean_in_production_with_the_example_values_and_a_real_key(fork_server):
     result = manage(
+        fork_server,
         "check",
         "--deploy",
         "--fail-level",
@@ -69,20 +66,22 @@ def test_check_deploy_is_clean_in_production_with_the_example_values_and_a_real_
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
-def test_production_refuses_to_start_without_a_required_variable(missing):
+def test_production_refuses_to_start_without_a_required_variable(fork_server, missing):
     values = {**env_example(production=True), "SECRET_KEY": secrets.token_urlsafe(50)}
     values[missing] = ""
-    result = manage("check", env=values)
+    result = manage(fork_server, "check", env=values)
     assert result.returncode != 0
     assert missing in result.stderr and "DJANGO_ENV=production needs" in result.stderr
 
 
-def test_production_refuses_the_development_secret_key_and_sqlite():
+def test_production_refuses_the_development_secret_key_and_sqlite(fork_server):
     base = env_example(production=True)
-    weak = manage("check", env={**base, "SECRET_KEY": "change-me"})
+    weak = manage(fork_server, "check", env={**base, "SECRET_KEY": "change-me"})
     assert weak.returncode != 0 and "SECRET_KEY must be a real secret" in weak.stderr
     sqlite = manage(
-        "check", env={**base, "SECRET_KEY": secrets.token_urlsafe(50), "DATABASE_URL": "sqlite:///x.db"}
+        fork_server,
+        "check",
+        env={**base, "SECRET_KEY": secrets.token_urlsafe(50), "DATABASE_URL": "sqlite:///x.db"},
     )
     assert sqlite.returncode != 0 and "PostgreSQL" in sqlite.stderr
 
@@ -134,12 +133,12 @@ def test_every_setting_app_code_reads_is_defined_in_settings_py_or_by_django():
     assert {name: where for name, where in undefined.items() if name not in django_defaults} == {}
 
 
-def test_the_example_file_as_it_stands_is_a_working_development_configuration():
+def test_the_example_file_as_it_stands_is_a_working_development_configuration(fork_server):
     """Copied to .env unchanged: SQLite, local memory, no page cache, text logs, emails to
     the outbox folder, and `manage.py check` passes."""
     env = env_example()
     assert "DATABASE_URL" not in env and "REDIS_URL" not in env and env["DJANGO_ENV"] == "development"
-    check = manage("check", env=env)
+    check = manage(fork_server, "check", env=env)
     assert check.returncode == 0, check.stdout + check.stderr
     script = (
         "import json; from django.conf import settings as s; print(json.dumps({"
@@ -147,7 +146,7 @@ def test_the_example_file_as_it_stands_is_a_working_development_configuration():
         "'page_cache': s.PAGE_CACHE_SECONDS, 'log': s.LOGGING['handlers']['console'],"
         "'mail': s.MAILERS['default']['BACKEND'], 'debug': s.DEBUG}))"
     )
-    shell = manage("shell", "--no-imports", "-c", script, env=env)
+    shell = manage(fork_server, "shell", "--no-imports", "-c", script, env=env)
     assert shell.returncode == 0, shell.stderr
     loaded = json.loads(shell.stdout.strip().splitlines()[-1])
     assert loaded == {
@@ -160,14 +159,19 @@ def test_the_example_file_as_it_stands_is_a_working_development_configuration():
     }
 
 
-def test_the_page_cache_is_on_in_development_with_redis_and_always_in_production():
+def test_the_page_cache_is_on_in_development_with_redis_and_always_in_production(fork_server):
     script = "from django.conf import settings as s; print(s.PAGE_CACHE_SECONDS)"
     with_redis = manage(
-        "shell", "--no-imports", "-c", script, env={**env_example(), "REDIS_URL": "redis://127.0.0.1:6379/9"}
+        fork_server,
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        env={**env_example(), "REDIS_URL": "redis://127.0.0.1:6379/9"},
     )
     assert with_redis.stdout.strip().splitlines()[-1] == "600", with_redis.stderr
     production = {**env_example(production=True), "SECRET_KEY": secrets.token_urlsafe(50)}
-    prod = manage("shell", "--no-imports", "-c", script, env=production)
+    prod = manage(fork_server, "shell", "--no-imports", "-c", script, env=production)
     assert prod.stdout.strip().splitlines()[-1] == "600", prod.stderr
 
 
@@ -182,19 +186,19 @@ def test_the_page_cache_is_on_in_development_with_redis_and_always_in_production
         ("DATABASE_URL", "mysql://user:secret@db/isha", "DATABASE_URL must be a postgres://"),
     ],
 )
-def test_manage_py_check_fails_on_a_malformed_value_naming_the_variable(name, value, message):
-    result = manage("check", env={**env_example(), name: value})
+def test_manage_py_check_fails_on_a_malformed_value_naming_the_variable(fork_server, name, value, message):
+    result = manage(fork_server, "check", env={**env_example(), name: value})
     assert result.returncode != 0
     assert message in result.stderr
     assert "secret" not in result.stderr  # a URL's password is never echoed
 
 
-def test_a_server_refuses_to_start_with_a_malformed_setting():
+def test_a_server_refuses_to_start_with_a_malformed_setting(fork_server):
     """gunicorn runs no system checks itself; the WSGI module does."""
     command = ("-c", "import isha.wsgi")
-    result = manage(env={**env_example(), "SIGNUP_RATE_LIMIT": "20/minute"}, command=command)
+    result = manage(fork_server, env={**env_example(), "SIGNUP_RATE_LIMIT": "20/minute"}, command=command)
     assert result.returncode != 0 and "SIGNUP_RATE_LIMIT" in result.stderr
-    assert manage(env=env_example(), command=command).returncode == 0
+    assert manage(fork_server, env=env_example(), command=command).returncode == 0
 
 
 @pytest.mark.parametrize(
