@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from .derived import refresh_renditions
+from .editorial_checks.stored import refresh_checks_on_commit
 from .models import Article, Citation, RelatedArticle, Source
 from .sanitize import sanitize_html
 
@@ -90,6 +91,7 @@ def _store_pending(
     article.refresh_from_db(
         fields=["pending_revision", "pending_revision_by", "pending_revision_at", "version"]
     )
+    refresh_checks_on_commit(article)
     return article
 
 

@@ -1,9 +1,12 @@
 """Site-wide copy for article pages, edited in the admin."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from isha.singletons import SingletonModel
+
+from ..editorial_checks.claims import DEFAULT_OVER_CLAIMS
 
 DEFAULT_DISCLOSURE = (
     "Isha Health provides the treatment this article discusses. Our clinicians review "
@@ -29,6 +32,34 @@ class SiteSettings(SingletonModel):
         _("review interval (months)"),
         default=12,
         help_text=_("Articles last reviewed longer ago than this are listed as due for review."),
+    )
+
+    # The editorial checks (articles.editorial_checks) compare articles with these.
+    target_reading_grade = models.PositiveSmallIntegerField(
+        _("target reading grade"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(18)],
+        help_text=_(
+            "Articles whose Flesch-Kincaid grade is above this get a warning. The NIH and "
+            "MedlinePlus recommend writing patient material at grade 6 to 8 "
+            "(https://www.nih.gov/institutes-nih/nih-office-director/office-communications-public-liaison/clear-communication/clear-simple)."
+        ),
+    )
+    over_claims = models.TextField(
+        _("over-claims"),
+        default=DEFAULT_OVER_CLAIMS,
+        blank=True,
+        help_text=_(
+            "Words and phrases articles must not use unqualified, one per line (any case, whole "
+            "words). Write 'term near other' to warn only when both are in one sentence, "
+            "e.g. 'FDA-approved near ketamine'."
+        ),
+    )
+    evidence_age_years = models.PositiveSmallIntegerField(
+        _("evidence age (years)"),
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_("Articles whose sources are all older than this many years get a warning."),
     )
 
     class Meta:
