@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pyphen
+import pyphen  # type: ignore[import-untyped]  # ships no type hints
 
 from .html_blocks import Block
 
