@@ -147,3 +147,13 @@ def test_publishers_set_the_checks_site_settings_and_bad_values_get_a_form_messa
     assert publisher_client.post(url, data).status_code == 302
     site = SiteSettings.load()
     assert (site.target_reading_grade, site.over_claims, site.evidence_age_years) == (6, "miracle", 10)
+
+
+def test_someone_who_may_only_view_articles_gets_no_panel(django_user_model):
+    viewer = staff_in("Editors", django_user_model, "vera")
+    viewer.groups.clear()
+    viewer.user_permissions.add(Permission.objects.get(codename="view_article"))
+    client = Client()
+    client.force_login(viewer)
+    html = client.get(change_url(ArticleFactory(draft=True))).content.decode()
+    assert "Body text." in html and 'id="checks-panel"' not in html

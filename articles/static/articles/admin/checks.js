@@ -107,7 +107,7 @@
 
   function init() {
     const panel = document.getElementById("checks-panel");
-    if (panel) start(panel);
+    if (panel && panel.dataset.url) start(panel);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
