@@ -34,15 +34,17 @@ class SiteSettings(SingletonModel):
         help_text=_("Articles last reviewed longer ago than this are listed as due for review."),
     )
 
-    # The editorial checks (articles.editorial_checks) compare articles with these.
+    # The editorial checks (articles.editorial_checks) compare articles with these. Grade
+    # 6 to 8 for patient material: NIH, "Clear & Simple"
+    # (https://www.nih.gov/institutes-nih/nih-office-director/office-communications-public-liaison/clear-communication/clear-simple)
+    # and NLM MedlinePlus, "How to Write Easy-to-Read Health Materials" (https://medlineplus.gov/etr.html).
     target_reading_grade = models.PositiveSmallIntegerField(
         _("target reading grade"),
         default=8,
         validators=[MinValueValidator(1), MaxValueValidator(18)],
         help_text=_(
-            "Articles whose Flesch-Kincaid grade is above this get a warning. The NIH and "
-            "MedlinePlus recommend writing patient material at grade 6 to 8 "
-            "(https://www.nih.gov/institutes-nih/nih-office-director/office-communications-public-liaison/clear-communication/clear-simple)."
+            "Articles whose Flesch-Kincaid grade (the school grade a reader needs) is above this "
+            "get a warning. The NIH and MedlinePlus recommend grade 6 to 8 for patient material."
         ),
     )
     over_claims = models.TextField(
