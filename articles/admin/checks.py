@@ -4,6 +4,7 @@ level and warning count, and their filters (see ``articles.editorial_checks``)."
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import F
 from django.http import JsonResponse
 from django.urls import path, reverse
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ..citations import cited_source_ids
 from ..editorial_checks import run_checks
-from ..editorial_checks.stored import site_check_settings, source_years
+from ..editorial_checks.stored import refresh_all_stored_checks, site_check_settings, source_years
 from ..models import SiteSettings
 from ..sanitize import sanitize_html
 
@@ -106,3 +107,14 @@ class EditorialChecksMixin:
         if self.has_change_permission(request, obj) if change else self.has_add_permission(request):
             context["checks_url"] = reverse("admin:articles_article_checks")
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class RefreshChecksOnSaveMixin:
+    """Mixed into the site settings' admin: a change of the target grade, the over-claim
+    list or the evidence age re-checks every article once the change commits."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        checked = {"target_reading_grade", "over_claims", "evidence_age_years"}
+        if checked & set(form.changed_data):
+            transaction.on_commit(refresh_all_stored_checks, robust=True)

@@ -70,3 +70,12 @@ def refresh_checks_on_commit(article: Article) -> None:
     Robust: a failing check is logged and never undoes or fails the save."""
     # The id is read when the callback runs: a new article gets it from the save.
     transaction.on_commit(lambda: refresh_stored_checks(article.pk), robust=True)
+
+
+def refresh_all_stored_checks() -> int:
+    """Refresh the stored checks of every article (after the checks' site settings
+    change, or once after deploying new checks). Returns how many articles were checked."""
+    ids = list(Article.objects.values_list("pk", flat=True))
+    for article_id in ids:
+        refresh_stored_checks(article_id)
+    return len(ids)

@@ -185,7 +185,7 @@ class Article(CheckedArticle, models.Model):
             "webflow_fingerprint",
             "modified_at",
             "search_vector",
-            "check_findings",
+            *CheckedArticle.derived_fields,
         ]
     )
 

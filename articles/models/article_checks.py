@@ -23,5 +23,8 @@ class CheckedArticle(models.Model):
     open_warnings = models.PositiveSmallIntegerField(_("open warnings"), default=0, editable=False)
     check_findings = models.JSONField(_("check findings"), default=dict, blank=True, editable=False)
 
+    # Derived from the body after each save, so the history (which records saves) leaves them out.
+    derived_fields = ("reading_grade", "open_warnings", "check_findings")
+
     class Meta:
         abstract = True

@@ -1,8 +1,11 @@
 """The editorial checks in the admin: stored with each save, the list's columns and
 filters, the panel's JSON view and the checks' site settings."""
 
+from io import StringIO
+
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -136,7 +139,11 @@ def test_the_change_and_add_pages_carry_the_panel(editor_client):
         assert "articles/admin/checks.js" in html
 
 
-def test_publishers_set_the_checks_site_settings_and_bad_values_get_a_form_message(publisher_client):
+def test_publishers_set_the_checks_site_settings_and_every_article_is_checked_again(
+    publisher_client, on_commit
+):
+    article = ArticleFactory(body="<p>A miracle for your mood.</p>")
+    assert Article.objects.get().open_warnings == 0
     url = reverse("admin:articles_sitesettings_change", args=[SiteSettings.load().pk])
     page = publisher_client.get(url)
     response = publisher_client.post(
@@ -144,9 +151,21 @@ def test_publishers_set_the_checks_site_settings_and_bad_values_get_a_form_messa
     )
     assert response.status_code == 200 and "target_reading_grade" in response.context["adminform"].form.errors
     data = form_data(page, form_id="sitesettings_form", target_reading_grade="6", over_claims="miracle")
-    assert publisher_client.post(url, data).status_code == 302
+    with on_commit():
+        assert publisher_client.post(url, data).status_code == 302
     site = SiteSettings.load()
     assert (site.target_reading_grade, site.over_claims, site.evidence_age_years) == (6, "miracle", 10)
+    article.refresh_from_db()
+    assert [f["check"] for f in article.check_findings["findings"]] == ["over_claim"]
+
+
+def test_the_command_checks_every_article_again():
+    ArticleFactory(body=CLAIM)
+    Article.objects.update(open_warnings=0, reading_grade=None)
+    out = StringIO()
+    call_command("refresh_editorial_checks", stdout=out)
+    assert out.getvalue() == "Checked 1 article.\n"
+    assert Article.objects.get().open_warnings == 1
 
 
 def test_someone_who_may_only_view_articles_gets_no_panel(django_user_model):
