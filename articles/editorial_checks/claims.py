@@ -11,7 +11,7 @@ from .readability import split_sentences
 
 # A statistic (a percentage, "3 in 10", "twice as likely"...) or a research claim.
 _CLAIM_RE = re.compile(
-    r"\d+(?:[.,]\d+)?\s*(?:%|percent\b|per cent\b)"
+    r"(?<![\d.,])\d+(?:[.,]\d+)?\s*(?:%|percent\b|per cent\b)"
     r"|\b\d+(?:[.,]\d+)?\s+(?:out\s+)?(?:of|in)\s+(?:every\s+)?\d+(?:[.,]\d+)?\b"
     r"|\b(?:twice|three times|\d+(?:\.\d+)?\s*times)\s+(?:as|more|less)\b"
     r"|\b(?:half|a third|a quarter|most|majority)\s+of\s+(?:patients|people|adults|users)\b"

@@ -50,6 +50,7 @@ _CITATION_TEXT_RE = re.compile(r"\[\s*(?:cite:\s*)?\d+(?:\s*[,-]\s*\d+)*\s*\]", 
 _SPACE_BEFORE_STOP_RE = re.compile(r"\s+([.!?,;:])")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['\u2019.\u2024-][^\W\d_]+)*[.\u2024]?|\d+(?:[.,]\d+)*%?")
+LONGEST_WORD = 45  # letters ("pneumonoultramicroscopicsilicovolcanoconiosis")
 _DOT = "\u2024"  # one dot leader: stands in for an abbreviation's full stop while splitting
 
 
@@ -86,6 +87,10 @@ def syllables(word: str) -> int:
     if word[0].isdigit():
         return min(4, max(1, sum(char.isdigit() for char in word.split(".")[0].split(",")[0])))
     letters = re.sub(r"[^\w'\u2019-]", "", word).replace(_DOT, "")
+    if len(letters) > LONGEST_WORD:
+        # No English word is this long (a pasted address, a run-on string): count its vowel
+        # groups, in linear time, rather than hand Pyphen a string it handles slowly.
+        return max(1, len(re.findall(r"[aeiouy]+", letters, re.IGNORECASE)))
     return max(1, sum(len(_dictionary().positions(part)) + 1 for part in re.split(r"[-]", letters) if part))
 
 

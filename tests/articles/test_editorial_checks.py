@@ -219,3 +219,8 @@ def test_old_evidence_warns_when_every_dated_source_is_older_than_the_limit():
 def test_any_html_is_checked_without_error():
     report = checks("<p>Unclosed <b>bold <a href='x'>link <li>item</ul></div><img>&amp;&#x0;")
     assert report.as_json()["warning_count"] == report.warning_count
+
+
+def test_a_run_on_string_is_counted_without_the_dictionary():
+    assert syllables("ba" * 30) == 30  # 60 letters: one syllable per vowel group
+    assert checks("<p>" + "1" * 100000 + "% " + "x" * 100000 + "</p>").grade is not None
