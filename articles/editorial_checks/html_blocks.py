@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
 
+from ..citations import cited_source_ids
+
 # Elements whose text readers take as a unit (a paragraph, a list item, a heading...).
 BLOCK_TAGS = frozenset(
     {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "th", "figcaption", "dd", "dt", "pre"}
@@ -54,6 +56,9 @@ class _Reader(HTMLParser):
         self.stack: list[Block] = []  # the open blocks, innermost last
         self.link: Link | None = None
         self.loose = Block("p")  # text outside any block (a bare text node) is its own paragraph
+        # The open element that is a citation (whatever its stored form): its text, a
+        # number, is no prose, and it is no link a reader chooses.
+        self.citation: str | None = None
 
     def _current(self) -> Block:
         return self.stack[-1] if self.stack else self.loose
@@ -66,7 +71,11 @@ class _Reader(HTMLParser):
                 # A nested block (a list inside a list item) ends the text before it.
                 self._close(self.stack[-1].tag, keep_open=True)
             self.stack.append(Block(tag))
-        self._current().html += self.get_starttag_text() or ""
+        start_tag = self.get_starttag_text() or ""
+        self._current().html += start_tag
+        if self.citation is None and tag not in VOID_TAGS and cited_source_ids(start_tag):
+            self.citation = tag
+            return
         if tag == "img":
             self.body.images.append(attributes)
             if self.link is not None:
@@ -83,15 +92,19 @@ class _Reader(HTMLParser):
         if tag in VOID_TAGS:
             return
         self._current().html += f"</{tag}>"
-        if tag == "a" and self.link is not None:
+        if tag == self.citation:
+            self.citation = None
+        elif tag == "a" and self.link is not None:
             self.body.links.append(self.link)
             self.link = None
         if tag in BLOCK_TAGS and any(block.tag == tag for block in self.stack):
             self._close(tag)
 
     def handle_data(self, data: str) -> None:
-        self._current().text += data
         self._current().html += escape(data, quote=False)
+        if self.citation is not None:
+            return
+        self._current().text += data
         if self.link is not None:
             self.link.text += data
 
