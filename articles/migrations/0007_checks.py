@@ -5,40 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0006_demo_content'),
+        ("articles", "0006_demo_content"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='check_findings',
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='check findings'),
+            model_name="article",
+            name="check_findings",
+            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name="check findings"),
         ),
         migrations.AddField(
-            model_name='article',
-            name='open_warnings',
-            field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='open warnings'),
+            model_name="article",
+            name="open_warnings",
+            field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name="open warnings"),
         ),
         migrations.AddField(
-            model_name='article',
-            name='reading_grade',
-            field=models.FloatField(blank=True, editable=False, help_text="The body's Flesch-Kincaid grade: the school grade a reader needs.", null=True, verbose_name='reading level'),
+            model_name="article",
+            name="reading_grade",
+            field=models.FloatField(
+                blank=True,
+                editable=False,
+                help_text="The body's Flesch-Kincaid grade: the school grade a reader needs.",
+                null=True,
+                verbose_name="reading level",
+            ),
         ),
         migrations.AddField(
-            model_name='sitesettings',
-            name='evidence_age_years',
-            field=models.PositiveSmallIntegerField(default=10, help_text='Articles whose sources are all older than this many years get a warning.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='evidence age (years)'),
+            model_name="sitesettings",
+            name="evidence_age_years",
+            field=models.PositiveSmallIntegerField(
+                default=10,
+                help_text="Articles whose sources are all older than this many years get a warning.",
+                validators=[django.core.validators.MinValueValidator(1)],
+                verbose_name="evidence age (years)",
+            ),
         ),
         migrations.AddField(
-            model_name='sitesettings',
-            name='over_claims',
-            field=models.TextField(blank=True, default='cure\nguaranteed\nno side effects\n100% safe\nFDA-approved near ketamine', help_text="Words and phrases articles must not use unqualified, one per line (any case, whole words). Write 'term near other' to warn only when both are in one sentence, e.g. 'FDA-approved near ketamine'.", verbose_name='over-claims'),
+            model_name="sitesettings",
+            name="over_claims",
+            field=models.TextField(
+                blank=True,
+                default="cure\nguaranteed\nno side effects\n100% safe\nFDA-approved near ketamine",
+                help_text="Words and phrases articles must not use unqualified, one per line (any case, whole words). Write 'term near other' to warn only when both are in one sentence, e.g. 'FDA-approved near ketamine'.",
+                verbose_name="over-claims",
+            ),
         ),
         migrations.AddField(
-            model_name='sitesettings',
-            name='target_reading_grade',
-            field=models.PositiveSmallIntegerField(default=8, help_text='Articles whose Flesch-Kincaid grade (the school grade a reader needs) is above this get a warning. The NIH and MedlinePlus recommend grade 6 to 8 for patient material.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(18)], verbose_name='target reading grade'),
+            model_name="sitesettings",
+            name="target_reading_grade",
+            field=models.PositiveSmallIntegerField(
+                default=8,
+                help_text="Articles whose Flesch-Kincaid grade (the school grade a reader needs) is above this get a warning. The NIH and MedlinePlus recommend grade 6 to 8 for patient material.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(18),
+                ],
+                verbose_name="target reading grade",
+            ),
         ),
     ]
