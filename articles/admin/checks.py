@@ -32,11 +32,10 @@ class ReadingLevelFilter(admin.SimpleListFilter):
         )
 
     def queryset(self, request, queryset):
-        target = SiteSettings.load().target_reading_grade
-        if self.value() == "above":
-            return queryset.filter(reading_grade__gt=target)
-        if self.value() == "within":
-            return queryset.filter(reading_grade__lte=target)
+        if self.value() in ("above", "within"):
+            target = SiteSettings.load().target_reading_grade
+            lookup = "reading_grade__gt" if self.value() == "above" else "reading_grade__lte"
+            return queryset.filter(**{lookup: target})
         if self.value() == "none":
             return queryset.filter(reading_grade__isnull=True)
         return queryset

@@ -76,6 +76,7 @@ def test_the_list_shows_reading_level_and_warnings_with_filters(editor_client):
     claim = ArticleFactory(title="Claim article", body=CLAIM)
     hard = ArticleFactory(title="Hard article", body=HARD)
     plain = ArticleFactory(title="Plain article", body=PLAIN)
+    empty = ArticleFactory(title="Empty article", body="")
     hard.refresh_from_db()
     response = editor_client.get(LIST_URL)
     html = response.content.decode()
@@ -86,7 +87,8 @@ def test_the_list_shows_reading_level_and_warnings_with_filters(editor_client):
         return {a.title for a in editor_client.get(LIST_URL + query).context["cl"].result_list}
 
     assert titles("?warnings=yes") == {claim.title, hard.title}
-    assert titles("?warnings=no") == {plain.title}
+    assert titles("?warnings=no") == {plain.title, empty.title}
+    assert titles("?reading_level=none") == {empty.title}
     assert titles("?reading_level=above") == {hard.title}
     assert titles("?reading_level=within") == {claim.title, plain.title}
     # The target is a site setting.
