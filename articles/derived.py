@@ -9,6 +9,7 @@ from functools import partial
 
 from django.db import transaction
 
+from .editorial_checks.stored import refresh_checks_on_commit, refresh_stored_checks
 from .images import make_renditions
 from .models import Article, SlugRedirect
 from .search import refresh_search_vectors
@@ -16,13 +17,14 @@ from .search import refresh_search_vectors
 
 def refresh_derived_data(article: Article, *, old_slug: str | None = None, was_live: bool = False) -> None:
     """Bring what derives from ``article``'s stored row up to date, now: the redirect from
-    ``old_slug`` (:func:`refresh_redirects`), the search document and the image
-    renditions. Editorial changes run them on commit; call this directly only for rows
-    written outside ``articles.publishing`` (fixtures, bulk loads).
+    ``old_slug`` (:func:`refresh_redirects`), the search document, the image renditions
+    and the editorial checks. Editorial changes run them on commit; call this directly
+    only for rows written outside ``articles.publishing`` (fixtures, bulk loads).
     """
     refresh_redirects(article, old_slug=old_slug, was_live=was_live)
     refresh_search_document(article)
     refresh_renditions(article)
+    refresh_stored_checks(article.pk)
 
 
 def refresh_redirects(article: Article, *, old_slug: str | None = None, was_live: bool = False) -> None:
@@ -79,3 +81,4 @@ def refresh_on_commit(article: Article, *, old_slug: str | None, was_live: bool)
     transaction.on_commit(redirect, robust=True)
     transaction.on_commit(partial(refresh_search_document, article), robust=True)
     transaction.on_commit(partial(refresh_renditions, article), robust=True)
+    refresh_checks_on_commit(article)

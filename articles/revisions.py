@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from .derived import refresh_renditions
+from .editorial_checks.stored import refresh_checks_on_commit
 from .models import Article, Citation, RelatedArticle, Source, Topic
 from .sanitize import sanitize_html
 
@@ -94,6 +95,7 @@ def _store_pending(
     article.refresh_from_db(
         fields=["pending_revision", "pending_revision_by", "pending_revision_at", "version"]
     )
+    refresh_checks_on_commit(article)
     return article
 
 

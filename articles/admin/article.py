@@ -22,6 +22,7 @@ from ..forms import ArticleAdminForm
 from ..models import Article, Citation, RelatedArticle, Reviewer
 from .article_inlines import CitationInline, RelatedArticleInline, UpdateNoteInline
 from .autosave import AutosaveAdminMixin
+from .checks import EditorialChecksMixin
 from .citation_picker import CitationPickerMixin
 from .desk import DeskMixin
 from .publishing import archive_selected, publish_pending_view, publish_selected
@@ -42,7 +43,9 @@ class ArticleHistoryHelper(HistoricalRecordContextHelper):
 @admin.register(Article)
 # AutosaveAdminMixin comes first: it makes title and author required on the final form class,
 # after DeskMixin has subclassed it (a subclass regenerates the model fields).
-class ArticleAdmin(AutosaveAdminMixin, DeskMixin, CitationPickerMixin, SimpleHistoryAdmin):
+class ArticleAdmin(
+    AutosaveAdminMixin, DeskMixin, CitationPickerMixin, EditorialChecksMixin, SimpleHistoryAdmin
+):
     """Articles, with roles (Editors write, Publishers publish), pending revisions and history.
 
     An Editor's save of a published article becomes a pending revision (see

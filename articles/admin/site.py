@@ -5,10 +5,11 @@ from django.contrib import admin
 from isha.singletons import SingletonModelAdmin
 
 from ..models import SiteSettings
+from .checks import RefreshChecksOnSaveMixin
 from .roles import PublishersChangeMixin
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(PublishersChangeMixin, SingletonModelAdmin):
+class SiteSettingsAdmin(RefreshChecksOnSaveMixin, PublishersChangeMixin, SingletonModelAdmin):
     """Exactly one row: no add or delete; the list goes straight to the form. Shown on
     every article page, so only publishers change it (Editors see it read only)."""

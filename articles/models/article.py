@@ -18,12 +18,13 @@ from simple_history.models import HistoricalRecords
 
 from ..sanitize import sanitize_html, strip_control_characters
 from ..slugs import unique_slug
+from .article_checks import CheckedArticle
 from .article_queryset import ArticleQuerySet
 from .people import Author, Reviewer
 from .topics import Topic
 
 
-class Article(models.Model):
+class Article(CheckedArticle, models.Model):
     """An educational article, shown at ``/articles/<slug>/`` once published."""
 
     class Status(models.TextChoices):
@@ -197,6 +198,7 @@ class Article(models.Model):
             "webflow_fingerprint",
             "modified_at",
             "search_vector",
+            *CheckedArticle.derived_fields,
         ]
     )
 

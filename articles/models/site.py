@@ -1,9 +1,12 @@
 """Site-wide copy for article pages, edited in the admin."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from isha.singletons import SingletonModel
+
+from ..editorial_checks.claims import DEFAULT_OVER_CLAIMS
 
 DEFAULT_DISCLOSURE = (
     "Isha Health provides the treatment this article discusses. Our clinicians review "
@@ -37,6 +40,36 @@ class SiteSettings(SingletonModel):
             "When ticked, Publish and Schedule are refused until a reviewer has signed off "
             "the body as it will go out (checked when the button is pressed)."
         ),
+    )
+
+    # The editorial checks (articles.editorial_checks) compare articles with these. Grade
+    # 6 to 8 for patient material: NIH, "Clear & Simple"
+    # (https://www.nih.gov/institutes-nih/nih-office-director/office-communications-public-liaison/clear-communication/clear-simple)
+    # and NLM MedlinePlus, "How to Write Easy-to-Read Health Materials" (https://medlineplus.gov/etr.html).
+    target_reading_grade = models.PositiveSmallIntegerField(
+        _("target reading grade"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(18)],
+        help_text=_(
+            "Articles whose Flesch-Kincaid grade (the school grade a reader needs) is above this "
+            "get a warning. The NIH and MedlinePlus recommend grade 6 to 8 for patient material."
+        ),
+    )
+    over_claims = models.TextField(
+        _("over-claims"),
+        default=DEFAULT_OVER_CLAIMS,
+        blank=True,
+        help_text=_(
+            "Words and phrases articles must not use unqualified, one per line (any case, whole "
+            "words). Write 'term near other' to warn only when both are in one sentence, "
+            "e.g. 'FDA-approved near ketamine'."
+        ),
+    )
+    evidence_age_years = models.PositiveSmallIntegerField(
+        _("evidence age (years)"),
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_("Articles whose sources are all older than this many years get a warning."),
     )
 
     class Meta:
