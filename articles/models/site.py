@@ -2,8 +2,11 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from isha.singletons import SingletonModel
+
+from .site_copy import SiteCopy
 
 DEFAULT_DISCLOSURE = (
     "Isha Health provides the treatment this article discusses. Our clinicians review "
@@ -11,7 +14,7 @@ DEFAULT_DISCLOSURE = (
 )
 
 
-class SiteSettings(SingletonModel):
+class SiteSettings(SiteCopy, SingletonModel):
     """Site-wide copy for article pages, edited in the admin. There is exactly one."""
 
     learn_more_label = models.CharField(_("'Learn More' label"), max_length=80, default="Learn More")
@@ -30,6 +33,7 @@ class SiteSettings(SingletonModel):
         default=12,
         help_text=_("Articles last reviewed longer ago than this are listed as due for review."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("site settings")
