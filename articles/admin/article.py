@@ -23,6 +23,7 @@ from ..models import Article, Citation, RelatedArticle, Reviewer
 from .article_inlines import CitationInline, RelatedArticleInline, UpdateNoteInline
 from .publishing import archive_selected, publish_pending_view, publish_selected
 from .review import ReviewDueFilter, review_due_url, review_state, sign_off_review
+from .seo import ArticleSeoAdminMixin
 
 
 class ArticleHistoryHelper(HistoricalRecordContextHelper):
@@ -37,7 +38,7 @@ class ArticleHistoryHelper(HistoricalRecordContextHelper):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(ArticleSeoAdminMixin, SimpleHistoryAdmin):
     """Articles, with roles (Editors write, Publishers publish), pending revisions and history.
 
     An Editor's save of a published article becomes a pending revision (see

@@ -19,11 +19,12 @@ from simple_history.models import HistoricalRecords
 from ..sanitize import sanitize_html, strip_control_characters
 from ..slugs import unique_slug
 from .article_queryset import ArticleQuerySet
+from .article_seo import ArticleSeoFields
 from .people import Author, Reviewer
 from .topics import Topic
 
 
-class Article(models.Model):
+class Article(ArticleSeoFields):
     """An educational article, shown at ``/articles/<slug>/`` once published."""
 
     class Status(models.TextChoices):
