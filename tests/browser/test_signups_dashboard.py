@@ -3,6 +3,7 @@ and desktop (1280 px) widths, in Chromium, as a Marketing user: the breadcrumb b
 there, nothing scrolls sideways, the charts' labels sit inside their boxes and are big
 enough to read, and axe finds no serious or critical violation."""
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -71,9 +72,7 @@ def assert_charts_are_readable(page):
             (b["x"], b["x"] + b["width"])
             for b in (d.bounding_box() for d in chart.locator("text[text-anchor]:visible").all())
         )
-        assert all(end <= start for (_s, end), (start, _e) in zip(dates, dates[1:], strict=False)), (
-            "dates overlap"
-        )
+        assert all(end <= start for (_s, end), (start, _e) in itertools.pairwise(dates)), "dates overlap"
 
 
 def assert_like_the_admin(page):
