@@ -3,9 +3,12 @@
 import re
 
 from django import template
+from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+
+from isha import cacheguard, pagecache
 
 from ..models import SiteSettings
 from ..models.site_copy import BUILT_IN_COPY
@@ -19,21 +22,46 @@ FIRST_SENTENCE_RE = re.compile(r"^(.+?[.!?])(\s+.*)?$")
 
 @register.simple_tag(takes_context=True)
 def site_copy(context):
-    """The site's copy: the ``SiteSettings`` row (one query a request, shared with views
-    that loaded it as ``site_settings``), or :data:`BUILT_IN_COPY` (a dict with the same
-    names) on error pages, which render without a request or with an ``exception`` in the
-    context and must not need the database, and when the database cannot be read."""
+    """The site's copy, as a dict with the names of :data:`BUILT_IN_COPY`.
+
+    :data:`BUILT_IN_COPY` itself on error pages, which render without a request or with
+    an ``exception`` in the context and must not need the database, and when the database
+    cannot be read. Otherwise the ``SiteSettings`` row's copy, kept in the cache per
+    page-cache generation (:func:`cached_site_copy`), so a page costs no query for it.
+    """
     request = context.get("request")
     if request is None or "exception" in context:
         return BUILT_IN_COPY
-    loaded = context.get("site_settings") or getattr(request, "_site_settings", None)
-    if loaded is None:
+    copy = getattr(request, "_site_copy", None)
+    loaded = context.get("site_settings")  # a view that read the row anyway
+    if copy is None and isinstance(loaded, SiteSettings):
+        copy = request._site_copy = {name: getattr(loaded, name) for name in BUILT_IN_COPY}
+    if copy is None:
         try:
-            loaded = SiteSettings.load()
+            copy = cached_site_copy()
         except DatabaseError:
             return BUILT_IN_COPY
-        request._site_settings = loaded
-    return loaded
+        request._site_copy = copy
+    return copy
+
+
+def cached_site_copy():
+    """The ``SiteSettings`` row's copy (a dict), from the cache when it holds it for the
+    current page-cache generation, else read and stored there. Saving site settings
+    retires the generation (``isha.pagecache``), and with it this copy. Raises
+    ``DatabaseError`` when the row must be read and cannot be."""
+    generation = pagecache.generation()
+    key = f"site-copy:{generation}"
+    if generation is not None:
+        copy = cacheguard.guarded(lambda: cache.get(key))
+        if copy is not None:
+            return copy
+    settings = SiteSettings.load()
+    copy = {name: getattr(settings, name) for name in BUILT_IN_COPY}
+    if generation is not None:
+        # A day: a retired generation's copy is never read again, so it just expires.
+        cacheguard.guarded(lambda: cache.set(key, copy, timeout=24 * 3600))
+    return copy
 
 
 def _lines(text):
