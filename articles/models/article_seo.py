@@ -18,7 +18,7 @@ class ArticleSeoFields(models.Model):
     """The search title, meta description and social image of ``Article`` (abstract)."""
 
     search_title = models.CharField(
-        _("search title"),
+        _("title in search results"),
         max_length=200,
         blank=True,
         help_text=_(
