@@ -54,8 +54,19 @@ def meta_description(text, length=DESCRIPTION_LENGTH):
 
 
 def article_description(article):
-    """The article's description: its summary, else the start of its body."""
-    return meta_description(article.summary) or meta_description(article.body)
+    """The article's description: its meta description, else its summary, else the start
+    of its body."""
+    return (
+        meta_description(article.meta_description)
+        or meta_description(article.summary)
+        or meta_description(article.body)
+    )
+
+
+def search_title(article):
+    """The article's title for search results and link previews: its search title, else
+    its title."""
+    return " ".join(article.search_title.split()) or article.title
 
 
 def hero_image(article):
@@ -76,6 +87,18 @@ def hero_image(article):
             "height": renditions["height"],
         }
     return {"url": absolute_url(article.hero_image.url), "width": None, "height": None}
+
+
+def sharing_image(article):
+    """``{"url", "width", "height", "alt"}`` of the picture link previews show: the
+    article's social image (its dimensions are not read, which would open the file), else
+    its hero image (:func:`hero_image`) with the hero's alt text; None without either."""
+    if article.social_image:
+        return {"url": absolute_url(article.social_image.url), "width": None, "height": None, "alt": ""}
+    image = hero_image(article)
+    if image is None:
+        return None
+    return {**image, "alt": "" if article.hero_image_decorative else article.hero_image_alt}
 
 
 def person_or_organization(name, url=""):
@@ -124,7 +147,7 @@ def article_json_ld(article, sources, topics, url):
     fields appear only once a reviewer has signed the article off.
     """
     description = article_description(article)
-    image = hero_image(article)
+    image = sharing_image(article)
     entity = {
         "@type": "Article",
         "headline": article.title,

@@ -27,12 +27,13 @@ class ArticleCardsView(ListView):
 
 
 class ArticleListView(ArticleCardsView):
-    """``/``: the latest published articles, newest first, paginated."""
+    """``/``: the latest published articles, newest first after the lead story (the newest
+    featured one), paginated."""
 
     template_name = "articles/article_list.html"
 
     def get_queryset(self):
-        return Article.objects.published().with_listing_data()
+        return Article.objects.published().lead_story_first().with_listing_data()
 
 
 class ArticleDetailView(DetailView):

@@ -30,17 +30,35 @@ class Bar:
 
 
 @dataclass
+class AxisLabel:
+    """A date under the x axis: ``x`` in percent of the chart's width, ``anchor`` the SVG
+    ``text-anchor`` keeping it inside the chart, ``middle`` True for those between the
+    first and the last (left out on narrow screens, where they would overlap)."""
+
+    label: str
+    x: float
+    anchor: str
+    middle: bool
+
+
+@dataclass
 class Chart:
-    """A bar chart's geometry, drawn as SVG by the template (no script, no CDN)."""
+    """A bar chart's geometry, drawn as SVG by the template (no script, no CDN).
+
+    Horizontal positions (``x``, ``width``, ``left``, ``right``) are percentages of the
+    chart's width and vertical ones (``y``, ``height``, ``top``, ``bottom``) pixels: the
+    SVG has no ``viewBox``, so it fills any width without scaling its text, which stays
+    readable on a 390 px phone.
+    """
 
     title: str
     summary: str
     bars: list
-    width: int = 720
     height: int = 220
     top: int = 20
     bottom: int = 30
-    left: int = 40
+    left: float = 10
+    right: float = 1
 
     @property
     def maximum(self):
@@ -52,22 +70,38 @@ class Chart:
 
     @property
     def axis_labels(self):
-        """The bars labelled under the axis: the first, the last and a few between."""
+        """The bars labelled under the axis: the first, the last and a few between, as
+        :class:`AxisLabel`; the first starts at its bar and the last ends at its bar, so
+        neither is cut off at the chart's edges."""
         if not self.bars:
             return []
         step = max(1, len(self.bars) // 6)
         picked = self.bars[::step]
         if picked[-1] is not self.bars[-1]:
+            # The last date ends at its bar, so a picked bar less than a step before it
+            # would print over it: the last takes that one's place.
+            if len(picked) > 1:
+                picked.pop()
             picked.append(self.bars[-1])
-        return picked
+        labels = []
+        for index, bar in enumerate(picked):
+            first, last = index == 0, index == len(picked) - 1
+            if last and len(picked) > 1:
+                x, anchor = bar.x + bar.width, "end"
+            elif first:
+                x, anchor = bar.x, "start"
+            else:
+                x, anchor = bar.x + bar.width / 2, "middle"
+            labels.append(AxisLabel(bar.label, round(x, 3), anchor, middle=not (first or last)))
+        return labels
 
     def layout(self):
-        plot_width = self.width - self.left - 10
+        plot_width = 100 - self.left - self.right
         plot_height = self.baseline - self.top
         slot = plot_width / max(len(self.bars), 1)
         for index, bar in enumerate(self.bars):
-            bar.width = round(max(slot * 0.8, 1), 2)
-            bar.x = round(self.left + index * slot + slot * 0.1, 2)
+            bar.width = round(max(slot * 0.8, 0.2), 3)
+            bar.x = round(self.left + index * slot + slot * 0.1, 3)
             bar.height = round(plot_height * bar.count / self.maximum, 2) if self.maximum else 0
             bar.y = round(self.baseline - bar.height, 2)
         return self

@@ -27,6 +27,7 @@ from .citation_picker import CitationPickerMixin
 from .desk import DeskMixin
 from .publishing import archive_selected, publish_pending_view, publish_selected
 from .review import ReviewDueFilter, review_due_url, review_state, sign_off_review
+from .seo import ArticleSeoAdminMixin
 
 
 class ArticleHistoryHelper(HistoricalRecordContextHelper):
@@ -41,10 +42,16 @@ class ArticleHistoryHelper(HistoricalRecordContextHelper):
 
 
 @admin.register(Article)
-# AutosaveAdminMixin comes first: it makes title and author required on the final form class,
-# after DeskMixin has subclassed it (a subclass regenerates the model fields).
+# DeskMixin comes last: its get_form() subclasses the form, which makes the model's fields
+# anew, so the mixins before it (required title and author, SEO placeholders) change the
+# final class.
 class ArticleAdmin(
-    AutosaveAdminMixin, DeskMixin, CitationPickerMixin, EditorialChecksMixin, SimpleHistoryAdmin
+    AutosaveAdminMixin,
+    CitationPickerMixin,
+    EditorialChecksMixin,
+    ArticleSeoAdminMixin,
+    DeskMixin,
+    SimpleHistoryAdmin,
 ):
     """Articles, with roles (Editors write, Publishers publish), pending revisions and history.
 

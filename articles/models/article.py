@@ -20,11 +20,12 @@ from ..sanitize import sanitize_html, strip_control_characters
 from ..slugs import unique_slug
 from .article_checks import CheckedArticle
 from .article_queryset import ArticleQuerySet
+from .article_seo import ArticleSeoFields
 from .people import Author, Reviewer
 from .topics import Topic
 
 
-class Article(CheckedArticle, models.Model):
+class Article(CheckedArticle, ArticleSeoFields):
     """An educational article, shown at ``/articles/<slug>/`` once published."""
 
     class Status(models.TextChoices):

@@ -4,7 +4,7 @@ what a list shows, what to read next and what needs a medical review."""
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, When
 from django.utils import timezone
 
 
@@ -22,6 +22,19 @@ class ArticleQuerySet(models.QuerySet):
         """Published articles whose publication time is still to come."""
         now = now or timezone.now()
         return self.filter(status=self.model.Status.PUBLISHED, published_at__gt=now)
+
+    def lead_story_first(self):
+        """The same articles, newest first, but with the lead story first: the newest
+        featured article among them, or (none being featured) simply the newest.
+
+        Call it on ``published()``. The lead is chosen by a subquery of the same query, so
+        a page costs no extra query and pagination stays consistent: the lead opens page 1
+        and is not repeated later.
+        """
+        lead = self.filter(featured=True).order_by("-published_at", "-pk").values("pk")[:1]
+        return self.annotate(
+            is_lead=Case(When(pk__in=lead, then=1), default=0, output_field=IntegerField())
+        ).order_by("-is_lead", "-published_at", "-pk")
 
     def with_listing_data(self):
         """Select what a list of article cards shows, in one query."""

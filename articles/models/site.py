@@ -3,10 +3,12 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from isha.singletons import SingletonModel
 
 from ..editorial_checks.claims import DEFAULT_OVER_CLAIMS
+from .site_copy import SiteCopy
 
 DEFAULT_DISCLOSURE = (
     "Isha Health provides the treatment this article discusses. Our clinicians review "
@@ -14,7 +16,7 @@ DEFAULT_DISCLOSURE = (
 )
 
 
-class SiteSettings(SingletonModel):
+class SiteSettings(SiteCopy, SingletonModel):
     """Site-wide copy for article pages, edited in the admin. There is exactly one."""
 
     learn_more_label = models.CharField(_("'Learn More' label"), max_length=80, default="Learn More")
@@ -71,6 +73,7 @@ class SiteSettings(SingletonModel):
         validators=[MinValueValidator(1)],
         help_text=_("Articles whose sources are all older than this many years get a warning."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("site settings")

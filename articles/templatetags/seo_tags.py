@@ -76,12 +76,13 @@ def seo_meta(context):
     }
     article, subject, kind = context.get("article"), context.get("subject"), context.get("kind")
     if isinstance(article, Article):
+        image = seo.sharing_image(article)
         meta.update(
-            title=article.title,
+            title=seo.search_title(article),
             description=seo.article_description(article) or seo.SITE_DESCRIPTION,
             type="article",
-            image=seo.hero_image(article),
-            image_alt="" if article.hero_image_decorative else article.hero_image_alt,
+            image=image,
+            image_alt=image["alt"] if image else "",
             article=article,
             tags=[topic.name for topic in context.get("topics") or []],
         )
