@@ -6,6 +6,7 @@ EDITOR_MODELS = (
     "article",
     "author",
     "citation",
+    "image",
     "relatedarticle",
     "reviewer",
     "sitesettings",

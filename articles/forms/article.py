@@ -5,15 +5,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
-from django_prose_editor.widgets import AdminProseEditorWidget
 
 from .. import publishing
 from ..actors import display_name
 from ..images import normalized_upload
+from ..library import body_image_errors, library_alt_texts
 from ..models import Article
 from ..revisions import last_change
 from ..sanitize import sanitize_html
 from .body import images_without_alt, unattached_marker_errors
+from .media_widget import LibraryProseEditorWidget
 
 #: What the body editor offers; Article.save's nh3 allow-list stays the one sanitiser.
 BODY_EDITOR_CONFIG = {
@@ -73,7 +74,7 @@ class ArticleAdminForm(forms.ModelForm):
         # The admin narrows the form to its fieldsets; the version is the hidden field above.
         exclude = ["version"]  # noqa: DJ006
         widgets = {
-            "body": AdminProseEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable"),
+            "body": LibraryProseEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable"),
         }
         field_classes = {"hero_image": CheckedImageField, "thumbnail": CheckedImageField}
 
@@ -114,7 +115,10 @@ class ArticleAdminForm(forms.ModelForm):
         body = self.cleaned_data.get("body") or ""
         if body.strip() in ("<p></p>", "<p><br></p>"):
             return ""
-        missing = images_without_alt(sanitize_html(body))
+        clean = sanitize_html(body)
+        if image_errors := body_image_errors(clean):
+            raise forms.ValidationError(image_errors)
+        missing = images_without_alt(clean, library_alt_texts(clean))
         if missing:
             raise forms.ValidationError(
                 _(
@@ -123,7 +127,7 @@ class ArticleAdminForm(forms.ModelForm):
                     "an empty alt). Missing for: %(images)s"
                 ),
                 code="alt_required",
-                params={"images": ", ".join(src or _("an image without address") for src in missing)},
+                params={"images": ", ".join(src or str(_("an image without address")) for src in missing)},
             )
         return body
 
