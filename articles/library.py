@@ -75,11 +75,11 @@ def image_tags(body):
 
 
 def is_own_origin(src):
-    """True for an address on this site: a path (``/media/...``), or an absolute address
+    """True for an address on this site: a path (``/media/...``, ``x.jpg``), or an absolute address
     on one of the site's own hosts (``ALLOWED_HOSTS``, ``SITE_URL``); not ``https://other/``."""
     parts = urlsplit(src)
     if not parts.scheme and not parts.netloc:
-        return src.startswith("/") and not src.startswith("//")
+        return True  # a path, absolute or relative to the page (not "//host/", which has a netloc)
     own_hosts = {host for host in settings.ALLOWED_HOSTS if host != "*"} | {
         urlsplit(settings.SITE_URL).hostname
     }
