@@ -56,7 +56,9 @@ class ImageAdmin(admin.ModelAdmin):
     def used_in(self, obj):
         if not obj.pk:
             return "-"
-        articles = list(obj.articles_using())
+        articles = getattr(obj, "articles_in_use", None)
+        if articles is None:
+            articles = list(obj.articles_using())
         if not articles:
             return _("not used")
         return format_html_join(
@@ -64,6 +66,15 @@ class ImageAdmin(admin.ModelAdmin):
             '<a href="{}" data-testid="image-used-in">{}</a>',
             ((reverse("admin:articles_article_change", args=[a.pk]), a.title) for a in articles),
         )
+
+    def get_changelist_instance(self, request):
+        """The list, with the articles using each image on the page read in one query."""
+        changelist = super().get_changelist_instance(request)
+        rows = list(changelist.result_list)  # evaluated once; the template reuses these rows
+        usage = Image.usage(row.pk for row in rows)
+        for row in rows:
+            row.articles_in_use = usage.get(row.pk, [])
+        return changelist
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -54,6 +54,8 @@ class TestModel:
         store_pending_changes(pending, editor, body=figure(image, "Room"))
         ArticleFactory(body=figure(other, "Other"))
         assert set(image.articles_using()) == {live, pending}
+        usage = Image.usage([image.pk, other.pk])
+        assert set(usage[image.pk]) == {live, pending} and len(usage[other.pk]) == 1
 
 
 class TestUpload:
