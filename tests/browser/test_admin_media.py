@@ -27,7 +27,6 @@ from tests.browser.test_admin_editor import (
     log_in,
     next_frames,
     paste_html,
-    wait_for_selection,
 )
 
 pytestmark = pytest.mark.browser
@@ -36,6 +35,7 @@ AUTHOR = "Dr. Rosa Example"
 TITLE = "What a ketamine session room looks like"
 ALT = "A quiet treatment room with a reclining chair by a window"
 CAPTION = "One of the clinic's treatment rooms"
+FIRST_LINE = "This is the room where sessions happen."
 
 
 def png(size=(1000, 600), colour=(40, 120, 140)):
@@ -130,6 +130,18 @@ def test_enter_on_a_selected_image_then_save_is_a_form_error_and_keeps_the_work(
     assert problems == [], "\n".join(problems)
 
 
+def caret_in(content, text):
+    """Wait until the editor has a caret in a paragraph holding ``text`` (not an image selected)."""
+    content.page.wait_for_function(
+        """([element, text]) => {
+            const selection = element.editor.state.selection;
+            const parent = selection.$from.parent;
+            return selection.empty && parent.type.name === "paragraph" && parent.textContent === text;
+        }""",
+        arg=[content.element_handle(), text],
+    )
+
+
 def upload_from_toolbar(page, menu, name, data):
     with page.expect_file_chooser() as chooser:
         menu.get_by_role("button", name="Upload an image").click()
@@ -160,7 +172,7 @@ def test_an_editor_uploads_captions_and_finds_images_in_the_library_and_readers_
     choose_author(page, AUTHOR)
     menu, content = editor_parts(page)
     content.click()
-    page.keyboard.type("This is the room where sessions happen.")
+    page.keyboard.type(FIRST_LINE)
     page.keyboard.press("Enter")
 
     # A file the site refuses gets the server's message above the editor.
@@ -181,15 +193,18 @@ def test_an_editor_uploads_captions_and_finds_images_in_the_library_and_readers_
     expect(content.get_by_role("img", name="A reclining chair with a blanket")).to_be_visible()
 
     # Choose an image already in the library: the figure button's "Browse..." opens it.
-    content.get_by_text("This is the room where sessions happen.").click()
+    content.get_by_text(FIRST_LINE).click()
+    caret_in(content, FIRST_LINE)  # the click's selection, not the image's, before a key acts
     page.keyboard.press("End")
     page.keyboard.press("Enter")
-    wait_for_selection(content, "")
+    caret_in(content, "")
     menu.get_by_role("button", name="figure", exact=True).click()
     dialog = page.get_by_role("dialog")
     with page.expect_popup() as popup:
         dialog.get_by_role("button", name="Browse...").click()
     picker = popup.value
+    # Module scripts run before DOMContentLoaded: the picker's click handler is then in place.
+    picker.wait_for_load_state("domcontentloaded")
     picker_problems = watch_console(picker)
     with picker.expect_event("close"):
         picker.get_by_test_id("image-choice").filter(has_text="chair.png").click()
