@@ -114,6 +114,22 @@ def body_image_errors(body):
     return list(errors.values())
 
 
+def adopt_alt_texts(sender=None, instance=None, **kwargs):
+    """Give library images without a default alt text the first alt text a body gives them.
+
+    A ``post_save`` receiver for ``Article`` (connected in ``ArticleConfig.ready``): an image
+    uploaded from the editor is described in the figure dialog, for that use; this makes
+    the same words its default in the library, so the next use starts from them. Only
+    empty defaults of images not marked decorative are filled; nothing is overwritten.
+    """
+    for attributes, _match in image_tags(instance.body if instance is not None else ""):
+        alt = attributes.get("alt", "").strip()
+        if alt and attributes.get("data-file", "").isdigit():
+            Image.objects.filter(pk=int(attributes["data-file"]), alt_text="", decorative=False).update(
+                alt_text=alt[:300]
+            )
+
+
 def library_alt_texts(body):
     """``{id: Image}`` of the library images the sanitised ``body`` shows."""
     ids = {int(a["data-file"]) for a, _m in image_tags(body) if a.get("data-file", "").isdigit()}

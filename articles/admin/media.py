@@ -21,8 +21,17 @@ from ..models import Image
 class ImageAdmin(admin.ModelAdmin):
     """Library images: searchable by alt text, credit and file name, with where each is used."""
 
-    list_display = ("thumbnail", "__str__", "credit", "decorative", "dimensions", "used_in", "uploaded_at")
-    list_display_links = ("thumbnail", "__str__")
+    list_display = (
+        "thumbnail",
+        "alt_text",
+        "file_name",
+        "credit",
+        "decorative",
+        "dimensions",
+        "used_in",
+        "uploaded_at",
+    )
+    list_display_links = ("thumbnail", "alt_text")
     search_fields = ("alt_text", "credit", "file")
     list_filter = ("decorative",)
     readonly_fields = ("preview", "dimensions", "used_in", "uploaded_by", "uploaded_at")
@@ -47,6 +56,10 @@ class ImageAdmin(admin.ModelAdmin):
     @admin.display(description=_("preview"))
     def preview(self, obj):
         return format_html('<img src="{}" alt="" width="320">', obj.file.url) if obj.pk else "-"
+
+    @admin.display(description=_("file name"), ordering="file")
+    def file_name(self, obj):
+        return obj.file.name.rsplit("/", 1)[-1]
 
     @admin.display(description=_("size (px)"))
     def dimensions(self, obj):

@@ -180,6 +180,13 @@ class TestBodyChecks:
         assert "an image without a file" in error_text(response)
         assert not Article.objects.exists()
 
+    def test_the_first_alt_a_body_gives_becomes_an_empty_default(self):
+        bare, described = stored_image(""), stored_image("Kept")
+        ArticleFactory(body=figure(bare, "Described here") + figure(described, "Other words"))
+        bare.refresh_from_db()
+        described.refresh_from_db()
+        assert (bare.alt_text, described.alt_text) == ("Described here", "Kept")
+
     def test_a_library_image_without_its_own_alt_uses_the_default(self, editor_client):
         image = stored_image("A treatment room")
         bare = stored_image("")

@@ -222,6 +222,8 @@ def test_an_editor_uploads_captions_and_finds_images_in_the_library_and_readers_
     room = Image.objects.get(file__endswith="room.png")
     assert f'data-file="{room.pk}"' in article.body and f"<figcaption>{CAPTION}</figcaption>" in article.body
     assert Image.objects.count() == 2 and room.uploaded_by == editor
+    # The alt text given in the dialog became the image's default in the library.
+    assert room.alt_text == ALT
 
     # The library lists it with the article it is used in.
     page.goto(live_server.url + "/admin/articles/image/")
