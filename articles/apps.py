@@ -1,11 +1,12 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 EDITOR_MODELS = (
     "article",
     "author",
     "citation",
+    "image",
     "relatedarticle",
     "reviewer",
     "sitesettings",
@@ -47,6 +48,9 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from isha import pagecache
 
+        from .library import adopt_alt_texts
+
         post_migrate.connect(create_editorial_groups, sender=self)
+        post_save.connect(adopt_alt_texts, sender=self.get_model("Article"), dispatch_uid="adopt_alt_texts")
         pagecache.invalidate_on_changes_to(*(self.get_model(name) for name in PAGE_CONTENT_MODELS))
         pagecache.register_next_change(next_scheduled_publication)

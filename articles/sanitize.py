@@ -40,13 +40,17 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "width", "height", "loading", "role"},
+    # data-file: the media library's id of the image (django-prose-editor's Image extension).
+    "img": {"src", "alt", "width", "height", "loading", "role", "data-file"},
     "h2": {"id"},
     "h3": {"id"},
 }
 # Replaces nh3's defaults, and applies to href and src alike: no javascript:, no data:.
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
+
+_SRCSET = re.compile(r"/[^\s,/][^\s,]* \d+w(?:, /[^\s,/][^\s,]* \d+w)*")
+_SIZES = re.compile(r"[()a-z0-9:, -]+")
 
 # What the site's substitutions add, allowed in what readers get only, each with the one
 # shape the site writes (articles/citations.py and articles/toc.py).
@@ -55,7 +59,14 @@ _READER_ONLY_ATTRIBUTES = {
     ("a", "aria-label"): re.compile(r"Source \d+"),
     ("a", "rel"): re.compile(r"noopener noreferrer"),
     ("sup", "class"): re.compile(r"citation"),
+    # A library image as articles/library.py writes it: own-origin paths with widths.
+    ("img", "srcset"): _SRCSET,
+    ("img", "sizes"): _SIZES,
+    ("source", "srcset"): _SRCSET,
+    ("source", "sizes"): _SIZES,
+    ("source", "type"): re.compile(r"image/webp"),
 }
+_READER_TAGS = ALLOWED_TAGS | {"picture", "source"}
 _READER_ATTRIBUTES = {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}
 for _tag, _name in _READER_ONLY_ATTRIBUTES:
     _READER_ATTRIBUTES.setdefault(_tag, set()).add(_name)
@@ -64,6 +75,8 @@ for _tag, _name in _READER_ONLY_ATTRIBUTES:
 def _attribute_filter(element, attribute, value):
     # role is allowed only to mark an image decorative (WAI-ARIA "presentation").
     if attribute == "role" and not (element == "img" and value == "presentation"):
+        return None
+    if attribute == "data-file" and not value.isdigit():
         return None
     return value
 
@@ -102,7 +115,8 @@ def sanitize_for_readers(html):
 
     The same tags, URL schemes and rules as :func:`sanitize_html`, plus only what the
     site's substitutions write: a citation's ``<sup class="citation">`` and its link's
-    ``id="cite-N-M"`` and ``aria-label="Source N"``. Links keep the ``rel`` that
+    ``id="cite-N-M"`` and ``aria-label="Source N"``, and a library image's ``<picture>``
+    with ``srcset`` s of own-origin paths (``articles.library``). Links keep the ``rel`` that
     :func:`sanitize_html` gave them (none is added, so citation links stay as written).
     ``None`` or "" gives "".
     """
@@ -110,7 +124,7 @@ def sanitize_for_readers(html):
         return ""
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=_READER_TAGS,
         attributes=_READER_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         attribute_filter=_reader_attribute_filter,

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from .citations import number_sources
+from .library import render_library_images
 from .models import Article, Author, Reviewer, SiteSettings, SlugRedirect, Source, Topic
 from .sanitize import sanitize_for_readers, sanitize_html
 from .search import MAX_QUERY_LENGTH, clean_query, has_words, search_articles, with_snippets
@@ -92,7 +93,7 @@ class ArticleDetailView(DetailView):
         # tags) and after them (what readers get), whatever path stored the body.
         numbered = number_sources(sanitize_html(article.body), sources)
         body, toc = add_heading_anchors(numbered.body)
-        body = sanitize_for_readers(body)
+        body = sanitize_for_readers(render_library_images(body))
         context.update(
             article=article,
             showing_pending=showing_pending,

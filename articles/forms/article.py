@@ -9,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from .. import publishing
 from ..actors import display_name
 from ..images import normalized_upload
+from ..library import body_image_errors, library_alt_texts
 from ..models import Article
 from ..revisions import last_change
 from ..sanitize import sanitize_html
 from .body import images_without_alt, unattached_marker_errors
 from .citing import CitingProseEditorWidget
+from .media_widget import LibraryProseEditorWidget
 from .topics import PendingTopicsFormMixin
 
 #: What the body editor offers; Article.save's nh3 allow-list stays the one sanitiser.
@@ -36,6 +38,11 @@ BODY_EDITOR_CONFIG = {
         "Citation": True,
     }
 }
+
+
+class BodyEditorWidget(LibraryProseEditorWidget, CitingProseEditorWidget):
+    """The body's editor: images from the media library and the citation picker (each
+    widget adds its extension module to the configuration, in turn)."""
 
 
 class CheckedImageField(forms.ImageField):
@@ -75,7 +82,7 @@ class ArticleAdminForm(PendingTopicsFormMixin, forms.ModelForm):
         # The admin narrows the form to its fieldsets; the version is the hidden field above.
         exclude = ["version"]  # noqa: DJ006
         widgets = {
-            "body": CitingProseEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable"),
+            "body": BodyEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable"),
         }
         field_classes = {"hero_image": CheckedImageField, "thumbnail": CheckedImageField}
 
@@ -118,7 +125,10 @@ class ArticleAdminForm(PendingTopicsFormMixin, forms.ModelForm):
         body = self.cleaned_data.get("body") or ""
         if body.strip() in ("<p></p>", "<p><br></p>"):
             return ""
-        missing = images_without_alt(sanitize_html(body))
+        clean = sanitize_html(body)
+        if image_errors := body_image_errors(clean):
+            raise forms.ValidationError(image_errors)
+        missing = images_without_alt(clean, library_alt_texts(clean))
         if missing:
             raise forms.ValidationError(
                 _(
@@ -127,7 +137,7 @@ class ArticleAdminForm(PendingTopicsFormMixin, forms.ModelForm):
                     "an empty alt). Missing for: %(images)s"
                 ),
                 code="alt_required",
-                params={"images": ", ".join(src or _("an image without address") for src in missing)},
+                params={"images": ", ".join(src or str(_("an image without address")) for src in missing)},
             )
         return body
 

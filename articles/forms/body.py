@@ -12,25 +12,33 @@ from ..sanitize import sanitize_html
 
 
 class _ImageAltParser(HTMLParser):
-    def __init__(self):
+    def __init__(self, library):
         super().__init__()
         self.missing = []
+        self.library = library
 
     def handle_starttag(self, tag, attrs):
         if tag == "img":
             attributes = dict(attrs)
             decorative = attributes.get("role") == "presentation"
+            library_image = self.library.get(int(attributes.get("data-file") or 0))
+            if library_image is not None:
+                # A use without its own alt text gets the library's (or is decorative there).
+                decorative = decorative or library_image.decorative or bool(library_image.alt_text.strip())
             if not (attributes.get("alt") or "").strip() and not decorative:
                 self.missing.append(attributes.get("src") or "")
 
 
-def images_without_alt(html):
+def images_without_alt(html, library=None):
     """The ``src`` of each ``<img>`` in ``html`` without alt text and not marked decorative.
+
+    ``library`` maps media library ids to their ``Image``: a library image without alt
+    text of its own uses the library's default, so it is missing only when that is too.
 
     An image is decorative when it carries ``role="presentation"`` (WAI-ARIA 1.2); its
     alt text then stays empty so screen readers skip it.
     """
-    parser = _ImageAltParser()
+    parser = _ImageAltParser(library or {})
     parser.feed(html or "")
     parser.close()
     return parser.missing

@@ -4,6 +4,7 @@ from .article import Article
 from .article_parts import RelatedArticle, SlugRedirect, UpdateNote
 from .article_queryset import ArticleQuerySet
 from .demo import DemoContent
+from .media import Image
 from .people import Author, Reviewer
 from .site import SiteSettings
 from .sources import Citation, Source
@@ -15,6 +16,7 @@ __all__ = [
     "Author",
     "Citation",
     "DemoContent",
+    "Image",
     "RelatedArticle",
     "Reviewer",
     "SiteSettings",

@@ -21,12 +21,13 @@ from ..actors import Actor
 from ..models import Article, Author, Citation, RelatedArticle, Source
 from ..sanitize import sanitize_html
 from .images import Image, ImageCopier, not_an_image
+from .library import library_body
 from .report import CREATED, SKIPPED, UNCHANGED, UPDATED, ImportReport, Outcome
 from .richtext import Citation as CitedSource
-from .richtext import replace_image_urls
 from .rows import AuthorRow, Export, PostRow, Problem
 
-INLINE_IMAGE_FOLDER = "articles/inline/"
+# The media library's folder (articles.models.Image.file): inline images join the library.
+INLINE_IMAGE_FOLDER = "library/"
 PROGRESS_EVERY = 50
 
 
@@ -154,7 +155,7 @@ def _import_post(
     images_ok, new_urls = _store_images(article, row, files, report)
     no_alt = row.hero_image is not None and not row.hero_image_alt
     article.title, article.slug, article.summary = row.title, row.slug, row.summary
-    article.body = replace_image_urls(row.body, new_urls)
+    article.body = library_body(row.body, new_urls, files.dry_run)
     article.author, article.featured, article.status = author, row.featured, row.status
     article.published_at, article.published_on, article.updated_on = (
         row.published_at,

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.citations import marker_for
-from articles.models import Article, SiteSettings, UpdateNote
+from articles.models import Article, Image, SiteSettings, UpdateNote
 from signups.models import ErasureLog, SignupEvent, SignupFormCopy, SignupFormCopyVersion
 from tests.factories import (
     ArticleFactory,
@@ -105,6 +105,7 @@ class Library:
         RelatedArticleFactory(from_article=self.article, to_article=article)
         RelatedArticleFactory(from_article=article, to_article=self.article)
         UpdateNote.objects.create(article=self.article, text=f"Added study {n}.", is_correction=n % 2 == 0)
+        Image.objects.create(file=f"library/grown-{n}.jpg", width=40, height=20, alt_text=f"Image {n}")
 
         version = SignupFormCopyVersion.objects.create(
             heading=f"Heading {n}", intro="", button_label="Sign up"

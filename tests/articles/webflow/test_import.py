@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from articles.models import Article, Author, Citation, Source
+from articles.models import Article, Author, Citation, Image, Source
 from articles.publishing import system_actor
 from articles.webflow import apply_export, read_export
 
@@ -93,11 +93,16 @@ class TestRealExport:
         run(real_export)
 
         seed = Article.objects.get(slug=SEED)
-        inline = "articles/inline/6270a1f3c2b1e84d2f0a9c31_ketamine-addiction.jpg"
+        inline = "library/6270a1f3c2b1e84d2f0a9c31_ketamine-addiction.jpg"
         assert default_storage.exists(inline)
+        # The inline image joined the media library, its alt text as the default.
+        image = Image.objects.get(file=inline)
+        assert image.alt_text == "ketamine addiction" and image.renditions["name"] == inline
         assert (
-            f'<img src="{default_storage.url(inline)}" loading="lazy" alt="ketamine addiction">' in seed.body
+            f'<img data-file="{image.pk}" src="{default_storage.url(inline)}" loading="lazy" '
+            'alt="ketamine addiction">' in seed.body
         )
+        assert list(image.articles_using()) == [seed]
         assert "cdn.prod.website-files.com" not in seed.body
         assert "\u200d" not in seed.body and "<p></p>" not in seed.body
         assert "PMID" not in seed.body and "Lumanauw" not in seed.body
@@ -126,6 +131,7 @@ class TestRealExport:
 
     def test_a_second_import_changes_nothing_and_says_so(self, real_export):
         run(real_export)
+        images = list(Image.objects.values_list("pk", flat=True))
         before = dict(Article.objects.values_list("slug", "modified_at"))
         files = stored_files()
 
@@ -136,6 +142,7 @@ class TestRealExport:
         assert dict(Article.objects.values_list("slug", "modified_at")) == before
         assert stored_files() == files
         assert (Source.objects.count(), Citation.objects.count()) == (1, 1)
+        assert list(Image.objects.values_list("pk", flat=True)) == images == [images[0]]
 
 
 @pytest.mark.django_db
