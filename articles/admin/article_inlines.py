@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..citations import marker_for
 from ..forms import CitationInlineFormSet, RelatedPendingInlineFormSet
+from ..forms.labels import LabelledInlineFormSet
 from ..models import Article, Citation, RelatedArticle, UpdateNote
 
 CITE_HELP = _(
@@ -62,6 +63,7 @@ class UpdateNoteInline(admin.TabularInline):
     """
 
     model = UpdateNote
+    formset = LabelledInlineFormSet
     extra = 0
     fields = ("date", "text", "is_correction")
 

@@ -14,6 +14,7 @@ from ..models import Article
 from ..revisions import last_change
 from ..sanitize import sanitize_html
 from .body import images_without_alt, unattached_marker_errors
+from .labels import LabelledAdminFileWidget
 
 #: What the body editor offers; Article.save's nh3 allow-list stays the one sanitiser.
 BODY_EDITOR_CONFIG = {
@@ -32,6 +33,9 @@ BODY_EDITOR_CONFIG = {
         "Caption": True,
         "HardBreak": True,
         "History": True,
+        # The admin's CSP nonce and the editable area's name (see DJANGO_PROSE_EDITOR_EXTENSIONS).
+        "StyleNonce": True,
+        "FieldLabel": True,
     }
 }
 
@@ -74,6 +78,8 @@ class ArticleAdminForm(forms.ModelForm):
         exclude = ["version"]  # noqa: DJ006
         widgets = {
             "body": AdminProseEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable"),
+            "hero_image": LabelledAdminFileWidget,
+            "thumbnail": LabelledAdminFileWidget,
         }
         field_classes = {"hero_image": CheckedImageField, "thumbnail": CheckedImageField}
 

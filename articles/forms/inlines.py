@@ -5,9 +5,10 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 
 from .body import unattached_marker_errors
+from .labels import CellLabelsMixin
 
 
-class PendingInlineFormSet(BaseInlineFormSet):
+class PendingInlineFormSet(CellLabelsMixin, BaseInlineFormSet):
     """An inline formset that can show a pending revision's rows instead of the live ones.
 
     ``pending`` (unbound forms only) is a list of row dicts; each live row is matched to
