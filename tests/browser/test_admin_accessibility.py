@@ -89,12 +89,8 @@ PAGES = [
     AdminPage("Marketing", "admin:index", "#content a[href$='/signups/subscriber/']"),
     AdminPage("Marketing", "admin:signups_subscriber_changelist", SEARCH),
     AdminPage("Marketing", "admin:signups_subscriber_change", SAVE, args=lambda c: [c["subscriber"].pk]),
-    AdminPage("Marketing", "admin:signups_subscriber_dashboard", "#content a, #content button"),
-    AdminPage(
-        "Marketing",
-        "admin:signups_subscriber_export",
-        "#content button[type=submit], #content input[type=submit]",
-    ),
+    AdminPage("Marketing", "admin:signups_subscriber_dashboard", "#content form[method=get] [type=submit]"),
+    AdminPage("Marketing", "admin:signups_subscriber_export", "#content [type=submit][value=Export]"),
     AdminPage("Marketing", "admin:signups_signupformcopy_change", SAVE, args=lambda c: [c["form_copy"].pk]),
 ]
 ROLES = sorted({page.role for page in PAGES})
@@ -241,9 +237,14 @@ def check_keyboard(page, admin_page):
 
 
 def check_prose_editor_by_keyboard(page):
-    """Tab into the body's editor, type, and Tab out to the next field; Shift+Tab comes back."""
+    """The editor is styled and named; Tab goes into it, typing works, Tab goes on to the
+    next field and Shift+Tab comes back."""
     content = page.locator('.field-body .ProseMirror[contenteditable="true"]')
     expect(content).to_be_visible()
+    # Tiptap's own style went in with the page's nonce: the policy let it apply.
+    expect(page.locator("style[data-tiptap-style]")).to_have_count(1)
+    expect(content).to_have_css("white-space", "break-spaces")
+    expect(content).to_have_accessible_name("Body")
     tab_to(page, content)
     page.keyboard.press("End")
     page.keyboard.type(" Typed by keyboard.")
