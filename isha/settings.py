@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from js_asset import static_lazy
 
 from isha.environment import Env
 
@@ -332,6 +333,15 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# The admin's body editor injects Tiptap's base style; these extensions give it the page's
+# nonce (so the policy above needs no 'unsafe-inline') and name the editable area after
+# its label. They add no HTML, so their sanitiser processors allow nothing.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("articles/admin/editor-csp-label.js")],
+        "extensions": {"StyleNonce": lambda config, shared: None, "FieldLabel": lambda config, shared: None},
+    }
+]
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Features this site never uses; browsers then refuse them to any embedded content too.

@@ -28,6 +28,7 @@ from .desk import DeskMixin
 from .publishing import archive_selected, publish_pending_view, publish_selected
 from .review import ReviewDueFilter, review_due_url, review_state, sign_off_review
 from .seo import ArticleSeoAdminMixin
+from .topics import ArticleTopicsMixin
 
 
 class ArticleHistoryHelper(HistoricalRecordContextHelper):
@@ -50,6 +51,7 @@ class ArticleAdmin(
     CitationPickerMixin,
     EditorialChecksMixin,
     ArticleSeoAdminMixin,
+    ArticleTopicsMixin,
     DeskMixin,
     SimpleHistoryAdmin,
 ):

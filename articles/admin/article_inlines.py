@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..forms import CitationInlineFormSet, RelatedPendingInlineFormSet
+from ..forms.labels import LabelledInlineFormSet
 from ..models import Article, Citation, RelatedArticle, UpdateNote
 
 CITE_HELP = _(
@@ -55,6 +56,7 @@ class UpdateNoteInline(admin.TabularInline):
     """
 
     model = UpdateNote
+    formset = LabelledInlineFormSet
     extra = 0
     fields = ("date", "text", "is_correction")
 

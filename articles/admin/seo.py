@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import seo
 from ..forms.article import CheckedImageField
+from ..forms.labels import LabelledAdminFileWidget
 from ..models.article_seo import META_DESCRIPTION_LENGTH, SEARCH_TITLE_LENGTH
 from ..models.site import SiteSettings
 
@@ -44,6 +45,7 @@ class ArticleSeoAdminMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "social_image":
             kwargs["form_class"] = CheckedImageField
+            kwargs["widget"] = LabelledAdminFileWidget
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, **kwargs):

@@ -1,6 +1,7 @@
 """The admin of topics, the subjects articles are filed under."""
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 
 from ..models import Topic
 
@@ -12,3 +13,26 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
+
+
+class TopicsAutocomplete(AutocompleteSelectMultiple):
+    """The article page's topics picker, without select2's "clear all" cross.
+
+    select2 4.0 puts that cross inside the list of chosen topics, as a ``<span>`` among its
+    ``<li>`` items: invalid list markup (WAI-ARIA, the axe rule "list") that screen readers
+    read as a broken list. Each chosen topic keeps its own remove button.
+    """
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
+        attrs["data-allow-clear"] = "false"
+        return attrs
+
+
+class ArticleTopicsMixin:
+    """Mixed into ``ArticleAdmin``: the topics field uses :class:`TopicsAutocomplete`."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "topics" and "widget" not in kwargs:
+            kwargs["widget"] = TopicsAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

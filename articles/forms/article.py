@@ -15,6 +15,7 @@ from ..revisions import last_change
 from ..sanitize import sanitize_html
 from .body import images_without_alt, unattached_marker_errors
 from .citing import CitingProseEditorWidget
+from .labels import LabelledAdminFileWidget
 from .media_widget import LibraryProseEditorWidget
 from .topics import PendingTopicsFormMixin
 
@@ -36,6 +37,9 @@ BODY_EDITOR_CONFIG = {
         "HardBreak": True,
         "History": True,
         "Citation": True,
+        # The admin's CSP nonce and the editable area's name (see DJANGO_PROSE_EDITOR_EXTENSIONS).
+        "StyleNonce": True,
+        "FieldLabel": True,
     }
 }
 
@@ -83,6 +87,8 @@ class ArticleAdminForm(PendingTopicsFormMixin, forms.ModelForm):
         exclude = ["version"]  # noqa: DJ006
         widgets = {
             "body": BodyEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable"),
+            "hero_image": LabelledAdminFileWidget,
+            "thumbnail": LabelledAdminFileWidget,
         }
         field_classes = {"hero_image": CheckedImageField, "thumbnail": CheckedImageField}
 

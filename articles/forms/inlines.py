@@ -6,9 +6,10 @@ from django.forms.models import BaseInlineFormSet
 
 from ..models import Citation
 from .body import sources_to_attach, unattached_marker_errors
+from .labels import CellLabelsMixin
 
 
-class PendingInlineFormSet(BaseInlineFormSet):
+class PendingInlineFormSet(CellLabelsMixin, BaseInlineFormSet):
     """An inline formset that can show a pending revision's rows instead of the live ones.
 
     ``pending`` (unbound forms only) is a list of row dicts; each live row is matched to

@@ -120,7 +120,7 @@ def test_enter_on_a_selected_image_then_save_is_a_form_error_and_keeps_the_work(
     next_frames(page)
     body_html = page.locator("#id_body").input_value()
     page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.locator(".errornote")).to_be_visible()
+    expect(page.get_by_text("Please correct the error below.")).to_be_visible()
     expect(page.locator(".field-body .errorlist")).to_contain_text("an image without a file")
     # The work is kept: the title and the text are still in the form.
     expect(page.get_by_label("Title:")).to_have_value(TITLE)

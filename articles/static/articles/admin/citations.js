@@ -35,6 +35,8 @@ function chipFor(node) {
   dom.dataset.testid = "citation-chip";
   dom.dataset.source = node.attrs.source;
   dom.dataset.label = node.attrs.label || "";
+  // Named at once (renumbering adds the number), so the chip is never an unnamed image.
+  dom.setAttribute("aria-label", node.attrs.label ? `Citation: ${node.attrs.label}` : "Citation");
   const number = document.createElement("span");
   number.className = "citation-chip__number";
   dom.append(number);
