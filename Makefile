@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_WORKERS ?= auto
 
-.PHONY: install run run-prod worker test lint bench migrate demo check-python clean
+.PHONY: install run run-prod worker test lint bench migrate demo check-python clean screenshots
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
@@ -71,6 +71,10 @@ lint: install
 # Installs wrk if missing; makes and drops its own database; about six minutes.
 bench: install
 	bash bench/run.sh
+
+# The README's editor screenshots (docs/editor/), remade by the end-to-end browser test.
+screenshots: install
+	bash scripts/editor_screenshots.sh
 
 clean:
 	rm -rf $(VENV) staticfiles test-output .mypy_cache .coverage
