@@ -53,8 +53,16 @@ class DeskMixin:
         return super().media + forms.Media(css={"all": ["articles/admin/desk.css"]})
 
     def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        return type(form.__name__, (DeskFormMixin, form), {})
+        base = super().get_form(request, obj, **kwargs)
+        form = type(base.__name__, (DeskFormMixin, base), {})
+        # The action bar moves the article: the status and publication time stay in the
+        # form as stored (hidden), so a plain save keeps them and nothing offers a second
+        # way to publish.
+        hidden = {"status": forms.HiddenInput, "published_at": forms.SplitHiddenDateTimeWidget}
+        for name, widget in hidden.items():
+            if name in form.base_fields:
+                form.base_fields[name].widget = widget()
+        return form
 
     def save_model(self, request, obj, form, change):
         if form.desk_move is not None:

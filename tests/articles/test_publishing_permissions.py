@@ -30,20 +30,6 @@ def messages_of(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
-def test_an_editor_is_offered_only_draft_and_in_review(editor_client):
-    response = editor_client.get(reverse(ADD_URL))
-
-    choices = [value for value, _label in response.context["adminform"].form.fields["status"].widget.choices]
-    assert choices == ["draft", "in_review"]
-
-
-def test_a_publisher_is_offered_every_status(publisher_client):
-    response = publisher_client.get(reverse(ADD_URL))
-
-    choices = [value for value, _label in response.context["adminform"].form.fields["status"].widget.choices]
-    assert choices == ["draft", "in_review", "published", "archived"]
-
-
 @pytest.mark.parametrize("status", ["published", "archived"])
 def test_an_editor_cannot_create_a_published_or_archived_article_by_a_crafted_post(editor_client, status):
     author = AuthorFactory()

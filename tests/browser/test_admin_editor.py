@@ -219,7 +219,7 @@ def test_a_publisher_writes_previews_and_publishes_an_article_with_heading_link_
     page.get_by_label("Title:").fill(TITLE)
     choose_author(page, AUTHOR)
     write_body(page, image_url)
-    expect(page.locator("#id_status")).to_have_value(Article.Status.DRAFT)
+    expect(page.get_by_test_id("desk-state")).to_have_text("Draft")
     page.get_by_role("button", name="Save and continue editing").click()
     # Added by this save, or changed: autosave may have created it while it was written.
     expect(page.locator(".messagelist .success")).to_contain_text(SAVED_NEW_ARTICLE)
@@ -257,10 +257,9 @@ def test_a_publisher_writes_previews_and_publishes_an_article_with_heading_link_
     anonymous_page.goto(live_server.url + "/")
     expect(anonymous_page.get_by_role("link", name=TITLE)).to_have_count(0)
 
-    # Publish from the change form.
-    page.locator("#id_status").select_option(Article.Status.PUBLISHED)
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    # Publish from the action bar.
+    page.get_by_test_id("desk-publish").click()
+    expect(page.get_by_test_id("desk-state")).to_have_text("Live")
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
     assert article.published_at is not None
