@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles import publishing
 from articles.models import Article
+from tests.articles.admin_support import error_text, form_data
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +79,22 @@ def test_featuring_through_the_service_retires_the_cached_home_page(
 
     html = reader.get("/").content.decode()
     assert html.index("Chosen") < html.index("Newest")
+
+
+def test_an_editor_featuring_a_live_article_waits_for_a_publisher(
+    editor_client, publisher, client, django_capture_on_commit_callbacks
+):
+    ArticleFactory(title="Newest", published_at=days_ago(1))
+    older = ArticleFactory(title="Older", published_at=days_ago(5))
+    change = reverse("admin:articles_article_change", args=[older.pk])
+    data = form_data(editor_client.get(change), featured="on")
+
+    response = editor_client.post(change, data)
+
+    assert response.status_code == 302, error_text(response)
+    older.refresh_from_db()
+    assert older.featured is False and older.pending_revision["fields"]["featured"] is True
+    assert home_titles(client)[0] == "Newest"
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.publish_pending(article=older, actor=publisher)
+    assert home_titles(client)[0] == "Older"
