@@ -15,11 +15,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..library import store_upload
 from ..models import Image
+from .images import CheckedImagesMixin
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
-    """Library images: searchable by alt text, credit and file name, with where each is used."""
+class ImageAdmin(CheckedImagesMixin, admin.ModelAdmin):
+    """Library images: searchable by alt text, credit and file name, with where each is used.
+    A file uploaded here is checked and labelled like every admin image upload
+    (:class:`.images.CheckedImagesMixin`)."""
 
     list_display = (
         "thumbnail",
@@ -49,8 +52,12 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("image"))
     def thumbnail(self, obj):
+        # The thumbnail is the row's link to the image: its alt text names the link
+        # (WCAG 2.4.4), with the file name for an image without one.
         return format_html(
-            '<img src="{}" alt="" width="80" loading="lazy" data-testid="image-thumbnail">', obj.file.url
+            '<img src="{}" alt="{}" width="80" loading="lazy" data-testid="image-thumbnail">',
+            obj.file.url,
+            obj.alt_text or self.file_name(obj),
         )
 
     @admin.display(description=_("preview"))

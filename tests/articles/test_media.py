@@ -1,6 +1,8 @@
 """The media library: its model, the editor's upload endpoint, the admin list and the
 refused deletion, the body's image checks, and what readers get."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -121,6 +123,26 @@ class TestAdmin:
         assert "Inside the clinic" in page and "A garden path" not in page
         assert reverse("admin:articles_article_change", args=[article.pk]) in page
         assert editor_client.get(url, {"q": "room"}).context["cl"].result_count == 2
+
+    def test_the_list_names_each_thumbnail_link_by_its_alt_text(self, editor_client):
+        stored_image("A treatment room")
+        stored_image("", decorative=True)
+        page = editor_client.get(reverse("admin:articles_image_changelist")).content.decode()
+        assert 'alt="A treatment room" width="80"' in page
+        # Without alt text the file name (room_<suffix>.jpg: a second room.jpg) names the link.
+        assert re.search(r'alt="room_\w+\.jpg" width="80"', page)
+
+    def test_the_change_form_labels_the_file_and_checks_a_new_one(self, editor_client):
+        image = stored_image()
+        url = reverse("admin:articles_image_change", args=[image.pk])
+        page = editor_client.get(url)
+        assert re.search(r'<label [^>]*for="id_file"', page.content.decode())
+        data = form_data(page, form_id="image_form", file=upload(data=b"<html>not a picture</html>"))
+        response = editor_client.post(url, data)
+        assert response.status_code == 200
+        assert "not a JPEG, PNG, WebP or GIF" in error_text(response)
+        image.refresh_from_db()
+        assert image.file.name.endswith("room.jpg")
 
     def test_an_image_in_use_cannot_be_deleted(self, editor_client):
         image = stored_image()

@@ -8,6 +8,12 @@
  * SC 4.1.2; axe-core's aria-input-field-name and label rules). Each new Select2 widget
  * is named after the field's label (or the select's own aria-label, in table rows),
  * keeping the current value in the combobox's name.
+ *
+ * The body editor's menu bar (django-prose-editor) greys out a button that cannot act
+ * now with a "disabled" class and 30 % opacity, which tells neither assistive technology
+ * nor a contrast check that it is inactive (WCAG 2.2 SC 4.1.2; SC 1.4.3 exempts inactive
+ * controls only). Each such button gets aria-disabled="true" while it has the class, and
+ * stays focusable, as WAI-ARIA's toolbar pattern advises.
  */
 ;(() => {
   "use strict"
@@ -50,10 +56,41 @@
     for (const container of root.querySelectorAll(".select2-container")) nameWidget(container)
   }
 
-  // Select2 builds its widgets at page load and for each added inline row; an observer
-  // sees both, after Select2 has set its own attributes.
+  const MENU_BUTTON = ".prose-menubar__button"
+
+  function markInactive(button) {
+    const inactive = button.classList.contains("disabled")
+    if (inactive) button.setAttribute("aria-disabled", "true")
+    else button.removeAttribute("aria-disabled")
+  }
+
+  function markAllInactive(root) {
+    if (root.nodeType !== Node.ELEMENT_NODE) return
+    if (root.matches(MENU_BUTTON)) markInactive(root)
+    for (const button of root.querySelectorAll(MENU_BUTTON)) markInactive(button)
+  }
+
+  function fixAll(root) {
+    nameAll(root)
+    markAllInactive(root)
+  }
+
+  // Select2 builds its widgets at page load and for each added inline row, and the
+  // editor builds its menu bar and toggles the buttons' classes on each change: an
+  // observer sees all of these, after the libraries have set their own attributes.
   new MutationObserver((records) => {
-    for (const record of records) record.addedNodes.forEach(nameAll)
-  }).observe(document.documentElement, { childList: true, subtree: true })
-  document.addEventListener("DOMContentLoaded", () => nameAll(document.body))
+    for (const record of records) {
+      if (record.type === "attributes") {
+        if (record.target.matches(MENU_BUTTON)) markInactive(record.target)
+      } else {
+        record.addedNodes.forEach(fixAll)
+      }
+    }
+  }).observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ["class"],
+  })
+  document.addEventListener("DOMContentLoaded", () => fixAll(document.body))
 })()
