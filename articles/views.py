@@ -101,7 +101,8 @@ class ArticleDetailView(DetailView):
             toc=toc,
             sources=numbered.entries,
             reading_minutes=reading_time(article.body),
-            is_preview=article is not live or not live.is_published,
+            is_preview=(article is not live or not live.is_published)
+            and not getattr(self.request, "shows_readers_view", False),
             topics=topics,
             update_notes=list(live.update_notes.all()),
             related=related,

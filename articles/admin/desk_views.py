@@ -78,4 +78,7 @@ def preview_frame_view(model_admin, request, object_id):
     article = get_object_or_404(Article, pk=object_id)
     if not model_admin.has_view_or_change_permission(request, article):
         raise PermissionDenied
+    # The preview page says what it shows around the frames; inside them, the page exactly
+    # as readers will get it, without the "Preview: not published" banner.
+    request.shows_readers_view = True
     return _framed_detail(request, slug=article.slug)

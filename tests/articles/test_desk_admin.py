@@ -144,6 +144,10 @@ def test_the_preview_frames_the_readers_page_at_two_widths(publisher_client):
     assert frame.status_code == 200 and "Preview me" in frame.content.decode()
     assert frame["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in frame["Content-Security-Policy"]
+    # Exactly what readers will get: no staff banner inside the frame (the page around it
+    # says what it shows), though the article's own address shows one to staff.
+    assert "preview-banner" not in frame.content.decode()
+    assert "preview-banner" in publisher_client.get(article.get_absolute_url()).content.decode()
 
 
 def test_the_index_shows_each_role_what_waits_for_them(publisher_client, client, reviewer, editor):
