@@ -14,7 +14,6 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .. import publishing, revisions
 from ..actors import display_name
@@ -25,21 +24,11 @@ from .autosave import AutosaveAdminMixin
 from .checks import EditorialChecksMixin
 from .citation_picker import CitationPickerMixin
 from .desk import DeskMixin
+from .history import ArticleHistoryMixin
 from .publishing import archive_selected, publish_pending_view, publish_selected
 from .review import ReviewDueFilter, review_due_url, review_state, sign_off_review
 from .seo import ArticleSeoAdminMixin
 from .topics import ArticleTopicsMixin
-
-
-class ArticleHistoryHelper(HistoricalRecordContextHelper):
-    """Adds a line diff of the body to the history page's list of changes."""
-
-    def context_for_delta_changes(self, delta):
-        context = super().context_for_delta_changes(delta)
-        for item, change in zip(context, delta.changes, strict=True):
-            if change.field == "body":
-                item["diff"] = revisions.html_diff(change.old, change.new)
-        return context
 
 
 @admin.register(Article)
@@ -53,6 +42,7 @@ class ArticleAdmin(
     ArticleSeoAdminMixin,
     ArticleTopicsMixin,
     DeskMixin,
+    ArticleHistoryMixin,
     SimpleHistoryAdmin,
 ):
     """Articles, with roles (Editors write, Publishers publish), pending revisions and history.
@@ -244,15 +234,6 @@ class ArticleAdmin(
             )
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
         return super().response_change(request, obj)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Restoring a revision is a save like any other: the same roles and stale check.
-        request._article_revision = version_id
-        with transaction.atomic():
-            return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def get_historical_record_context_helper(self, request, historical_record):
-        return ArticleHistoryHelper(self.model, historical_record)
 
     def get_urls(self):
         return [
