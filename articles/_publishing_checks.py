@@ -152,6 +152,15 @@ def edit_unschedules(article: Article) -> bool:
     )
 
 
+def move_publication_time(article: Article, row: StoredRow, at: datetime) -> None:
+    """Set ``article``'s publication time to ``at``; a publication date that was only taken
+    from the stored time (``row``) follows the new one (a scheduled article published now
+    must not show its scheduled date)."""
+    if row.published_at and article.published_on == timezone.localdate(row.published_at):
+        article.published_on = None
+    article.published_at = at
+
+
 def clear_schedule(article: Article, row: StoredRow) -> None:
     """Make ``article`` (stored as ``row``, scheduled) a draft with no publication time,
     and no publication date when that date was only taken from the scheduled time."""

@@ -142,7 +142,7 @@ def publish(
         checks.check_sign_off(article)
         article.status, article.draft_note = Status.PUBLISHED, ""
         if at is not None:
-            article.published_at = at
+            checks.move_publication_time(article, row, at)
         article.clean()
         check_complete(article)
         _write(article, actor, row)

@@ -102,6 +102,22 @@ def test_schedule_unschedule_and_schedule_again(publisher):
     assert fresh(article).published_on == timezone.localdate(when + timedelta(days=1))
 
 
+def test_a_scheduled_article_published_now_shows_todays_date_not_the_scheduled_one(publisher):
+    article = ArticleFactory(draft=True)
+    workflow.schedule(article=fresh(article), actor=publisher, at=timezone.now() + timedelta(days=30))
+
+    workflow.perform(Move.PUBLISH, article=fresh(article), actor=publisher)
+
+    stored = fresh(article)
+    assert stored.published_on == timezone.localdate() == timezone.localdate(stored.published_at)
+
+
+def test_a_publication_date_the_editor_set_stays_when_published_now(publisher):
+    article = ArticleFactory(draft=True, published_on=timezone.localdate() - timedelta(days=400))
+    workflow.perform(Move.PUBLISH, article=fresh(article), actor=publisher)
+    assert fresh(article).published_on == timezone.localdate() - timedelta(days=400)
+
+
 def test_a_schedule_needs_a_future_time_and_a_publisher(editor, publisher):
     article = ArticleFactory(draft=True)
     with pytest.raises(ValueError, match="future"):
