@@ -7,16 +7,20 @@ the body editor's included, may be refused anything by the policy.
 """
 
 import io
+import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from articles.apps import create_editorial_groups
-from articles.models import Author
+from articles.models import Author, Source
 from signups.apps import create_marketing_group
 
 PASSWORD = "correct horse battery staple"
+#: The admin's message after saving a new article: "added" by this save, or "changed" when
+#: autosave (every few seconds while the body is written) created the article first.
+SAVED_NEW_ARTICLE = re.compile(r"was (added|changed) successfully")
 
 
 def staff_user(username, group, **fields):
@@ -70,6 +74,17 @@ def choose_author(page, name):
     page.locator(".select2-dropdown .select2-search__field").fill(name.split()[-1])
     page.locator(".select2-results__option", has_text=name).click()
     expect(page.locator("#id_author")).to_have_value(str(Author.objects.get(name=name).pk))
+
+
+def start_article(page, live_server, title, author):
+    """Open a new article, give it ``title`` and the author named ``author``, and click into
+    the body; returns the editor's ``(menu bar, content element)``."""
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.get_by_label("Title:").fill(title)
+    choose_author(page, author)
+    menu, content = editor_parts(page)
+    content.click()
+    return menu, content
 
 
 def choose_topic(page, typed, name):
@@ -155,3 +170,14 @@ def fill_figure_dialog(page, alt, caption=""):
     expect(dialog).to_have_count(0)
     # Tiptap puts its selection back on the next animation frame.
     next_frames(page)
+
+
+def kryst_source():
+    """The library's source an Editor finds by its first author, Kryst (a real 2020 review)."""
+    return Source.objects.create(
+        authors="Kryst J, Kawalec P, Mitoraj AM",
+        title="Efficacy of single and repeated administration of ketamine in unipolar and bipolar depression",
+        journal="Pharmacol Rep",
+        year=2020,
+        doi="10.1007/s43440-020-00097-z",
+    )

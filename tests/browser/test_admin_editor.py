@@ -18,7 +18,17 @@ from playwright.sync_api import expect
 
 from articles.models import Article, Author
 
-from .admin_pages import choose_author, editor_parts, log_in, next_frames, paste_html, staff_user, watch
+from .admin_pages import (
+    SAVED_NEW_ARTICLE,
+    choose_author,
+    editor_parts,
+    log_in,
+    next_frames,
+    paste_html,
+    staff_user,
+    start_article,
+    watch,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +38,6 @@ HEADING = "Why sleep matters"
 LINK_TEXT = "the NHS sleep guide"
 LINK_URL = "https://www.nhs.uk/live-well/sleep-and-tiredness/"
 IMAGE_ALT = "The Isha Health logo, a white letter i on a teal square"
-SAVED_NEW_ARTICLE = re.compile(r"was (added|changed) successfully")
 
 
 @pytest.fixture
@@ -225,11 +234,7 @@ def test_a_publisher_writes_previews_and_publishes_an_article_with_heading_link_
 
 def test_the_editor_toolbar_offers_an_image_with_alt_text(page, live_server, publisher, author, image_url):
     log_in(page, live_server, publisher)
-    page.goto(live_server.url + "/admin/articles/article/add/")
-    page.get_by_label("Title:").fill("An article with a picture")
-    choose_author(page, AUTHOR)
-    menu, content = editor_parts(page)
-    content.click()
+    menu, content = start_article(page, live_server, "An article with a picture", AUTHOR)
     page.keyboard.type("A picture follows.")
     page.keyboard.press("Enter")
 

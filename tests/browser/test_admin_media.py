@@ -19,7 +19,7 @@ from articles import publishing
 from articles.models import Article, Author, Image
 
 from .admin_pages import (
-    choose_author,
+    SAVED_NEW_ARTICLE,
     editor_parts,
     fill_figure_dialog,
     log_in,
@@ -27,6 +27,7 @@ from .admin_pages import (
     paste_html,
     png,
     staff_user,
+    start_article,
     upload_from_toolbar,
     watch,
 )
@@ -72,11 +73,7 @@ def test_enter_on_a_selected_image_then_save_is_a_form_error_and_keeps_the_work(
     problems = []
     watch(page, problems)
     log_in(page, live_server, editor)
-    page.goto(live_server.url + "/admin/articles/article/add/")
-    page.get_by_label("Title:").fill(TITLE)
-    choose_author(page, AUTHOR)
-    _menu, content = editor_parts(page)
-    content.click()
+    _menu, content = start_article(page, live_server, TITLE, AUTHOR)
     page.keyboard.type("Before the picture.")
     page.keyboard.press("Enter")
     # An image as the editor held it before the library: pasted, outside a figure.
@@ -122,11 +119,7 @@ def test_an_editor_uploads_captions_and_finds_images_in_the_library_and_readers_
     problems = []
     watch(page, problems)
     log_in(page, live_server, editor)
-    page.goto(live_server.url + "/admin/articles/article/add/")
-    page.get_by_label("Title:").fill(TITLE)
-    choose_author(page, AUTHOR)
-    menu, content = editor_parts(page)
-    content.click()
+    menu, content = start_article(page, live_server, TITLE, AUTHOR)
     page.keyboard.type(FIRST_LINE)
     page.keyboard.press("Enter")
 
@@ -171,7 +164,7 @@ def test_an_editor_uploads_captions_and_finds_images_in_the_library_and_readers_
     assert picker_problems == [], "\n".join(picker_problems)
 
     page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+    expect(page.locator(".messagelist .success")).to_contain_text(SAVED_NEW_ARTICLE)
     article = Article.objects.get()
     chair = Image.objects.get(file__endswith="chair.png")
     assert article.body.count(f'data-file="{chair.pk}"') == 2, article.body

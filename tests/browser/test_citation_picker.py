@@ -20,6 +20,7 @@ from tests.factories import ArticleFactory, AuthorFactory
 from .admin_pages import (
     choose_topic,
     editor_parts,
+    kryst_source,
     log_in,
     open_picker,
     put_cursor_after,
@@ -37,13 +38,7 @@ NEW_TITLE = "Rapid and longer-term antidepressant effects of repeated ketamine i
 @pytest.fixture
 def draft(live_server):
     """A draft with two claims, a library source by Kryst, and three topics."""
-    Source.objects.create(
-        authors="Kryst J, Kawalec P, Mitoraj AM",
-        title="Efficacy of single and repeated administration of ketamine in unipolar and bipolar depression",
-        journal="Pharmacol Rep",
-        year=2020,
-        doi="10.1007/s43440-020-00097-z",
-    )
+    kryst_source()
     Source.objects.create(title="An unrelated guideline on sleep", year=2019)
     for name in ("Depression", "Anxiety", "Sleep"):
         Topic.objects.create(name=name, slug=name.lower())

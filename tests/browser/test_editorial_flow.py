@@ -23,19 +23,20 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Article, Author, Reviewer, Source, Topic
+from articles.models import Article, Author, Reviewer, Topic
 
 from .admin_pages import (
-    choose_author,
     choose_topic,
     editor_parts,
     fill_figure_dialog,
+    kryst_source,
     next_frames,
     open_picker,
     png,
     put_cursor_after,
     signed_in,
     staff_user,
+    start_article,
     upload_from_toolbar,
 )
 
@@ -76,13 +77,7 @@ def people(live_server):
 def library(live_server):
     """The author, a source in the library and three topics the Editor finds."""
     Author.objects.create(name=AUTHOR, slug="rosa-example")
-    Source.objects.create(
-        authors="Kryst J, Kawalec P, Mitoraj AM",
-        title="Efficacy of single and repeated administration of ketamine in unipolar and bipolar depression",
-        journal="Pharmacol Rep",
-        year=2020,
-        doi="10.1007/s43440-020-00097-z",
-    )
+    kryst_source()
     for name in ("Depression", "Older adults", "Sleep"):
         Topic.objects.create(name=name, slug=name.lower().replace(" ", "-"))
 
@@ -105,11 +100,7 @@ def screenshot(locator, name):
 
 def write_the_article(page, live_server):
     """The first Editor's writing, up to the first autosave; returns the editor's content area."""
-    page.goto(live_server.url + "/admin/articles/article/add/")
-    page.get_by_label("Title:").fill(TITLE)
-    choose_author(page, AUTHOR)
-    menu, content = editor_parts(page)
-    content.click()
+    menu, content = start_article(page, live_server, TITLE, AUTHOR)
     page.keyboard.type(FIRST)
     page.keyboard.press("Enter")
     page.keyboard.type(CLAIM)
