@@ -5,14 +5,12 @@ autosave after someone else's save warns instead of overwriting."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from articles import publishing
-from articles.apps import create_editorial_groups
 from articles.models import Article, Author
 
-from .test_admin_editor import PASSWORD, choose_author, editor_parts, log_in
+from .admin_pages import choose_author, editor_parts, log_in, staff_user, watch
 
 pytestmark = pytest.mark.browser
 
@@ -21,54 +19,20 @@ WAIT = 20_000  # ms: autosave runs every 4 s
 
 
 @pytest.fixture
-def editor(live_server, django_user_model):
-    """A staff user in "Editors" (the groups post_migrate makes, recreated: live_server flushes)."""
-    create_editorial_groups(None)
-    user = django_user_model.objects.create_user(
-        username="edna", password=PASSWORD, is_staff=True, first_name="Edna"
-    )
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
+def editor(live_server):
+    return staff_user("edna", "Editors")
 
 
 @pytest.fixture
-def publisher(live_server, django_user_model):
-    user = django_user_model.objects.create_user(username="pablo", is_staff=True, first_name="Pablo")
-    user.groups.add(Group.objects.get(name="Publishers"))
-    return user
-
-
-#: Records the page's Content Security Policy violations with the file that caused them.
-RECORD_CSP_VIOLATIONS = """
-window.cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-    window.cspViolations.push([event.sourceFile, event.violatedDirective, event.sample]);
-});
-"""
-
-
-def watch_console(page, problems):
-    page.add_init_script(RECORD_CSP_VIOLATIONS)
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    return page
-
-
-def csp_violations_besides_the_prose_editor(page):
-    """The page's CSP violations, except the body editor's own injected ``<style>``
-    (django-prose-editor's Tiptap build adds one without a nonce on every admin page
-    with the editor, with or without autosave)."""
-    return [
-        found
-        for found in page.evaluate("() => window.cspViolations")
-        if "django_prose_editor" not in found[0]
-    ]
+def publisher(live_server):
+    return staff_user("pablo", "Publishers")
 
 
 def test_an_editor_s_draft_saves_itself_survives_offline_and_never_overwrites_another_save(
     page, live_server, editor, publisher
 ):
-    problems = []
-    watch_console(page, problems)
+    problems = []  # script errors and Content Security Policy errors
+    watch(page, problems)
     log_in(page, live_server, editor)
 
     # A new article: a title and a first sentence, no author yet, and no Save pressed.
@@ -97,14 +61,14 @@ def test_an_editor_s_draft_saves_itself_survives_offline_and_never_overwrites_an
     page.keyboard.press("Control+End")
     page.keyboard.type(" Written on a train without signal.")
     expect(status).to_contain_text("kept in this browser", timeout=WAIT)
-    assert csp_violations_besides_the_prose_editor(page) == []
+    assert problems == [], "\n".join(problems)
     page.close()
     assert "without signal" not in Article.objects.get().body
 
     # Back online, the editor returns and is offered the copy; restoring saves it.
     context = page.context
     context.set_offline(False)
-    page = watch_console(context.new_page(), problems)
+    page = watch(context.new_page(), problems)
     page.goto(change_url)
     offer = page.locator("#autosave-offer")
     expect(offer).to_be_visible()
@@ -145,5 +109,4 @@ def test_an_editor_s_draft_saves_itself_survives_offline_and_never_overwrites_an
     assert "has not seen" not in stored.body
     expect(content).to_contain_text("A sentence the publisher has not seen.")
 
-    assert csp_violations_besides_the_prose_editor(page) == []
-    assert problems == []  # no script error on the page
+    assert problems == [], "\n".join(problems)

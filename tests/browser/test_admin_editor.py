@@ -13,33 +13,37 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.models import Group
 from django.templatetags.static import static
 from playwright.sync_api import expect
 
-from articles.apps import create_editorial_groups
 from articles.models import Article, Author
+
+from .admin_pages import (
+    SAVED_NEW_ARTICLE,
+    choose_author,
+    editor_parts,
+    log_in,
+    next_frames,
+    paste_html,
+    staff_user,
+    start_article,
+    watch,
+)
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery staple"
 TITLE = "Sleep and recovery after ketamine therapy"
 AUTHOR = "Dr. Rosa Example"
 HEADING = "Why sleep matters"
 LINK_TEXT = "the NHS sleep guide"
 LINK_URL = "https://www.nhs.uk/live-well/sleep-and-tiredness/"
 IMAGE_ALT = "The Isha Health logo, a white letter i on a teal square"
-SAVED_NEW_ARTICLE = re.compile(r"was (added|changed) successfully")
 
 
 @pytest.fixture
-def publisher(live_server, django_user_model):
+def publisher(live_server):
     """A staff user in "Publishers", the group post_migrate makes (recreated: live_server flushes)."""
-    create_editorial_groups(None)
-    user = django_user_model.objects.create_user(
-        username="pablo", password=PASSWORD, is_staff=True, first_name="Pablo"
-    )
-    user.groups.add(Group.objects.get(name="Publishers"))
+    user = staff_user("pablo", "Publishers")
     assert user.has_perm("articles.publish_article") and not user.is_superuser
     return user
 
@@ -78,60 +82,6 @@ class StartTags(HTMLParser):
         parser.feed(html)
         parser.close()
         return parser.tags
-
-
-def log_in(page, live_server, user):
-    page.goto(live_server.url + "/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def choose_author(page, name):
-    """Pick ``name`` in the admin's select2 autocomplete, as a mouse user would."""
-    page.locator(".field-author .select2-selection").click()
-    # The open dropdown's search box (the topics' multi-select has one of its own inline).
-    page.locator(".select2-dropdown .select2-search__field").fill(name.split()[-1])
-    page.locator(".select2-results__option", has_text=name).click()
-    expect(page.locator("#id_author")).to_have_value(str(Author.objects.get(name=name).pk))
-
-
-def editor_parts(page):
-    """The body field's menu bar and ProseMirror content element, once the editor is up."""
-    field = page.locator(".field-body .prose-editor")
-    content = field.locator('.ProseMirror[contenteditable="true"]')
-    expect(content).to_be_visible()
-    return field.locator(".prose-menubar"), content
-
-
-def paste_html(content, html):
-    """Paste ``html`` into the editor the way the browser does for Ctrl+V from a web page.
-
-    The toolbar has no image button (see ``test_the_editor_toolbar_offers_an_image_with_alt_text``),
-    so pasting is how an image gets into the body today.
-    """
-    content.evaluate(
-        """(element, html) => {
-            const data = new DataTransfer();
-            data.setData("text/html", html);
-            data.setData("text/plain", "");
-            element.dispatchEvent(new ClipboardEvent("paste", {
-                clipboardData: data, bubbles: true, cancelable: true,
-            }));
-        }""",
-        html,
-    )
-
-
-def next_frames(page, count=2):
-    page.evaluate(
-        """count => new Promise(resolve => {
-            const step = left => left ? requestAnimationFrame(() => step(left - 1)) : resolve();
-            step(count);
-        })""",
-        count,
-    )
 
 
 def wait_for_selection(content, text):
@@ -211,7 +161,7 @@ def test_a_publisher_writes_previews_and_publishes_an_article_with_heading_link_
     page, anonymous_page, live_server, publisher, author, image_url
 ):
     page_errors = []
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    watch(page, page_errors)
     log_in(page, live_server, publisher)
 
     # Write the draft.
@@ -279,16 +229,12 @@ def test_a_publisher_writes_previews_and_publishes_an_article_with_heading_link_
     finally:
         reader_context.close()
 
-    assert page_errors == []
+    assert page_errors == [], "\n".join(page_errors)
 
 
 def test_the_editor_toolbar_offers_an_image_with_alt_text(page, live_server, publisher, author, image_url):
     log_in(page, live_server, publisher)
-    page.goto(live_server.url + "/admin/articles/article/add/")
-    page.get_by_label("Title:").fill("An article with a picture")
-    choose_author(page, AUTHOR)
-    menu, content = editor_parts(page)
-    content.click()
+    menu, content = start_article(page, live_server, "An article with a picture", AUTHOR)
     page.keyboard.type("A picture follows.")
     page.keyboard.press("Enter")
 

@@ -9,24 +9,27 @@ site's own origin. Pressing Enter on a selected image, then saving, is a form er
 500, and the work is kept.
 """
 
-import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.templatetags.static import static
 from playwright.sync_api import expect
 
 from articles import publishing
-from articles.apps import create_editorial_groups
 from articles.models import Article, Author, Image
-from tests.browser.test_admin_editor import (
-    PASSWORD,
-    choose_author,
+
+from .admin_pages import (
+    SAVED_NEW_ARTICLE,
     editor_parts,
+    fill_figure_dialog,
     log_in,
     next_frames,
     paste_html,
+    png,
+    staff_user,
+    start_article,
+    upload_from_toolbar,
+    watch,
 )
 
 pytestmark = pytest.mark.browser
@@ -38,45 +41,15 @@ CAPTION = "One of the clinic's treatment rooms"
 FIRST_LINE = "This is the room where sessions happen."
 
 
-def png(size=(1000, 600), colour=(40, 120, 140)):
-    from PIL import Image as PILImage
-
-    buffer = io.BytesIO()
-    PILImage.new("RGB", size, colour).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
 @pytest.fixture
-def staff(live_server, django_user_model):
-    """An Editor and a Publisher, in the groups post_migrate makes (recreated: live_server flushes)."""
-    create_editorial_groups(None)
-
-    def make(username, group):
-        user = django_user_model.objects.create_user(username=username, password=PASSWORD, is_staff=True)
-        user.groups.add(Group.objects.get(name=group))
-        return user
-
-    return make("edna", "Editors"), make("pablo", "Publishers")
+def staff(live_server):
+    """An Editor and a Publisher."""
+    return staff_user("edna", "Editors"), staff_user("pablo", "Publishers")
 
 
 @pytest.fixture
 def author(live_server):
     return Author.objects.create(name=AUTHOR, slug="rosa-example")
-
-
-def watch_console(page):
-    """Errors the page throws, and Content Security Policy refusals of a script, an image or
-    a request (what this feature adds); the admin's older inline-style refusals are not ours."""
-    problems = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-
-    def on_console(message):
-        text = message.text
-        if message.type == "error" and "Content Security Policy" in text and "style-src" not in text:
-            problems.append(text)
-
-    page.on("console", on_console)
-    return problems
 
 
 def paste_file(content, data, name, mime="image/png"):
@@ -97,13 +70,10 @@ def test_enter_on_a_selected_image_then_save_is_a_form_error_and_keeps_the_work(
     page, live_server, staff, author
 ):
     editor, _publisher = staff
-    problems = watch_console(page)
+    problems = []
+    watch(page, problems)
     log_in(page, live_server, editor)
-    page.goto(live_server.url + "/admin/articles/article/add/")
-    page.get_by_label("Title:").fill(TITLE)
-    choose_author(page, AUTHOR)
-    _menu, content = editor_parts(page)
-    content.click()
+    _menu, content = start_article(page, live_server, TITLE, AUTHOR)
     page.keyboard.type("Before the picture.")
     page.keyboard.press("Enter")
     # An image as the editor held it before the library: pasted, outside a figure.
@@ -142,36 +112,14 @@ def caret_in(content, text):
     )
 
 
-def upload_from_toolbar(page, menu, name, data):
-    with page.expect_file_chooser() as chooser:
-        menu.get_by_role("button", name="Upload an image").click()
-    chooser.value.set_files(files=[{"name": name, "mimeType": "image/png", "buffer": data}])
-
-
-def fill_figure_dialog(page, alt, caption=""):
-    """The figure dialog django-prose-editor opens after an upload: this use's alt text and caption."""
-    dialog = page.get_by_role("dialog")
-    expect(dialog).to_be_visible()
-    dialog.get_by_label("Alternative Text").fill(alt)
-    if caption:
-        dialog.get_by_label("Caption").fill(caption)
-    dialog.get_by_role("button", name="Update").click()
-    expect(dialog).to_have_count(0)
-    # Tiptap puts its selection back on the next animation frame (see test_admin_editor).
-    next_frames(page)
-
-
 def test_an_editor_uploads_captions_and_finds_images_in_the_library_and_readers_get_srcset(
     page, browser, live_server, staff, author, serve_media
 ):
     editor, publisher = staff
-    problems = watch_console(page)
+    problems = []
+    watch(page, problems)
     log_in(page, live_server, editor)
-    page.goto(live_server.url + "/admin/articles/article/add/")
-    page.get_by_label("Title:").fill(TITLE)
-    choose_author(page, AUTHOR)
-    menu, content = editor_parts(page)
-    content.click()
+    menu, content = start_article(page, live_server, TITLE, AUTHOR)
     page.keyboard.type(FIRST_LINE)
     page.keyboard.press("Enter")
 
@@ -205,7 +153,8 @@ def test_an_editor_uploads_captions_and_finds_images_in_the_library_and_readers_
     picker = popup.value
     # Module scripts run before DOMContentLoaded: the picker's click handler is then in place.
     picker.wait_for_load_state("domcontentloaded")
-    picker_problems = watch_console(picker)
+    picker_problems = []
+    watch(picker, picker_problems)
     with picker.expect_event("close"):
         picker.get_by_test_id("image-choice").filter(has_text="chair.png").click()
     expect(dialog.get_by_label("Image URL")).to_have_value(re.compile(r"/media/library/chair\.png$"))
@@ -215,7 +164,7 @@ def test_an_editor_uploads_captions_and_finds_images_in_the_library_and_readers_
     assert picker_problems == [], "\n".join(picker_problems)
 
     page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+    expect(page.locator(".messagelist .success")).to_contain_text(SAVED_NEW_ARTICLE)
     article = Article.objects.get()
     chair = Image.objects.get(file__endswith="chair.png")
     assert article.body.count(f'data-file="{chair.pk}"') == 2, article.body
@@ -245,7 +194,8 @@ def test_an_editor_uploads_captions_and_finds_images_in_the_library_and_readers_
     context = browser.new_context()
     try:
         reader = serve_media(context.new_page())
-        reader_problems = watch_console(reader)
+        reader_problems = []
+        watch(reader, reader_problems)
         reader.goto(live_server.url + article.get_absolute_url())
         image = reader.locator(".article__body").get_by_role("img", name=ALT)
         expect(image).to_have_attribute("width", "1000")

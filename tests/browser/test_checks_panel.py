@@ -4,40 +4,21 @@ in the article list: the reading level and a claim without a citation."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from articles.apps import create_editorial_groups
 from articles.models import Article, Author
 
-from .test_admin_editor import PASSWORD, choose_author, editor_parts, log_in
+from .admin_pages import choose_author, editor_parts, log_in, staff_user, watch
 
 pytestmark = pytest.mark.browser
 
 CLAIM = "Studies show 80% of patients feel better after one session."
 
 
-def csp_errors(message):
-    """``message`` (a console message) when it reports a Content Security Policy violation.
-
-    django-prose-editor 0.28's own script sets a style attribute the policy blocks (before
-    this panel existed, and harmless to it); that one report is left to the editor's
-    upgrade, any other fails the test."""
-    if message.type != "error" or "Content Security Policy" not in message.text:
-        return []
-    if "/static/django_prose_editor/" in message.location.get("url", ""):
-        return []
-    return [f"{message.location.get('url')}: {message.text}"]
-
-
 @pytest.fixture
-def editor(live_server, django_user_model):
-    """A staff user in "Editors" (recreated: live_server flushes the database)."""
-    create_editorial_groups(None)
-    user = django_user_model.objects.create_user(
-        username="edna", password=PASSWORD, is_staff=True, first_name="Edna"
-    )
-    user.groups.add(Group.objects.get(name="Editors"))
+def editor(live_server):
+    """An Editor, and the author they write as."""
+    user = staff_user("edna", "Editors")
     assert not user.has_perm("articles.publish_article")
     Author.objects.create(name="Dr. Rosa Example", slug="rosa-example")
     return user
@@ -45,8 +26,7 @@ def editor(live_server, django_user_model):
 
 def test_an_editor_sees_the_checks_while_writing_and_the_stored_result_in_the_list(page, live_server, editor):
     problems = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("console", lambda message: problems.extend(csp_errors(message)))
+    watch(page, problems)
     log_in(page, live_server, editor)
     page.goto(live_server.url + "/admin/articles/article/add/")
     panel = page.get_by_test_id("checks-panel")
@@ -76,4 +56,4 @@ def test_an_editor_sees_the_checks_while_writing_and_the_stored_result_in_the_li
     expect(row.locator("td.field-warnings")).to_have_text("1")
     page.get_by_role("link", name="Has warnings").click()
     expect(page.locator("#result_list tbody tr")).to_have_count(1)
-    assert problems == []
+    assert problems == [], "\n".join(problems)

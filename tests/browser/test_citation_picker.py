@@ -11,15 +11,22 @@ to the sources list, and the topics.
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from articles import publishing
-from articles.apps import create_editorial_groups
 from articles.models import Article, Source, Topic
 from tests.factories import ArticleFactory, AuthorFactory
 
-from .test_admin_editor import PASSWORD, editor_parts, log_in, next_frames
+from .admin_pages import (
+    choose_topic,
+    editor_parts,
+    kryst_source,
+    log_in,
+    open_picker,
+    put_cursor_after,
+    staff_user,
+    watch,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -28,30 +35,10 @@ SECOND_CLAIM = "The effect often faded within two weeks."
 NEW_TITLE = "Rapid and longer-term antidepressant effects of repeated ketamine infusions"
 
 
-def csp_error(text):
-    """A Content Security Policy error in the console, but for the one django-prose-editor's
-    own widget causes on every page it is on (it applies an inline style; see the
-    library's admin widget), which is not this flow's."""
-    return "Content Security Policy" in text and not text.startswith("Applying inline style")
-
-
-def staff(django_user_model, username, group):
-    create_editorial_groups(None)
-    user = django_user_model.objects.create_user(username=username, password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 @pytest.fixture
 def draft(live_server):
     """A draft with two claims, a library source by Kryst, and three topics."""
-    Source.objects.create(
-        authors="Kryst J, Kawalec P, Mitoraj AM",
-        title="Efficacy of single and repeated administration of ketamine in unipolar and bipolar depression",
-        journal="Pharmacol Rep",
-        year=2020,
-        doi="10.1007/s43440-020-00097-z",
-    )
+    kryst_source()
     Source.objects.create(title="An unrelated guideline on sleep", year=2019)
     for name in ("Depression", "Anxiety", "Sleep"):
         Topic.objects.create(name=name, slug=name.lower())
@@ -63,34 +50,11 @@ def draft(live_server):
     )
 
 
-def put_cursor_after(content, text):
-    """Click the paragraph holding ``text`` and move the caret to its end."""
-    content.locator("p", has_text=text).click()
-    content.page.keyboard.press("End")
-    next_frames(content.page)
-
-
-def open_picker(page, menu):
-    menu.get_by_role("button", name="Cite a source").click()
-    dialog = page.get_by_role("dialog", name="Cite a source")
-    expect(dialog).to_be_visible()
-    return dialog
-
-
-def choose_topic(page, typed, name):
-    page.locator(".field-topics .select2-selection").click()
-    page.locator(".field-topics .select2-search__field").fill(typed)
-    page.locator(".select2-results__option", has_text=name).click()
-
-
-def test_an_editor_cites_a_found_and_a_new_source_and_chooses_topics(
-    page, browser, live_server, django_user_model, draft
-):
-    editor = staff(django_user_model, "edith", "Editors")
-    publisher = staff(django_user_model, "pablo", "Publishers")
+def test_an_editor_cites_a_found_and_a_new_source_and_chooses_topics(page, browser, live_server, draft):
+    editor = staff_user("edith", "Editors")
+    publisher = staff_user("pablo", "Publishers")
     problems = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("console", lambda message: problems.append(message.text) if csp_error(message.text) else None)
+    watch(page, problems)
     log_in(page, live_server, editor)
     page.goto(f"{live_server.url}/admin/articles/article/{draft.pk}/change/")
     menu, content = editor_parts(page)
@@ -154,7 +118,7 @@ def test_an_editor_cites_a_found_and_a_new_source_and_chooses_topics(
     assert f"{SECOND_CLAIM}[cite:{new.pk}]</p>" in article.body, article.body
     assert list(Source.objects.cited_by(article)) == [found, new]
     assert sorted(article.topics.values_list("name", flat=True)) == ["Anxiety", "Depression"]
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
     # A Publisher publishes it; a reader sees numbered citations and the topics.
     publishing.publish(article=article, actor=publisher)

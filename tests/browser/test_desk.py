@@ -5,55 +5,27 @@ unschedules it, schedules it again and publishes it now; the preview at phone wi
 No page logs an error (a Content Security Policy refusal included)."""
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from articles.apps import create_editorial_groups
 from articles.models import Article, Author
+
+from .admin_pages import signed_in, staff_user, watch
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery staple"
 TITLE = "Ketamine therapy and sleep"
 NOTE = "Please cite the 2023 sleep trial before this goes out."
 
 
-def staff(django_user_model, username, group):
-    user = django_user_model.objects.create_user(
-        username=username, password=PASSWORD, is_staff=True, first_name=username.title()
-    )
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 @pytest.fixture
-def people(live_server, django_user_model):
-    create_editorial_groups(None)
-    return staff(django_user_model, "edna", "Editors"), staff(django_user_model, "pablo", "Publishers")
+def people(live_server):
+    return staff_user("edna", "Editors"), staff_user("pablo", "Publishers")
 
 
 def known(error):
-    """Errors of pages this flow passes through that are not the desk's: the login page's
-    missing /favicon.ico, and the body editor's own stylesheet, which Tiptap injects as
-    an inline ``<style>`` without a nonce (its ``injectCSS`` option) on the change page."""
-    on_login = "/admin/login/" in error and "404 (Not Found)" in error
-    return on_login or ("/change/" in error and "Applying inline style violates" in error)
-
-
-def signed_in(browser, live_server, user, errors):
-    """A page in its own browser context, signed in as ``user``; console errors and
-    uncaught exceptions are appended to ``errors``."""
-    page = browser.new_context().new_page()
-    page.on(
-        "console", lambda message: message.type == "error" and errors.append(f"{page.url}: {message.text}")
-    )
-    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-    page.goto(live_server.url + "/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    return page
+    """The one console error of a page this flow passes through that is not the desk's:
+    the login page's missing /favicon.ico."""
+    return "/admin/login/" in error and "404 (Not Found)" in error
 
 
 def test_submit_send_back_schedule_unschedule_publish_and_preview(browser, live_server, people, settings):
@@ -65,7 +37,7 @@ def test_submit_send_back_schedule_unschedule_publish_and_preview(browser, live_
     errors = []
 
     # The Editor edits the title and submits for review in one press: no Publish button.
-    desk = signed_in(browser, live_server, editor, errors)
+    desk = signed_in(browser, live_server, editor, errors, every_console_error=True)
     desk.goto(change)
     bar = desk.get_by_test_id("desk-action-bar")
     expect(bar.get_by_test_id("desk-state")).to_have_text("Draft")
@@ -78,7 +50,7 @@ def test_submit_send_back_schedule_unschedule_publish_and_preview(browser, live_
     expect(desk.get_by_test_id("desk-schedule")).to_have_count(0)
 
     # The Publisher's index shows it waiting; they send it back with a note.
-    office = signed_in(browser, live_server, publisher, errors)
+    office = signed_in(browser, live_server, publisher, errors, every_console_error=True)
     expect(office.get_by_test_id("desk-waiting-in-review")).to_contain_text("In review: 1")
     office.get_by_test_id("desk-waiting-in-review").get_by_role("link").click()
     office.get_by_role("link", name=TITLE).click()
@@ -123,7 +95,7 @@ def test_submit_send_back_schedule_unschedule_publish_and_preview(browser, live_
     with office.expect_popup() as popup:
         office.get_by_test_id("desk-preview").click()
     preview = popup.value
-    preview.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    watch(preview, errors, every_console_error=True)
     phone = preview.frame_locator("#desk-preview-phone")
     expect(phone.get_by_role("heading", level=1)).to_have_text(TITLE)
     frame = preview.frame(url=lambda url: "/desk-preview/frame/" in url)

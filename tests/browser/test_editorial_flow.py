@@ -21,14 +21,24 @@ import time
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from articles.apps import create_editorial_groups
-from articles.models import Article, Author, Reviewer, Source, Topic
-from tests.browser.test_admin_editor import PASSWORD, choose_author, editor_parts, next_frames
-from tests.browser.test_admin_media import fill_figure_dialog, png, upload_from_toolbar
-from tests.browser.test_citation_picker import choose_topic, open_picker, put_cursor_after
+from articles.models import Article, Author, Reviewer, Topic
+
+from .admin_pages import (
+    choose_topic,
+    editor_parts,
+    fill_figure_dialog,
+    kryst_source,
+    next_frames,
+    open_picker,
+    png,
+    put_cursor_after,
+    signed_in,
+    staff_user,
+    start_article,
+    upload_from_toolbar,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -40,26 +50,18 @@ ALT = "A clinician talking with an older patient in a bright treatment room"
 CAPTION = "Sessions are supervised from start to finish."
 # Autosave runs every few seconds; a loaded CI machine may take longer to answer.
 AUTOSAVE_WAIT = 20_000
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
 
 @pytest.fixture
-def people(live_server, django_user_model):
+def people(live_server):
     """Two Editors, a Reviewer (with the medical reviewer profile linked to their account)
-    and a Publisher, by username; the groups are remade (live_server flushes them)."""
-    create_editorial_groups(None)
-
-    def member(username, group):
-        user = django_user_model.objects.create_user(
-            username=username, password=PASSWORD, is_staff=True, first_name=username.title()
-        )
-        user.groups.add(Group.objects.get(name=group))
-        return user
-
+    and a Publisher, by username."""
     people = {
-        "edna": member("edna", "Editors"),
-        "eric": member("eric", "Editors"),
-        "rita": member("rita", "Reviewers"),
-        "pablo": member("pablo", "Publishers"),
+        "edna": staff_user("edna", "Editors"),
+        "eric": staff_user("eric", "Editors"),
+        "rita": staff_user("rita", "Reviewers"),
+        "pablo": staff_user("pablo", "Publishers"),
     }
     Reviewer.objects.create(
         name="Dr. Rita Okafor",
@@ -75,34 +77,9 @@ def people(live_server, django_user_model):
 def library(live_server):
     """The author, a source in the library and three topics the Editor finds."""
     Author.objects.create(name=AUTHOR, slug="rosa-example")
-    Source.objects.create(
-        authors="Kryst J, Kawalec P, Mitoraj AM",
-        title="Efficacy of single and repeated administration of ketamine in unipolar and bipolar depression",
-        journal="Pharmacol Rep",
-        year=2020,
-        doi="10.1007/s43440-020-00097-z",
-    )
+    kryst_source()
     for name in ("Depression", "Older adults", "Sleep"):
         Topic.objects.create(name=name, slug=name.lower().replace(" ", "-"))
-
-
-def signed_in(browser, live_server, user, problems):
-    """A page in a browser context of its own, signed in as ``user`` through the login form;
-    script errors and Content Security Policy refusals are appended to ``problems``."""
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.on("pageerror", lambda error: problems.append(f"{user.username} {page.url}: {error}"))
-
-    def on_console(message):
-        if message.type == "error" and "Content Security Policy" in message.text:
-            problems.append(f"{user.username} {page.url}: {message.text}")
-
-    page.on("console", on_console)
-    page.goto(live_server.url + "/admin/login/?next=/admin/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    return page
 
 
 def poll(condition, seconds=AUTOSAVE_WAIT / 1000):
@@ -123,11 +100,7 @@ def screenshot(locator, name):
 
 def write_the_article(page, live_server):
     """The first Editor's writing, up to the first autosave; returns the editor's content area."""
-    page.goto(live_server.url + "/admin/articles/article/add/")
-    page.get_by_label("Title:").fill(TITLE)
-    choose_author(page, AUTHOR)
-    menu, content = editor_parts(page)
-    content.click()
+    menu, content = start_article(page, live_server, TITLE, AUTHOR)
     page.keyboard.type(FIRST)
     page.keyboard.press("Enter")
     page.keyboard.type(CLAIM)
@@ -173,7 +146,7 @@ def test_an_article_written_checked_reviewed_scheduled_and_published_in_the_admi
     problems = []
 
     # --- The Editor writes; autosave keeps a draft.
-    desk = signed_in(browser, live_server, people["edna"], problems)
+    desk = signed_in(browser, live_server, people["edna"], problems, **DESKTOP)
     content = write_the_article(desk, live_server)
     article = Article.objects.get()
     assert (article.title, article.status) == (TITLE, Article.Status.DRAFT)
@@ -183,7 +156,7 @@ def test_an_article_written_checked_reviewed_scheduled_and_published_in_the_admi
 
     # --- A second Editor opens the same article; the first one's next autosave moves it on,
     # so the second one's autosave is refused with a warning and overwrites nothing.
-    other = signed_in(browser, live_server, people["eric"], problems)
+    other = signed_in(browser, live_server, people["eric"], problems, **DESKTOP)
     other.goto(change_url)
     _menu, other_content = editor_parts(other)
     expect(other_content).to_contain_text(FIRST)
@@ -213,7 +186,7 @@ def test_an_article_written_checked_reviewed_scheduled_and_published_in_the_admi
     desk.context.close()
 
     # --- The Reviewer finds it waiting and signs off its medical review.
-    clinic = signed_in(browser, live_server, people["rita"], problems)
+    clinic = signed_in(browser, live_server, people["rita"], problems, **DESKTOP)
     expect(clinic.get_by_test_id("desk-waiting-needs-review")).to_contain_text("Needs medical review: 1")
     clinic.goto(change_url)
     clinic.get_by_role("button", name="Sign off medical review").click()
@@ -221,7 +194,7 @@ def test_an_article_written_checked_reviewed_scheduled_and_published_in_the_admi
     clinic.context.close()
 
     # --- The Publisher schedules it, then publishes it now.
-    office = signed_in(browser, live_server, people["pablo"], problems)
+    office = signed_in(browser, live_server, people["pablo"], problems, **DESKTOP)
     expect(office.get_by_test_id("desk-waiting-in-review")).to_contain_text("In review: 1")
     office.goto(change_url)
     bar = office.get_by_test_id("desk-action-bar")

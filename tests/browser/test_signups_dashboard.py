@@ -7,15 +7,13 @@ import itertools
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from signups.apps import create_marketing_group
 from tests.factories import ConfirmedSubscriberFactory, SubscriberFactory
 
+from .admin_pages import log_in, staff_user
 from .test_accessibility import AXE_TAGS, axe
-from .test_admin_editor import PASSWORD, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,13 +23,10 @@ MIN_CHART_FONT_PX = 11
 
 
 @pytest.fixture
-def marketing(live_server, django_user_model, settings):
+def marketing(live_server, settings):
     """A Marketing user (the group is recreated: live_server flushes the database)."""
     settings.ADMIN_REQUIRE_2FA_FOR_SUBSCRIBER_DATA = False
-    create_marketing_group(None)
-    user = django_user_model.objects.create_user("mia", "mia@example.com", PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Marketing"))
-    return user
+    return staff_user("mia", "Marketing")
 
 
 @pytest.fixture

@@ -6,25 +6,20 @@ and signs in again with a fresh code."""
 import time
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from signups.apps import create_marketing_group
 from tests.isha.test_login_two_factor import totp
+
+from .admin_pages import PASSWORD, staff_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a long pass phrase"
-
 
 @pytest.fixture
-def marketing(live_server, django_user_model, settings):
+def marketing(live_server, settings):
     """A Marketing user (the group is recreated: live_server flushes the database)."""
     settings.ADMIN_REQUIRE_2FA_FOR_SUBSCRIBER_DATA = True
-    create_marketing_group(None)
-    user = django_user_model.objects.create_user("mia", "mia@example.com", PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Marketing"))
-    return user
+    return staff_user("mia", "Marketing")
 
 
 def fill_sign_in(page, live_server, code=None):

@@ -68,13 +68,36 @@ def editor_client(django_user_model):
     return client
 
 
+#: The 4yz replies (RFC 5321 4.2.1: refused for now, "try again later") the sink gives,
+#: by the step it refuses while ``smtp_sink.refusing`` names that step.
+REFUSALS = {
+    "greeting": "421 4.3.2 Service not available, closing transmission channel",
+    "recipient": "450 4.2.1 Mailbox unavailable, try again later",
+    "message": "451 4.3.0 Local error in processing",
+}
+
+
+class SentMail(list):
+    """The messages the sink accepted, one ``{"mail_from", "rcpt_to", "data"}`` dict each.
+
+    ``refusing``: ``None`` (accept), or a step of REFUSALS the sink answers with its 4yz
+    reply while keeping nothing; set it at any time."""
+
+    refusing = None
+
+
 class _SMTPSink(socketserver.StreamRequestHandler):
-    """Just enough SMTP (RFC 5321) to accept mail and remember each envelope and message."""
+    """Just enough SMTP (RFC 5321) to accept mail and remember each envelope and message,
+    or to refuse it for now (see ``SentMail.refusing``)."""
 
     def reply(self, line):
         self.wfile.write(line.encode() + b"\r\n")
 
     def handle(self):
+        sent = self.server.received
+        if sent.refusing == "greeting":
+            self.reply(REFUSALS["greeting"])
+            return
         envelope = {"mail_from": "", "rcpt_to": [], "data": b""}
         self.reply("220 sink ESMTP")
         while line := self.rfile.readline():
@@ -85,6 +108,8 @@ class _SMTPSink(socketserver.StreamRequestHandler):
             elif verb == "MAIL":
                 envelope["mail_from"] = argument.partition(":")[2].strip()
                 self.reply("250 OK")
+            elif verb == "RCPT" and sent.refusing == "recipient":
+                self.reply(REFUSALS["recipient"])
             elif verb == "RCPT":
                 envelope["rcpt_to"].append(argument.partition(":")[2].strip().strip("<>"))
                 self.reply("250 OK")
@@ -93,8 +118,11 @@ class _SMTPSink(socketserver.StreamRequestHandler):
                 body = []
                 while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
                     body.append(chunk)
+                if sent.refusing is not None:
+                    self.reply(REFUSALS["message"])
+                    continue
                 envelope["data"] = b"".join(body)
-                self.server.received.append(dict(envelope))
+                sent.append(dict(envelope))
                 envelope["rcpt_to"] = []
                 self.reply("250 OK")
             elif verb == "QUIT":
@@ -108,12 +136,13 @@ class _SMTPSink(socketserver.StreamRequestHandler):
 def smtp_sink(settings):
     """A real SMTP server on a free local port, used as the site's mailer for one test.
 
-    Yields a list that fills with one ``{"mail_from", "rcpt_to", "data"}`` dict per
-    accepted message: what really left the site, envelope and bytes.
+    Yields a ``SentMail`` list that fills with one ``{"mail_from", "rcpt_to", "data"}``
+    dict per accepted message: what really left the site, envelope and bytes. Setting its
+    ``refusing`` makes the server refuse for now (see REFUSALS).
     """
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPSink)
     server.daemon_threads = True
-    server.received = []
+    server.received = SentMail()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     settings.MAILERS = {
