@@ -41,13 +41,23 @@ def absolute_url(path):
     return urljoin(settings.SITE_URL, iri_to_uri(path))
 
 
+# Tags that end a block of text (HTML's block-level elements and line breaks): each reads
+# as a space, so paragraphs do not run together; inline tags (em, a...) read as nothing.
+_BLOCK_TAG_RE = re.compile(
+    r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|blockquote|br|hr|figure|figcaption|table|tr|td|th|pre)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
 def meta_description(text, length=DESCRIPTION_LENGTH):
     """``text`` as a one-line plain description of at most ``length`` characters.
 
-    Tags and citation markers are removed, entities decoded (the template escapes the
-    result once) and whitespace collapsed; a longer text is cut at a word with "…".
+    Tags and citation markers are removed (a block's tag counts as a space, so paragraphs
+    do not run together), entities decoded (the template escapes the result once) and whitespace
+    collapsed; a longer text is cut at a word with "…".
     """
-    text = " ".join(html.unescape(strip_tags(MARKER_RE.sub("", text or ""))).split())
+    spaced = _BLOCK_TAG_RE.sub(" ", MARKER_RE.sub("", text or ""))
+    text = " ".join(html.unescape(strip_tags(spaced)).split())
     if len(text) <= length:
         return text
     return text[: length - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"

@@ -108,6 +108,14 @@ def test_a_long_summary_is_cut_at_a_word_to_at_most_160_characters(client):
     assert description.endswith("word…")
 
 
+def test_without_a_summary_the_body_s_paragraphs_do_not_run_together_in_the_description(client):
+    article = ArticleFactory(
+        summary="", body="<p>It helps <em>some</em> people.</p><p>Studies show more.</p><ul><li>One</li></ul>"
+    )
+    description = get_head(client, article.get_absolute_url()).one("description")
+    assert description == "It helps some people. Studies show more. One"
+
+
 def test_the_og_image_is_the_absolute_url_of_the_hero_images_largest_rendition(client):
     article = ArticleFactory(hero_image_alt="A calm waiting room")
     article.hero_image.save("hero.jpg", ContentFile(demo_image(900, 500, 0)))
