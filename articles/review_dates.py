@@ -14,8 +14,12 @@ Only a *current* sign-off has a next review date: one whose body has not changed
 
 from calendar import monthrange
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
+
+if TYPE_CHECKING:  # the models import this module (ArticleQuerySet.review_due)
+    from .models import Article
 
 
 def add_months(day: date, months: int) -> date:
@@ -36,7 +40,7 @@ def due_date(reviewed_at: datetime, months: int) -> date:
     return add_months(timezone.localdate(reviewed_at), months)
 
 
-def next_review_due(article, months: int) -> date | None:
+def next_review_due(article: "Article", months: int) -> date | None:
     """The date ``article``'s current sign-off is due again, or None without a current
     sign-off (never reviewed, or changed since)."""
     if article.reviewed_at is None or article.review_outdated:
@@ -44,14 +48,7 @@ def next_review_due(article, months: int) -> date | None:
     return due_date(article.reviewed_at, months)
 
 
-def is_overdue(article, months: int, today: date | None = None) -> bool:
-    """True when ``article`` has a current sign-off whose due date is before ``today``
-    (default: today in the site's time zone)."""
-    due = next_review_due(article, months)
-    return due is not None and due < (today or timezone.localdate())
-
-
-def reader_notice(article, months: int) -> dict[str, date | None]:
+def reader_notice(article: "Article", months: int) -> dict[str, date | None]:
     """What the article page says of the next review: ``next_review_due`` (a date, while
     the current sign-off is not overdue) or ``last_reviewed`` (a date, once it is), the
     other None; both None without a current sign-off."""
