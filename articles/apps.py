@@ -49,8 +49,11 @@ class ArticlesConfig(AppConfig):
         from isha import pagecache
 
         from .library import adopt_alt_texts
+        from .review_dates import next_review_lapse
 
         post_migrate.connect(create_editorial_groups, sender=self)
         post_save.connect(adopt_alt_texts, sender=self.get_model("Article"), dispatch_uid="adopt_alt_texts")
         pagecache.invalidate_on_changes_to(*(self.get_model(name) for name in PAGE_CONTENT_MODELS))
         pagecache.register_next_change(next_scheduled_publication)
+        # A page saying "Next review due" must not outlive that date.
+        pagecache.register_next_change(next_review_lapse)

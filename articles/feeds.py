@@ -1,15 +1,17 @@
 """RSS 2.0 and Atom 1.0 feeds of published articles, site-wide and per topic."""
 
 import re
-from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import feedgenerator, timezone
+from django.utils import feedgenerator
+from django.utils.dateformat import format as format_date
 from django.utils.html import escape
 
-from .models import Article, Topic
+from .corrections import last_updated_at
+from .models import Article, Topic, UpdateNote
 from .seo import SITE_DESCRIPTION, SITE_NAME, absolute_url
 from .views import listed_subjects
 
@@ -64,7 +66,10 @@ class LatestArticlesRssFeed(Feed):
         return self.articles()[: self.item_count]
 
     def articles(self):
-        return Article.objects.published().with_listing_data().prefetch_related("topics")
+        corrections = Prefetch(
+            "update_notes", queryset=UpdateNote.objects.filter(is_correction=True), to_attr="corrections"
+        )
+        return Article.objects.published().with_listing_data().prefetch_related("topics", corrections)
 
     def item_title(self, article):
         # RSS readers treat titles as HTML, so markup in a title must arrive escaped
@@ -72,8 +77,16 @@ class LatestArticlesRssFeed(Feed):
         return escape(article.title)
 
     def item_description(self, article):
+        """The summary, then the latest correction ("Correction, <date>: <note>"), so an
+        entry's text changes with a correction, not only its Atom update time."""
         # The summary is plain text; RSS descriptions and Atom summaries are HTML.
-        return escape(article.summary)
+        text = escape(article.summary)
+        if article.corrections:
+            latest = article.corrections[0]  # the notes' order: newest date first
+            when = format_date(latest.date, "F j, Y")
+            correction = escape(f"Correction, {when}: {latest.text}")
+            text = f"{text}<p>{correction}</p>" if text else correction
+        return text
 
     def item_link(self, article):
         return absolute_url(article.get_absolute_url())
@@ -82,11 +95,9 @@ class LatestArticlesRssFeed(Feed):
         return article.published_at
 
     def item_updateddate(self, article):
-        """The reader-facing "Last updated" date (start of that day, never before publication)."""
-        if not article.updated_on:
-            return article.published_at
-        updated = timezone.make_aware(datetime.combine(article.updated_on, time.min))
-        return max(updated, article.published_at)
+        """The reader-facing "Last updated" date (start of that day), or the time of the
+        latest correction note if later; never before publication."""
+        return last_updated_at(article, article.corrections)
 
     def item_author_name(self, article):
         return article.author.name

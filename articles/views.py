@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
+from . import review_dates
 from .citations import number_sources
 from .library import render_library_images
 from .models import Article, Author, Reviewer, SiteSettings, SlugRedirect, Source, Topic
@@ -112,6 +113,7 @@ class ArticleDetailView(DetailView):
             .exclude(pk__in=[live.pk, *(a.pk for a in related)])[: self.latest_count],
             site_settings=SiteSettings.load(),
         )
+        context.update(review_dates.reader_notice(article, context["site_settings"].review_interval_months))
         return context
 
 

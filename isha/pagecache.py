@@ -260,7 +260,9 @@ def cache_public_page(view):
             timeout = ttl if until_change is None else min(ttl, int(until_change))
             if timeout > 0:
                 response["X-Page-Cache"] = "miss"
-                patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_BROWSER_SECONDS)
+                # Browsers may not keep it past the next scheduled change either.
+                browser_seconds = min(settings.PAGE_CACHE_BROWSER_SECONDS, timeout)
+                patch_cache_control(response, public=True, max_age=browser_seconds)
                 entry = (key, current, timeout)
                 if getattr(request, "_page_cache_middleware", False):
                     response._page_cache_entry = entry

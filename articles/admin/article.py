@@ -26,7 +26,7 @@ from .citation_picker import CitationPickerMixin
 from .desk import DeskMixin
 from .history import ArticleHistoryMixin
 from .publishing import archive_selected, publish_pending_view, publish_selected
-from .review import ReviewDueFilter, review_due_url, review_state, sign_off_review
+from .review import ReviewDueFilter, ReviewOverdueMixin, review_due_url, review_state, sign_off_review
 from .seo import ArticleSeoAdminMixin
 from .topics import ArticleTopicsMixin
 
@@ -36,6 +36,7 @@ from .topics import ArticleTopicsMixin
 # anew, so the mixins before it (required title and author, SEO placeholders) change the
 # final class.
 class ArticleAdmin(
+    ReviewOverdueMixin,
     AutosaveAdminMixin,
     CitationPickerMixin,
     EditorialChecksMixin,

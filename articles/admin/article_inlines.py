@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from ..corrections import record_corrections
 from ..forms import CitationInlineFormSet, RelatedPendingInlineFormSet
 from ..forms.labels import LabelledInlineFormSet
 from ..models import Article, Citation, RelatedArticle, UpdateNote
@@ -48,6 +49,19 @@ class RelatedArticleInline(admin.TabularInline):
         return super().get_queryset(request).select_related("from_article", "to_article")
 
 
+class UpdateNoteFormSet(LabelledInlineFormSet):
+    """The update notes; saving a correction of a live article also moves its "Last
+    updated" date (``articles.corrections.record_corrections``, as ``actor``)."""
+
+    actor = None
+
+    def save(self, commit=True):
+        saved = super().save(commit)
+        if commit:
+            record_corrections(article=self.instance, notes=saved, actor=self.actor)
+        return saved
+
+
 class UpdateNoteInline(admin.TabularInline):
     """Dated notes readers see as the change history.
 
@@ -56,9 +70,14 @@ class UpdateNoteInline(admin.TabularInline):
     """
 
     model = UpdateNote
-    formset = LabelledInlineFormSet
+    formset = UpdateNoteFormSet
     extra = 0
     fields = ("date", "text", "is_correction")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.actor = request.user  # a class made for this request
+        return formset
 
     def _editable(self, request, obj):
         live = obj is not None and obj.status == Article.Status.PUBLISHED

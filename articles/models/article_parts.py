@@ -51,8 +51,16 @@ class UpdateNote(models.Model):
     date = models.DateField(_("date"), default=timezone.localdate)
     text = models.TextField(_("note"), help_text=_("What changed, e.g. 'Added a 2024 study on ...'."))
     is_correction = models.BooleanField(
-        _("correction"), default=False, help_text=_("Tick when the note corrects an error.")
+        _("correction"),
+        default=False,
+        help_text=_(
+            "Tick when the note corrects an error. On a published article, a correction also "
+            "moves its 'Last updated' date to the note's date and updates its feed entry."
+        ),
     )
+    # When the note was written (its date is what readers see): a feed entry's update time
+    # needs more than a day. Empty for notes written before it was kept.
+    created_at = models.DateTimeField(_("written"), auto_now_add=True, null=True, editable=False)
 
     class Meta:
         ordering = ["article", "-date", "-pk"]

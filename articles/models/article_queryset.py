@@ -1,11 +1,11 @@
 """The questions asked of many articles at once: what readers see, what is scheduled,
 what a list shows, what to read next and what needs a medical review."""
 
-from datetime import timedelta
-
 from django.db import models
 from django.db.models import Case, IntegerField, Q, When
 from django.utils import timezone
+
+from ..review_dates import overdue_cutoff
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -63,10 +63,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def review_due(self, months, now=None):
         """Articles needing a medical review: never reviewed, changed since the sign-off,
-        or signed off more than ``months`` months (30-day months) ago."""
-        now = now or timezone.now()
+        or with a sign-off overdue at ``now`` (its due date, ``months`` calendar months
+        after it, has passed: ``articles.review_dates``)."""
+        today = timezone.localdate(now) if now else None
         return self.filter(
             Q(reviewed_at__isnull=True)
             | Q(review_outdated=True)
-            | Q(reviewed_at__lt=now - timedelta(days=30 * months))
+            | Q(reviewed_at__lt=overdue_cutoff(months, today))
         )

@@ -33,7 +33,10 @@ class SiteSettings(SiteCopy, SingletonModel):
     review_interval_months = models.PositiveSmallIntegerField(
         _("review interval (months)"),
         default=12,
-        help_text=_("Articles last reviewed longer ago than this are listed as due for review."),
+        help_text=_(
+            "A medical sign-off is due again this many calendar months after its day: readers see "
+            '"Next review due <date>" until then, and the article is listed as due for review after.'
+        ),
     )
     publish_requires_sign_off = models.BooleanField(
         _("publishing requires a current medical sign-off"),
