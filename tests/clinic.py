@@ -125,8 +125,8 @@ def make_clinic_site():
     Returns ``{"article", "author", "reviewer", "topic", "page"}`` (the featured article, its
     author, its reviewer, its first topic and the editorial standards page). Rows are saved
     directly, not through ``articles.publishing``, so what a publish derives (renditions,
-    search document) is made here by :func:`save_as_published`. Needs the database and MEDIA_ROOT pointing at
-    :func:`write_clinic_media`'s folder.
+    search document) is made here by :func:`save_as_published`. Needs the database and
+    MEDIA_ROOT pointing at :func:`write_clinic_media`'s folder.
     """
     from articles.models import (
         Article,
