@@ -7,6 +7,7 @@ EDITOR_MODELS = (
     "author",
     "citation",
     "image",
+    "page",
     "relatedarticle",
     "reviewer",
     "sitesettings",

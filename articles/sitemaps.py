@@ -1,5 +1,5 @@
-"""``/sitemap.xml``: the home page, published articles, and the topic, author and
-reviewer pages that list at least one of them."""
+"""``/sitemap.xml``: the home page, published articles and standalone pages, and the topic,
+author and reviewer pages that list at least one article."""
 
 from urllib.parse import urlsplit
 
@@ -9,7 +9,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Article, Author, Reviewer, Topic
+from .models import Article, Author, Page, Reviewer, Topic
 
 
 class SiteURLSitemap(Sitemap):
@@ -50,6 +50,16 @@ class ArticleSitemap(SiteURLSitemap):
         Always a date: the sitemap compares the values, and dates and datetimes don't compare.
         """
         return article.updated_on or timezone.localdate(max(article.modified_at, article.published_at))
+
+
+class PageSitemap(SiteURLSitemap):
+    """Every published standalone page (editorial standards, privacy notice...)."""
+
+    def items(self):
+        return Page.objects.live().only("slug", "updated_at")
+
+    def lastmod(self, page):
+        return page.updated_at
 
 
 class ListingSitemap(SiteURLSitemap):
@@ -94,6 +104,7 @@ class ReviewerSitemap(ListingSitemap):
 SITEMAPS = {
     "home": HomeSitemap,
     "articles": ArticleSitemap,
+    "pages": PageSitemap,
     "topics": TopicSitemap,
     "authors": AuthorSitemap,
     "reviewers": ReviewerSitemap,

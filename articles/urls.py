@@ -2,7 +2,7 @@ from django.urls import path
 
 from isha.pagecache import cache_public_page
 
-from . import feeds, views
+from . import feeds, page_views, views
 
 app_name = "articles"
 
@@ -17,5 +17,6 @@ urlpatterns = [
     path("feed/atom/", cache_public_page(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
     path("topics/<slug:slug>/feed/rss/", cache_public_page(feeds.TopicRssFeed()), name="topic-feed-rss"),
     path("topics/<slug:slug>/feed/atom/", cache_public_page(feeds.TopicAtomFeed()), name="topic-feed-atom"),
+    path("about/<slug:slug>/", cache_public_page(page_views.PageView.as_view()), name="page"),
     path("search/", views.SearchView.as_view(), name="search"),
 ]

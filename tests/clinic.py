@@ -122,11 +122,11 @@ def _demo_articles(author):
 def make_clinic_site():
     """Create a site in the shape readers see: a reviewed article with a hero image and sources.
 
-    Returns ``{"article", "author", "reviewer", "topic"}`` (the featured article, its
-    author, its reviewer and its first topic). Rows are saved directly, not through
-    ``articles.publishing``, so what a publish derives (renditions, search document) is made
-    here by :func:`save_as_published`. Needs the database and MEDIA_ROOT pointing at
-    :func:`write_clinic_media`'s folder.
+    Returns ``{"article", "author", "reviewer", "topic", "page"}`` (the featured article, its
+    author, its reviewer, its first topic and the editorial standards page). Rows are saved
+    directly, not through ``articles.publishing``, so what a publish derives (renditions,
+    search document) is made here by :func:`save_as_published`. Needs the database and
+    MEDIA_ROOT pointing at :func:`write_clinic_media`'s folder.
     """
     from articles.models import (
         Article,
@@ -242,4 +242,16 @@ def make_clinic_site():
     for position, other in enumerate(demo[:2]):
         other.topics.add(depression)
         RelatedArticle.objects.create(from_article=article, to_article=other, position=position)
-    return {"article": article, "author": author, "reviewer": reviewer, "topic": depression}
+    # The standalone pages the footer, the home page and the sign-up form link to.
+    from articles.demo.pages import load_demo_pages
+    from articles.models import Page
+
+    load_demo_pages()
+    standards = Page.objects.get(purpose=Page.Purpose.EDITORIAL_STANDARDS)
+    return {
+        "article": article,
+        "author": author,
+        "reviewer": reviewer,
+        "topic": depression,
+        "page": standards,
+    }

@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 from .. import publishing
 from ..actors import Actor
 from ..models import Article, Author, Citation, RelatedArticle, Source
+from .pages import load_demo_pages
 from .registry import plan_removal, register, remove_demo_content
 
 __all__ = ["load_demo_content", "plan_removal", "remove_demo_content"]
@@ -125,7 +126,8 @@ DEMO_AUTHOR_SLUG = "isha-editorial-team"
 
 @transaction.atomic
 def load_demo_content(*, actor: Actor) -> int:
-    """Create the demo author and articles with generated images, published by ``actor``
+    """Create the demo author and articles with generated images (and the placeholder
+    standalone pages, ``articles.demo.pages``), published by ``actor``
     through ``articles.publishing`` (the ``load_demo`` command passes the system); return
     how many. Their renditions and search documents are made once the transaction commits.
     Everything it creates is registered as demo content (``articles.demo.registry``); an
@@ -174,4 +176,5 @@ def load_demo_content(*, actor: Actor) -> int:
             RelatedArticle.objects.create(from_article=article, to_article=other, position=position)
     for article in articles:
         register(article)
+    load_demo_pages()
     return len(articles)

@@ -16,11 +16,13 @@ from django.db import models, transaction
 
 from .. import publishing
 from ..actors import Actor
-from ..models import Article, Author, DemoContent, Source
+from ..models import Article, Author, DemoContent, Page, Source
 from ..models.sources import BIBLIOGRAPHIC_FIELDS
 
 # What a demo source is fingerprinted on: its citation, and the evidence type shown with it.
 SOURCE_FIELDS = (*BIBLIOGRAPHIC_FIELDS, "evidence_type")
+# What a demo page is fingerprinted on: everything its admin form changes.
+PAGE_FIELDS = ("title", "slug", "summary", "body", "purpose", "status")
 
 
 def fingerprint(obj: models.Model) -> str:
@@ -28,12 +30,14 @@ def fingerprint(obj: models.Model) -> str:
 
     An article's version moves on with every save (``Article.save``) and pending changes
     are kept beside the row, so the version and whether changes are pending stand for it;
-    an author or a source is fingerprinted by its fields.
+    an author, a source or a page is fingerprinted by its fields.
     """
     if isinstance(obj, Article):
         facts: list = [obj.version, obj.pending_revision is not None]
     elif isinstance(obj, Author):
         facts = [obj.name, obj.slug, obj.bio, obj.photo.name or ""]
+    elif isinstance(obj, Page):
+        facts = [getattr(obj, name) for name in PAGE_FIELDS]
     else:
         facts = [getattr(obj, name) for name in SOURCE_FIELDS]
     return hashlib.sha256(json.dumps(facts, default=str).encode()).hexdigest()
@@ -65,7 +69,7 @@ class RemovalPlan:
 
 
 # Articles first: an author or a source can go only once no article needs it.
-_ORDER = (Article, Source, Author)
+_ORDER = (Article, Source, Author, Page)
 
 
 def plan_removal(*, force: bool = False) -> RemovalPlan:

@@ -5,6 +5,7 @@ from .article_parts import RelatedArticle, SlugRedirect, UpdateNote
 from .article_queryset import ArticleQuerySet
 from .demo import DemoContent
 from .media import Image
+from .pages import Page
 from .people import Author, Reviewer
 from .site import SiteSettings
 from .sources import Citation, Source
@@ -17,6 +18,7 @@ __all__ = [
     "Citation",
     "DemoContent",
     "Image",
+    "Page",
     "RelatedArticle",
     "Reviewer",
     "SiteSettings",

@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 
 from .. import seo
-from ..models import Article
+from ..models import Article, Page
 
 register = template.Library()
 
@@ -59,7 +59,7 @@ def seo_meta(context):
     """What the head says about the page, as a dict (``{% seo_meta as seo %}``).
 
     Reads only what the view put in the context: an ``article`` (detail page), a
-    ``subject`` and ``kind`` (topic, author and reviewer pages), ``page_obj`` and
+    ``subject`` and ``kind`` (topic, author and reviewer pages), ``page_obj``, a standalone ``page`` and
     ``is_preview``. Every value is plain text for the template to escape.
     """
     meta = {
@@ -86,6 +86,8 @@ def seo_meta(context):
             article=article,
             tags=[topic.name for topic in context.get("topics") or []],
         )
+    elif isinstance(context.get("page"), Page):
+        meta.update(title=context["page"].title, description=context["page"].summary or seo.SITE_DESCRIPTION)
     elif subject is not None and kind in SUBJECT_DESCRIPTIONS:
         meta.update(
             title=str(subject),

@@ -60,7 +60,8 @@ class TestHomePage:
         self, client, django_assert_max_num_queries
     ):
         ArticleFactory.create_batch(8)
-        with django_assert_max_num_queries(3):
+        # The articles, the site copy and the footer's standalone pages (articles.pages).
+        with django_assert_max_num_queries(4):
             client.get(reverse("articles:list"))
 
 
@@ -184,7 +185,7 @@ class TestArticlePage:
         for _ in range(6):
             CitationFactory(article=article)
             RelatedArticleFactory(from_article=article)
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(9):  # 8, and the footer's standalone pages
             client.get(detail_url(article))
 
 

@@ -88,6 +88,8 @@ PAGES = [
     AdminPage("Editors", "admin:articles_image_change", SAVE, args=lambda c: [c["image"].pk]),
     AdminPage("Editors", "admin:articles_image_picker", "#picker-search"),
     AdminPage("Editors", "admin:articles_author_change", SAVE, args=lambda c: [c["author"].pk]),
+    AdminPage("Editors", "admin:articles_page_changelist", SEARCH),
+    AdminPage("Editors", "admin:articles_page_add", SAVE, prose_editor=True),
     AdminPage("Reviewers", "admin:index", "#content a[href$='/articles/article/']"),
     AdminPage("Reviewers", "admin:articles_article_changelist", SEARCH),
     AdminPage("Reviewers", "admin:articles_article_change", "button[name=_sign_off_review]", args=article),
@@ -98,6 +100,9 @@ PAGES = [
     AdminPage("Publishers", "admin:articles_reviewer_changelist", SEARCH),
     AdminPage("Publishers", "admin:articles_reviewer_change", SAVE, args=lambda c: [c["reviewer"].pk]),
     AdminPage("Publishers", "admin:articles_sitesettings_change", SAVE, args=lambda c: [c["settings"].pk]),
+    AdminPage(
+        "Publishers", "admin:articles_page_change", SAVE, args=lambda c: [c["page"].pk], prose_editor=True
+    ),
     AdminPage("Marketing", "admin:index", "#content a[href$='/signups/subscriber/']"),
     AdminPage("Marketing", "admin:signups_subscriber_changelist", SEARCH),
     AdminPage("Marketing", "admin:signups_subscriber_change", SAVE, args=lambda c: [c["subscriber"].pk]),

@@ -31,7 +31,7 @@ class Command(BaseCommand):
             "--remove",
             action="store_true",
             help="Delete the demo content this command created (articles, their author and "
-            "sources), listing it first. Nothing else is touched.",
+            "sources, the placeholder pages), listing it first. Nothing else is touched.",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="With --remove: list what would be removed and kept."
