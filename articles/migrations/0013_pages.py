@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0011_media"),
+        ("articles", "0012_review"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
