@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +48,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from isha import pagecache
+        from isha import pagecache, periodic
 
         from .library import adopt_alt_texts
 
@@ -54,3 +56,8 @@ class ArticlesConfig(AppConfig):
         post_save.connect(adopt_alt_texts, sender=self.get_model("Article"), dispatch_uid="adopt_alt_texts")
         pagecache.invalidate_on_changes_to(*(self.get_model(name) for name in PAGE_CONTENT_MODELS))
         pagecache.register_next_change(next_scheduled_publication)
+        periodic.register(
+            "check_sources",
+            every=timedelta(days=1),
+            description="look up sources' DOIs (Crossref) and PMIDs (PubMed) for retractions and corrections",
+        )

@@ -1,5 +1,7 @@
 """Medical review in the admin: the "review due" filter and the sign-off button."""
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -42,6 +44,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
             ("never", _("Never reviewed")),
             ("changed", _("Changed since review")),
             ("expired", expired % {"months": months}),
+            ("sources", _("Cites a source retracted or corrected since review")),
             ("current", _("Reviewed and current")),
         )
 
@@ -61,8 +64,11 @@ class ReviewDueFilter(admin.SimpleListFilter):
         if value == "changed":
             return queryset.filter(review_outdated=True)
         if value == "expired":
-            # Reviewed long ago with the body unchanged since: the rest of review_due().
-            return due.filter(reviewed_at__isnull=False, review_outdated=False)
+            # Reviewed long ago with the body unchanged since.
+            cutoff = timezone.now() - timedelta(days=30 * self.months)
+            return queryset.filter(reviewed_at__lt=cutoff, review_outdated=False)
+        if value == "sources":
+            return queryset.citing_flagged_sources()
         if value == "current":
             return queryset.exclude(pk__in=due.values("pk"))
         return queryset

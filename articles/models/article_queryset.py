@@ -4,7 +4,7 @@ what a list shows, what to read next and what needs a medical review."""
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import Case, IntegerField, Q, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, When
 from django.utils import timezone
 
 
@@ -63,10 +63,23 @@ class ArticleQuerySet(models.QuerySet):
 
     def review_due(self, months, now=None):
         """Articles needing a medical review: never reviewed, changed since the sign-off,
-        or signed off more than ``months`` months (30-day months) ago."""
+        signed off more than ``months`` months (30-day months) ago, or citing a source the
+        registries flagged since the sign-off (:meth:`citing_flagged_sources`)."""
         now = now or timezone.now()
         return self.filter(
             Q(reviewed_at__isnull=True)
             | Q(review_outdated=True)
             | Q(reviewed_at__lt=now - timedelta(days=30 * months))
+            | self._cites_flagged_source()
+        )
+
+    def citing_flagged_sources(self):
+        """Reviewed articles citing a source that ``check_sources`` found retracted,
+        corrected or under an expression of concern after the article's sign-off."""
+        return self.filter(self._cites_flagged_source())
+
+    def _cites_flagged_source(self):
+        citations = self.model._meta.get_field("citations").related_model.objects
+        return Exists(
+            citations.filter(article=OuterRef("pk"), source__registry_flagged_at__gt=OuterRef("reviewed_at"))
         )

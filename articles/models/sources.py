@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..citations import marker_for, nlm_citation
+from .source_checks import SourceRegistryCheck
 
 # DOI syntax: "10." + registrant code + "/" + suffix (DOI Handbook §2.2, ISO 26324).
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -92,7 +93,7 @@ class SourceQuerySet(models.QuerySet):
         return self.create(citation_text=citation_text, doi=doi, pmid=pmid, url=url or ""), True
 
 
-class Source(models.Model):
+class Source(SourceRegistryCheck):
     """A study, guideline or article that articles cite.
 
     Structured fields (authors, title, journal...) give an NLM-style citation when they
