@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -40,7 +39,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
         )
         return (
             (self.DUE, _("Review due (any reason)")),
-            (self.NEEDS_SIGN_OFF, _("Needs a sign-off (never reviewed, or changed since)")),
+            (self.NEEDS_SIGN_OFF, _("Needs a sign-off (never reviewed, changed, or a source flagged since)")),
             ("never", _("Never reviewed")),
             ("changed", _("Changed since review")),
             ("expired", expired % {"months": months}),
@@ -57,8 +56,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
             return due
         if value == self.NEEDS_SIGN_OFF:
             # The admin index's "Needs medical review": what a reviewer can act on now.
-            missing = queryset.filter(Q(reviewed_at__isnull=True) | Q(review_outdated=True))
-            return missing.exclude(status=Article.Status.ARCHIVED)
+            return queryset.needs_sign_off()
         if value == "never":
             return queryset.filter(reviewed_at__isnull=True)
         if value == "changed":

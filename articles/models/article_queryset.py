@@ -73,6 +73,12 @@ class ArticleQuerySet(models.QuerySet):
             | self._cites_flagged_source()
         )
 
+    def needs_sign_off(self):
+        """What a reviewer can act on now (the admin index's "Needs medical review"): never
+        reviewed, changed since the sign-off, or citing a source flagged since; not archived."""
+        needs = Q(reviewed_at__isnull=True) | Q(review_outdated=True) | self._cites_flagged_source()
+        return self.filter(needs).exclude(status=self.model.Status.ARCHIVED)
+
     def citing_flagged_sources(self):
         """Reviewed articles citing a source that ``check_sources`` found retracted,
         corrected or under an expression of concern after the article's sign-off."""

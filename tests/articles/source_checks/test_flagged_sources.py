@@ -133,3 +133,10 @@ def test_an_editor_can_set_a_corrected_notice_by_hand(editor_client):
     assert response.status_code == 302, error_text(response)
     html, _ = page_text(article)
     assert '<a href="https://doi.org/10.5555/erratum">Corrected</a>' in html
+
+
+def test_reviewers_see_it_under_needs_medical_review_on_the_admin_index(cited_retraction, reviewer_client):
+    article, _ = cited_retraction
+    assert listed(reviewer_client, "needs_sign_off") == {article.title}
+    page = reviewer_client.get(reverse("admin:index")).content.decode()
+    assert "Needs medical review: <strong>1</strong>" in page
