@@ -91,6 +91,15 @@ class SourceRegistryCheck(models.Model):
     class Meta:
         abstract = True
 
+    def forget_registry_check(self):
+        """Clear what the registries said (not the confirmed ``notice``), so the next
+        ``check_sources`` run looks the source up first; for a changed DOI or PMID."""
+        self.registry_status = RegistryStatus.UNCHECKED
+        self.registry_found = None
+        self.registry_title = self.registry_notice_url = self.registry_error = ""
+        self.registry_checked_at = self.registry_flagged_at = self.registry_next_check_at = None
+        self.registry_failures = 0
+
     @property
     def registry_unconfirmed(self):
         """True when the registry flags the source and readers are not told yet."""

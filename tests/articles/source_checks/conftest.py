@@ -31,8 +31,8 @@ class RegistryServer(ThreadingHTTPServer):
 
     def answer(self, identifier, *answers):
         """Answer requests for ``identifier`` with ``answers`` in turn (the last repeats).
-        Each is a response file path under ``responses/``, a status code, or
-        ``("slow", seconds, file)``."""
+        Each is a response file path under ``responses/``, a status code, raw bytes
+        (sent as a 200), or ``("slow", seconds, file)``."""
         self.answers[identifier] = list(answers)
 
     def next_answer(self, identifier):
@@ -67,6 +67,10 @@ class Handler(BaseHTTPRequestHandler):
             if answer == 429:
                 self.send_header("Retry-After", "0")
             self.send_header("Content-Type", "text/plain")
+        elif isinstance(answer, bytes):
+            body = answer
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
         else:
             body = (RESPONSES / answer).read_bytes()
             self.send_response(200)

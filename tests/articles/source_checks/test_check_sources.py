@@ -200,3 +200,33 @@ def test_run_periodic_runs_the_check_daily(registry_server):
     assert reloaded(source).registry_status == "current"
     call_command("run_periodic", "--list", stdout=out)
     assert "check_sources every 86400 s" in out.getvalue()
+
+
+def test_a_corrected_doi_is_looked_up_afresh_at_the_next_run(registry_server):
+    source = SourceFactory(doi="10.5555/ketamine.retracted")
+    registry_server.answer("10.5555/ketamine.retracted", "crossref/retracted.json")
+    registry_server.answer("10.5555/ketamine.current", "crossref/current.json")
+    check_sources()
+
+    source = reloaded(source)
+    source.doi = "10.5555/ketamine.current"
+    source.save()
+    assert reloaded(source).registry_status == "" and reloaded(source).registry_next_check_at is None
+    check_sources()
+
+    source = reloaded(source)
+    assert (source.registry_status, source.registry_flagged_at) == ("current", None)
+
+
+@pytest.mark.parametrize(
+    ("identifier", "body", "error"),
+    [
+        ("doi", b"<html>maintenance</html>", "Crossref: the answer is not a work record"),
+        ("pmid", b"{not xml", "PubMed: the answer is not XML"),
+    ],
+)
+def test_an_answer_that_is_not_a_record_is_a_recorded_failure(registry_server, identifier, body, error):
+    source = SourceFactory(**{identifier: "10.5555/broken" if identifier == "doi" else "31234567"})
+    registry_server.answer(source.doi or source.pmid, body)
+    check_sources()
+    assert reloaded(source).registry_error == error
