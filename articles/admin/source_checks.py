@@ -2,6 +2,7 @@
 source, and the editor's confirmation that readers are told (``manage.py check_sources``)."""
 
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -89,12 +90,16 @@ class RegistryCheckAdminMixin:
 
 def registry_warning(source):
     """The change page's warning for a flagged source readers are not told about."""
-    when = formats.date_format(timezone.localtime(source.registry_flagged_at or source.registry_checked_at))
-    cited = source.citations.count()
+    flagged_at = source.registry_flagged_at or source.registry_checked_at
+    when = formats.date_format(timezone.localtime(flagged_at))
+    # Those signed off before the finding (or never) are in the review-due queue.
+    cited = source.citations.filter(
+        Q(article__reviewed_at__isnull=True) | Q(article__reviewed_at__lt=flagged_at)
+    ).count()
     return ngettext(
-        "Crossref or PubMed lists this source as %(status)s (found %(date)s). The %(count)d article "
+        "Crossref or PubMed lists this source as %(status)s (found %(date)s): %(count)d article "
         "citing it is in the review-due queue. Read the notice, then set “Notice shown to readers”.",
-        "Crossref or PubMed lists this source as %(status)s (found %(date)s). The %(count)d articles "
+        "Crossref or PubMed lists this source as %(status)s (found %(date)s): %(count)d articles "
         "citing it are in the review-due queue. Read the notice, then set “Notice shown to readers”.",
         cited,
     ) % {

@@ -78,7 +78,7 @@ def test_the_source_admin_says_what_the_registry_found(cited_retraction, editor_
     response = editor_client.get(reverse("admin:articles_source_change", args=[source.pk]))
     messages = [str(m) for m in get_messages(response.wsgi_request)]
     assert any(
-        "lists this source as retracted" in m and "The 1 article citing it is in the review-due queue" in m
+        "lists this source as retracted" in m and "1 article citing it is in the review-due queue" in m
         for m in messages
     )
     html = response.content.decode()
