@@ -140,3 +140,26 @@ def test_reviewers_see_it_under_needs_medical_review_on_the_admin_index(cited_re
     assert listed(reviewer_client, "needs_sign_off") == {article.title}
     page = reviewer_client.get(reverse("admin:index")).content.decode()
     assert "Needs medical review: <strong>1</strong>" in page
+
+
+def test_a_check_keeps_cached_pages_and_a_confirmation_retires_them(
+    registry_server, settings, editor_client, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    article = ArticleFactory()
+    source = SourceFactory(doi=RETRACTED_DOI)
+    CitationFactory(article=article, source=source)
+    registry_server.answer(RETRACTED_DOI, "crossref/retracted.json")
+    Client().get(article.get_absolute_url())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("check_sources", stdout=io.StringIO(), stderr=io.StringIO())
+    assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            reverse("admin:articles_source_changelist"),
+            {"action": "confirm_registry_notice", "_selected_action": [source.pk]},
+        )
+    page = Client().get(article.get_absolute_url())
+    assert page["X-Page-Cache"] == "miss" and ">Retracted</a>" in page.content.decode()
