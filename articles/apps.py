@@ -50,6 +50,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from isha import pagecache, periodic
 
+        from . import checks  # noqa: F401  (registers the source-check settings' checks)
         from .library import adopt_alt_texts
 
         post_migrate.connect(create_editorial_groups, sender=self)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, SystemCheckError
 from django.utils import timezone
 
 from articles.models import Source
@@ -230,3 +230,13 @@ def test_an_answer_that_is_not_a_record_is_a_recorded_failure(registry_server, i
     registry_server.answer(source.doi or source.pmid, body)
     check_sources()
     assert reloaded(source).registry_error == error
+
+
+def test_malformed_settings_are_refused_by_manage_py_check(settings):
+    settings.SOURCE_CHECK_CROSSREF_URL = "api.crossref.org"
+    settings.SOURCE_CHECK_TIMEOUT = 0
+    settings.SOURCE_CHECK_EMAIL = "nobody"
+    with pytest.raises(SystemCheckError, match="SOURCE_CHECK_CROSSREF_URL") as refused:
+        call_command("check", "--tag", "settings", stdout=io.StringIO(), stderr=io.StringIO())
+    assert "SOURCE_CHECK_TIMEOUT must be at least 0.1" in str(refused.value)
+    assert "SOURCE_CHECK_EMAIL must be an email address" in str(refused.value)
