@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
@@ -47,8 +49,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from isha import pagecache
+        from isha import pagecache, periodic
 
+        from . import checks  # noqa: F401  (registers the source-check settings' checks)
         from .library import adopt_alt_texts
         from .review_dates import next_review_lapse
 
@@ -58,3 +61,8 @@ class ArticlesConfig(AppConfig):
         pagecache.register_next_change(next_scheduled_publication)
         # A page saying "Next review due" must not outlive that date.
         pagecache.register_next_change(next_review_lapse)
+        periodic.register(
+            "check_sources",
+            every=timedelta(days=1),
+            description="look up sources' DOIs (Crossref) and PMIDs (PubMed) for retractions and corrections",
+        )

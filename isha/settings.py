@@ -290,6 +290,21 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 ARTICLES_PER_PAGE = env.int("ARTICLES_PER_PAGE", default=9)
 
+# Source checks (manage.py check_sources, daily through run_periodic): README "How our
+# evidence stays current". The base URLs are settings so tests point them at a local server.
+SOURCE_CHECK_CROSSREF_URL = env.str("SOURCE_CHECK_CROSSREF_URL", default="https://api.crossref.org")
+SOURCE_CHECK_EUTILS_URL = env.str(
+    "SOURCE_CHECK_EUTILS_URL", default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+)
+SOURCE_CHECK_EMAIL = env.str("SOURCE_CHECK_EMAIL", default="")
+SOURCE_CHECK_NCBI_API_KEY = env.str("SOURCE_CHECK_NCBI_API_KEY", default="")
+SOURCE_CHECK_TIMEOUT = env.float("SOURCE_CHECK_TIMEOUT", default=10.0)
+SOURCE_CHECK_DELAY = env.float("SOURCE_CHECK_DELAY", default=1.0)
+SOURCE_CHECK_RETRIES = env.int("SOURCE_CHECK_RETRIES", default=2)
+SOURCE_CHECK_RETRY_SECONDS = env.float("SOURCE_CHECK_RETRY_SECONDS", default=5.0)
+SOURCE_CHECK_EVERY_DAYS = env.int("SOURCE_CHECK_EVERY_DAYS", default=7)
+SOURCE_CHECK_BATCH = env.int("SOURCE_CHECK_BATCH", default=500)
+
 # One JSON object per line in production (LOG_FORMAT=json), for the log collector;
 # plain text in development. Checked here: logging is set up before system checks run.
 LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")

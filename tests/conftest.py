@@ -31,6 +31,15 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_registry_on_the_network(settings):
+    """No test reaches Crossref or PubMed (run_periodic runs check_sources): addresses
+    that refuse connections, unless a test starts the local registry server."""
+    settings.SOURCE_CHECK_CROSSREF_URL = "http://127.0.0.1:9/crossref"
+    settings.SOURCE_CHECK_EUTILS_URL = "http://127.0.0.1:9/eutils"
+    settings.SOURCE_CHECK_RETRIES = 0
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     """Hashed static storage needs collectstatic; tests use plain storage."""
     settings.STORAGES = {

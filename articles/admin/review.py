@@ -39,10 +39,11 @@ class ReviewDueFilter(admin.SimpleListFilter):
         )
         return (
             (self.DUE, _("Review due (any reason)")),
-            (self.NEEDS_SIGN_OFF, _("Needs a sign-off (never reviewed, or changed since)")),
+            (self.NEEDS_SIGN_OFF, _("Needs a sign-off (never reviewed, changed, or a source flagged since)")),
             ("never", _("Never reviewed")),
             ("changed", _("Changed since review")),
             ("expired", expired % {"months": months}),
+            ("sources", _("Cites a source retracted or corrected since review")),
             ("current", _("Reviewed and current")),
         )
 
@@ -55,15 +56,16 @@ class ReviewDueFilter(admin.SimpleListFilter):
             return due
         if value == self.NEEDS_SIGN_OFF:
             # The admin index's "Needs medical review": what a reviewer can act on now.
-            missing = queryset.filter(Q(reviewed_at__isnull=True) | Q(review_outdated=True))
-            return missing.exclude(status=Article.Status.ARCHIVED)
+            return queryset.needs_sign_off()
         if value == "never":
             return queryset.filter(reviewed_at__isnull=True)
         if value == "changed":
             return queryset.filter(review_outdated=True)
         if value == "expired":
-            # Reviewed long ago with the body unchanged since: the rest of review_due().
-            return due.filter(reviewed_at__isnull=False, review_outdated=False)
+            # Reviewed long ago (the page's own rule, in calendar months), body unchanged since.
+            return queryset.filter(reviewed_at__lt=overdue_cutoff(self.months), review_outdated=False)
+        if value == "sources":
+            return queryset.citing_flagged_sources()
         if value == "current":
             return queryset.exclude(pk__in=due.values("pk"))
         return queryset

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ..citations import MARKER_RE
 from ..forms import SourceAdminForm
 from ..models import Citation, Source
+from .source_checks import REGISTRY_FIELDSETS, RegistryCheckAdminMixin
 
 
 class CitedByInline(admin.TabularInline):
@@ -27,13 +28,13 @@ class CitedByInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(RegistryCheckAdminMixin, admin.ModelAdmin):
     """The source library. Each source shows the marker editors paste in a body to cite
     it, and which articles cite it."""
 
     form = SourceAdminForm
-    list_display = ("__str__", "marker", "year", "journal", "evidence_type", "doi", "pmid")
-    list_filter = ("evidence_type", "year")
+    list_display = ("__str__", "marker", "year", "journal", "evidence_type", "doi", "pmid", "registry")
+    list_filter = ("evidence_type", "year", "registry_status", "notice")
     search_fields = ("title", "citation_text", "authors", "doi", "pmid", "journal")
     readonly_fields = ("marker",)
     inlines = (CitedByInline,)
@@ -44,6 +45,7 @@ class SourceAdmin(admin.ModelAdmin):
             {"fields": ("authors", "title", "journal", "year", "volume", "issue", "pages")},
         ),
         (_("Identifiers"), {"fields": ("doi", "pmid", "url")}),
+        *REGISTRY_FIELDSETS,
     )
 
     @admin.display(description=_("Marker to paste in the body"), ordering="pk")

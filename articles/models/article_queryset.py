@@ -2,7 +2,7 @@
 what a list shows, what to read next and what needs a medical review."""
 
 from django.db import models
-from django.db.models import Case, IntegerField, Q, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, When
 from django.utils import timezone
 
 from ..review_dates import overdue_cutoff
@@ -64,10 +64,29 @@ class ArticleQuerySet(models.QuerySet):
     def review_due(self, months, now=None):
         """Articles needing a medical review: never reviewed, changed since the sign-off,
         or with a sign-off overdue at ``now`` (its due date, ``months`` calendar months
-        after it, has passed: ``articles.review_dates``)."""
+        after it, has passed: ``articles.review_dates``), or citing a source the registries
+        flagged since the sign-off (:meth:`citing_flagged_sources`)."""
         today = timezone.localdate(now) if now else None
         return self.filter(
             Q(reviewed_at__isnull=True)
             | Q(review_outdated=True)
             | Q(reviewed_at__lt=overdue_cutoff(months, today))
+            | self._cites_flagged_source()
+        )
+
+    def needs_sign_off(self):
+        """What a reviewer can act on now (the admin index's "Needs medical review"): never
+        reviewed, changed since the sign-off, or citing a source flagged since; not archived."""
+        needs = Q(reviewed_at__isnull=True) | Q(review_outdated=True) | self._cites_flagged_source()
+        return self.filter(needs).exclude(status=self.model.Status.ARCHIVED)
+
+    def citing_flagged_sources(self):
+        """Reviewed articles citing a source that ``check_sources`` found retracted,
+        corrected or under an expression of concern after the article's sign-off."""
+        return self.filter(self._cites_flagged_source())
+
+    def _cites_flagged_source(self):
+        citations = self.model._meta.get_field("citations").related_model.objects
+        return Exists(
+            citations.filter(article=OuterRef("pk"), source__registry_flagged_at__gt=OuterRef("reviewed_at"))
         )

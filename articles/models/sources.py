@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..citations import marker_for, nlm_citation
+from .source_checks import SourceRegistryCheck
 
 # DOI syntax: "10." + registrant code + "/" + suffix (DOI Handbook §2.2, ISO 26324).
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -92,7 +93,7 @@ class SourceQuerySet(models.QuerySet):
         return self.create(citation_text=citation_text, doi=doi, pmid=pmid, url=url or ""), True
 
 
-class Source(models.Model):
+class Source(SourceRegistryCheck):
     """A study, guideline or article that articles cite.
 
     Structured fields (authors, title, journal...) give an NLM-style citation when they
@@ -176,19 +177,24 @@ class Source(models.Model):
         """Store the DOI bare (no resolver prefix) and the PMID trimmed, so they match on
         lookup. When a bibliographic field (``BIBLIOGRAPHIC_FIELDS``) of a stored source
         changes, every medically reviewed article that cites it is marked as changed since
-        review (see :meth:`outdate_reviews`)."""
+        review (see :meth:`outdate_reviews`); a new DOI or PMID is looked up afresh by the
+        next registry check (:meth:`forget_registry_check`)."""
         self.doi = clean_doi(self.doi)
         self.pmid = self.pmid.strip()
-        changed = self.pk is not None and self._bibliography_changed()
+        stored = self._stored_bibliography()
+        changed = stored is not None and any(
+            stored[name] != getattr(self, name) for name in BIBLIOGRAPHIC_FIELDS
+        )
+        if stored is not None and (stored["doi"], stored["pmid"]) != (self.doi, self.pmid):
+            self.forget_registry_check()
         super().save(*args, **kwargs)
         if changed:
             self.outdate_reviews()
 
-    def _bibliography_changed(self):
-        stored = type(self).objects.filter(pk=self.pk).values(*BIBLIOGRAPHIC_FIELDS).first()
-        return stored is not None and any(
-            stored[name] != getattr(self, name) for name in BIBLIOGRAPHIC_FIELDS
-        )
+    def _stored_bibliography(self):
+        if self.pk is None:
+            return None
+        return type(self).objects.filter(pk=self.pk).values(*BIBLIOGRAPHIC_FIELDS).first()
 
     def outdate_reviews(self):
         """Mark every reviewed article citing this source as changed since review; returns

@@ -1,7 +1,6 @@
 """The admin index's "Waiting for you": what each person's role has to act on."""
 
 from django import template
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -13,9 +12,9 @@ register = template.Library()
 @register.simple_tag
 def waiting_for(user):
     """A list of ``{"key", "label", "count", "url"}`` for ``user``: articles "In review"
-    for those who may publish; "Needs medical review" (never signed off, or changed
-    since the sign-off; archived ones apart) for those who may sign off. Each links to
-    the article list filtered to them; empty for anyone else."""
+    for those who may publish; "Needs medical review" (``ArticleQuerySet.needs_sign_off``)
+    for those who may sign off. Each links to the article list filtered to them; empty
+    for anyone else."""
     items = []
     changelist = reverse("admin:articles_article_changelist")
     if user.has_perm("articles.publish_article"):
@@ -29,8 +28,7 @@ def waiting_for(user):
             }
         )
     if user.has_perm("articles.review_article"):
-        needs = Q(reviewed_at__isnull=True) | Q(review_outdated=True)
-        count = Article.objects.exclude(status=Article.Status.ARCHIVED).filter(needs).count()
+        count = Article.objects.needs_sign_off().count()
         url = f"{changelist}?review=needs_sign_off"
         items.append({"key": "needs-review", "label": _("Needs medical review"), "count": count, "url": url})
     return items
