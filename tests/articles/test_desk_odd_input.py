@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.library import store_upload
-from articles.models import Article, Image
+from articles.models import Article, Image, SiteSettings
 from tests.factories import ArticleFactory, image_bytes
 
 from .admin_support import change_url, error_text, form_data
@@ -102,3 +102,25 @@ def test_an_upload_with_bad_alt_text_is_refused_with_a_message(editor_client, al
     assert response.status_code == 400
     assert message in response.json()["error"]
     assert not Image.objects.exists()
+
+
+def test_a_publish_carried_by_the_status_field_still_needs_the_sign_off(publisher_client):
+    # A page from before the action bar, or a crafted POST, publishes with the status
+    # field itself: the sign-off the setting requires is a form error, not a 500.
+    settings_row = SiteSettings.load()
+    settings_row.publish_requires_sign_off = True
+    settings_row.save()
+    article = ArticleFactory(draft=True, status="in_review", title="Kept title")
+    page = publisher_client.get(change_url(article))
+    data = form_data(
+        page,
+        title="Typed, not lost",
+        status="published",
+        published_at_0="2026-01-01",
+        published_at_1="10:00:00",
+    )
+    response = publisher_client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert "needs a current medical sign-off" in error_text(response)
+    assert "Typed, not lost" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).status == Article.Status.IN_REVIEW
