@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from articles.library import store_upload
 from articles.models import Article, Image, SiteSettings
-from tests.factories import ArticleFactory, image_bytes
+from tests.factories import ArticleFactory, CitationFactory, image_bytes
 
 from .admin_support import change_url, error_text, form_data
 from .test_desk_admin import press
@@ -124,3 +124,13 @@ def test_a_publish_carried_by_the_status_field_still_needs_the_sign_off(publishe
     assert "needs a current medical sign-off" in error_text(response)
     assert "Typed, not lost" in response.content.decode()
     assert Article.objects.get(pk=article.pk).status == Article.Status.IN_REVIEW
+
+
+def test_an_article_with_hundreds_of_sources_still_saves(editor_client):
+    article = ArticleFactory(draft=True, title="Kept title")
+    CitationFactory.create_batch(260, article=article)
+    data = form_data(editor_client.get(change_url(article)), title="Edited with 260 sources")
+    assert len(data) > 1000  # Django's default limit of posted fields
+    response = editor_client.post(change_url(article), data)
+    assert response.status_code == 302, error_text(response)
+    assert Article.objects.get(pk=article.pk).title == "Edited with 260 sources"
