@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 
 from django.utils.html import format_html
 
+from .db_ids import storable_ids
+
 MARKER_RE = re.compile(r"\[cite:\s*(\d+)\s*\]", re.IGNORECASE)
 # The editor's element (its attribute; the marker inside it is found by MARKER_RE too).
 EDITOR_ATTRIBUTE_RE = re.compile(r"""<span\b[^>]*?\sdata-cite=["']?(\d+)""", re.IGNORECASE)
@@ -51,7 +53,7 @@ def cited_source_ids(html):
     found += [(m.start(), m.group(1)) for m in EDITOR_ATTRIBUTE_RE.finditer(html or "")]
     for _start, digits in sorted(found):
         source_id = int(digits)
-        if source_id not in seen:
+        if source_id not in seen and storable_ids([source_id]):
             seen.append(source_id)
     return seen
 

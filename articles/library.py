@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
+from .db_ids import parse_id
 from .images import make_renditions, normalized_upload
 from .models import Image
 
@@ -104,8 +105,8 @@ def body_image_errors(body):
                 "external_image",
                 ValidationError(EXTERNAL_IMAGE_MESSAGE, code="external_image", params={"src": src}),
             )
-        if attributes.get("data-file", "").isdigit():
-            ids.add(int(attributes["data-file"]))
+        if (image_id := parse_id(attributes.get("data-file", ""))) is not None:
+            ids.add(image_id)
     missing = ids - set(Image.objects.filter(pk__in=ids).values_list("pk", flat=True))
     for image_id in sorted(missing):
         errors[f"unknown_{image_id}"] = ValidationError(
@@ -124,15 +125,14 @@ def adopt_alt_texts(sender=None, instance=None, **kwargs):
     """
     for attributes, _match in image_tags(instance.body if instance is not None else ""):
         alt = attributes.get("alt", "").strip()
-        if alt and attributes.get("data-file", "").isdigit():
-            Image.objects.filter(pk=int(attributes["data-file"]), alt_text="", decorative=False).update(
-                alt_text=alt[:300]
-            )
+        image_id = parse_id(attributes.get("data-file", ""))
+        if alt and image_id is not None:
+            Image.objects.filter(pk=image_id, alt_text="", decorative=False).update(alt_text=alt[:300])
 
 
 def library_alt_texts(body):
     """``{id: Image}`` of the library images the sanitised ``body`` shows."""
-    ids = {int(a["data-file"]) for a, _m in image_tags(body) if a.get("data-file", "").isdigit()}
+    ids = {parse_id(a.get("data-file", "")) for a, _m in image_tags(body)} - {None}
     return Image.objects.in_bulk(ids) if ids else {}
 
 
@@ -150,11 +150,7 @@ def render_library_images(body):
 
     def replace(match):
         attributes = dict(_ATTRIBUTE.findall(match[0][4:]))
-        image = (
-            images.get(int(attributes.get("data-file") or 0))
-            if attributes.get("data-file", "").isdigit()
-            else None
-        )
+        image = images.get(parse_id(attributes.get("data-file", "")))
         if image is None:
             return match[0]
         alt = html.unescape(attributes.get("alt", "")).strip() or image.alt_text

@@ -12,6 +12,8 @@ import re
 
 import nh3
 
+from .db_ids import parse_id
+
 # C0 controls except tab, newline and carriage return, plus DEL: never meaningful in
 # text, invalid in XML 1.0 (feeds) and invisible on the page.
 CONTROL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -76,7 +78,7 @@ def _attribute_filter(element, attribute, value):
     # role is allowed only to mark an image decorative (WAI-ARIA "presentation").
     if attribute == "role" and not (element == "img" and value == "presentation"):
         return None
-    if attribute == "data-file" and not value.isdigit():
+    if attribute == "data-file" and parse_id(value) is None:
         return None
     return value
 

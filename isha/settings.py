@@ -180,6 +180,11 @@ else:
 # work while Redis is down (Django's default, stated because it matters).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# The article form sends about four fields per attached source: Django's default (1000)
+# refused the save of an article with some 240 sources with a bare 400, losing the edit.
+# The body's size stays limited by DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
 # Whole public pages for anonymous readers (isha.pagecache); 0 turns it off. Always off in
 # development without Redis: a command (load_demo, import_webflow) cannot reach the
 # server's own memory to retire its pages, so readers would see old pages for minutes.

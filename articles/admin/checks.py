@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from ..citations import cited_source_ids
+from ..db_ids import parse_id
 from ..editorial_checks import run_checks
 from ..editorial_checks.stored import refresh_all_stored_checks, site_check_settings, source_years
 from ..models import SiteSettings
@@ -59,7 +60,7 @@ class WarningsFilter(admin.SimpleListFilter):
 
 
 def _ints(values):
-    return [int(value) for value in values if str(value).isdigit()]
+    return [value for value in map(parse_id, values) if value is not None]
 
 
 class EditorialChecksMixin:

@@ -5,7 +5,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -47,7 +47,7 @@ def calendar_view(model_admin, request):
 def preview_view(model_admin, request, object_id):
     """The article as readers will see it (its pending changes included), side by side
     at phone and desktop widths, each in a frame of :func:`preview_frame_view`."""
-    article = get_object_or_404(Article, pk=object_id)
+    article = _article_or_404(model_admin, request, object_id)
     if not model_admin.has_view_or_change_permission(request, article):
         raise PermissionDenied
     frame_url = reverse("admin:articles_article_desk_preview_frame", args=[article.pk])
@@ -65,6 +65,14 @@ def preview_view(model_admin, request, object_id):
     return TemplateResponse(request, "admin/articles/article/desk_preview.html", context)
 
 
+def _article_or_404(model_admin, request, object_id):
+    # The admin's own lookup: an id that is not a number (or too large) is a 404, not a 500.
+    article = model_admin.get_object(request, object_id)
+    if article is None:
+        raise Http404(_("This article no longer exists."))
+    return article
+
+
 # The public page itself, as the article view renders it, but allowed in a frame of this
 # site's own admin (the site's policy otherwise forbids any frame: frame-ancestors 'none').
 _framed_detail = xframe_options_sameorigin(
@@ -75,7 +83,7 @@ _framed_detail = xframe_options_sameorigin(
 def preview_frame_view(model_admin, request, object_id):
     """The public article page for ``object_id`` (``?preview=pending`` for its pending
     changes), framable by the admin's preview page only (same origin)."""
-    article = get_object_or_404(Article, pk=object_id)
+    article = _article_or_404(model_admin, request, object_id)
     if not model_admin.has_view_or_change_permission(request, article):
         raise PermissionDenied
     # The preview page says what it shows around the frames; inside them, the page exactly

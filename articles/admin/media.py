@@ -4,6 +4,7 @@ An image some article shows (live or pending) cannot be deleted: the delete page
 those articles as Django's admin lists protected objects, and refuses the deletion.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
@@ -128,6 +129,17 @@ class ImageAdmin(CheckedImagesMixin, admin.ModelAdmin):
         return picker(request, self)
 
 
+#: The alt text posted with an upload, checked as the library's own form checks it (its
+#: length; no NUL, which PostgreSQL refuses in text).
+ALT_TEXT = forms.CharField(
+    required=False,
+    max_length=Image._meta.get_field("alt_text").max_length,
+    error_messages={
+        "max_length": _("The alt text may have at most %(limit_value)d characters (it has %(show_value)d).")
+    },
+)
+
+
 @require_POST
 def upload(request, model_admin):
     """Store the POSTed ``file`` (multipart, with CSRF token) in the library; answer JSON.
@@ -141,7 +153,8 @@ def upload(request, model_admin):
     if upload_file is None:
         return JsonResponse({"error": str(_("Choose an image file to upload."))}, status=400)
     try:
-        image = store_upload(upload_file, user=request.user, alt_text=request.POST.get("alt", ""))
+        alt_text = ALT_TEXT.clean(request.POST.get("alt", ""))
+        image = store_upload(upload_file, user=request.user, alt_text=alt_text)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     return JsonResponse(describe(image))

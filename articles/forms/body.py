@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..citations import MARKER_RE, cited_source_ids
+from ..db_ids import storable_ids
 from ..models import Source
 from ..sanitize import sanitize_html
 
@@ -73,7 +74,7 @@ def unattached_marker_errors(body, attached_source_ids, *, restoring=False):
             typed.setdefault(source_id, match.group(0))
     if not typed:
         return []
-    in_library = set(Source.objects.filter(pk__in=typed).values_list("pk", flat=True))
+    in_library = set(Source.objects.filter(pk__in=storable_ids(typed)).values_list("pk", flat=True))
     errors = []
     for source_id, marker in typed.items():
         if source_id not in in_library:
