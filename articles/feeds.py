@@ -1,16 +1,16 @@
 """RSS 2.0 and Atom 1.0 feeds of published articles, site-wide and per topic."""
 
 import re
-from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import feedgenerator, timezone
+from django.utils import feedgenerator
 from django.utils.html import escape
 
 from .models import Article, Topic
 from .seo import SITE_DESCRIPTION, SITE_NAME, absolute_url
+from .structured_data import modified_time, published_time
 from .views import listed_subjects
 
 # Characters XML 1.0 forbids (https://www.w3.org/TR/xml/#charsets): C0 controls other than
@@ -78,15 +78,22 @@ class LatestArticlesRssFeed(Feed):
     def item_link(self, article):
         return absolute_url(article.get_absolute_url())
 
+    def item_guid(self, article):
+        """The entry's identity (RSS ``guid``, Atom ``id``): :attr:`Article.feed_id`, which
+        never changes, so a slug fix never shows the article as new in feed readers."""
+        return article.feed_id or absolute_url(article.get_absolute_url())
+
+    # A stored address or a tag: URI is an identity, not necessarily where the article lives now.
+    item_guid_is_permalink = False
+
     def item_pubdate(self, article):
-        return article.published_at
+        """The publication time, as the page's JSON-LD and Open Graph give it."""
+        return published_time(article)
 
     def item_updateddate(self, article):
-        """The reader-facing "Last updated" date (start of that day, never before publication)."""
-        if not article.updated_on:
-            return article.published_at
-        updated = timezone.make_aware(datetime.combine(article.updated_on, time.min))
-        return max(updated, article.published_at)
+        """The reader-facing "Last updated" date (start of that day, never before
+        publication), as the page's JSON-LD and Open Graph give it."""
+        return modified_time(article)
 
     def item_author_name(self, article):
         return article.author.name
