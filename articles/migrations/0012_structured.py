@@ -109,6 +109,16 @@ class Migration(migrations.Migration):
                 verbose_name="feed entry ID",
             ),
         ),
+        migrations.AddField(
+            model_name="author",
+            name="credentials",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown after the name in the byline, e.g. 'RN' or 'MD, PhD'. Empty for a team.",
+                max_length=100,
+                verbose_name="credentials",
+            ),
+        ),
         migrations.RunPython(store_current_urls, migrations.RunPython.noop),
         migrations.RunPython(normalize_stored_text, migrations.RunPython.noop),
         UnaccentExtension(),

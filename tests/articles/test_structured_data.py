@@ -141,7 +141,7 @@ def compact_nodes(document):
 
 def full_article():
     """A reviewed article with every part its JSON-LD can have."""
-    author = AuthorFactory(name="Ada Lovelace")
+    author = AuthorFactory(name="Ada Lovelace", credentials="RN")
     article = ArticleFactory(author=author, hero_image_alt="A calm room", published_on=date(2024, 2, 3))
     article.hero_image.save("hero.jpg", ContentFile(demo_image(1600, 1000, 0)))
     refresh_derived_data(article)
@@ -199,6 +199,28 @@ class TestVocabulary:
     def test_the_loader_refuses_any_other_context(self):
         with pytest.raises(jsonld.JsonLdError):
             expanded_nodes({"@context": "https://example.org/context.jsonld", "name": "x"})
+
+
+class TestPeople:
+    def test_the_author_and_reviewer_are_people_with_their_pages_and_credentials(self, client):
+        article = full_article()
+        head = json_ld(client, article)
+
+        author, reviewer = head.node("Article")["author"], head.node("MedicalWebPage")["reviewedBy"]
+        assert (author["@type"], author["url"]) == ("Person", SITE + article.author.get_absolute_url())
+        assert author["honorificSuffix"] == "RN"
+        assert author["hasCredential"] == [{"@type": "EducationalOccupationalCredential", "name": "RN"}]
+        assert (reviewer["@type"], reviewer["url"]) == (
+            "Person",
+            SITE + article.reviewed_by.get_absolute_url(),
+        )
+        assert [credential["name"] for credential in reviewer["hasCredential"]] == ["MD", "PhD"]
+        byline = client.get(article.get_absolute_url()).content.decode()
+        assert f">{article.author.name}</a>, RN</dd>" in byline
+
+    def test_an_author_without_credentials_claims_none(self, client):
+        author = json_ld(client, ArticleFactory()).node("Article")["author"]
+        assert "honorificSuffix" not in author and "hasCredential" not in author
 
 
 class TestImages:
