@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -54,8 +55,10 @@ class ArticlesConfig(AppConfig):
         from . import checks  # noqa: F401  (registers the source-check settings' checks)
         from .library import adopt_alt_texts
         from .review_dates import next_review_lapse
+        from .search import register_sqlite_fold
 
         post_migrate.connect(create_editorial_groups, sender=self)
+        connection_created.connect(register_sqlite_fold, dispatch_uid="articles_sqlite_fold")
         post_save.connect(adopt_alt_texts, sender=self.get_model("Article"), dispatch_uid="adopt_alt_texts")
         pagecache.invalidate_on_changes_to(*(self.get_model(name) for name in PAGE_CONTENT_MODELS))
         pagecache.register_next_change(next_scheduled_publication)

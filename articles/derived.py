@@ -10,7 +10,7 @@ from functools import partial
 from django.db import transaction
 
 from .editorial_checks.stored import refresh_checks_on_commit, refresh_stored_checks
-from .images import make_renditions
+from .images import make_crops, make_renditions
 from .models import Article, SlugRedirect
 from .search import refresh_search_vectors
 
@@ -44,7 +44,8 @@ def refresh_search_document(article: Article) -> None:
 
 def refresh_renditions(article: Article, *, store: bool = True) -> None:
     """Make renditions for a new hero image or thumbnail of ``article`` and keep their
-    description (``hero_renditions``, ``thumbnail_renditions``).
+    description (``hero_renditions``, ``thumbnail_renditions``); the hero image's also
+    lists its crops for search engines (``"crops"``, :func:`articles.images.make_crops`).
 
     Needs the image in storage, so it runs after the row is saved (a new upload reaches
     storage during ``save()``). With ``store`` (the default) the description is written
@@ -55,8 +56,14 @@ def refresh_renditions(article: Article, *, store: bool = True) -> None:
     changed = {}
     for field, attribute in (("hero_image", "hero_renditions"), ("thumbnail", "thumbnail_renditions")):
         name = getattr(article, field).name or ""
-        if (getattr(article, attribute) or {}).get("name", "") != name:
+        current = getattr(article, attribute) or {}
+        if current.get("name", "") != name:
             changed[attribute] = make_renditions(name)
+        elif attribute == "hero_renditions" and current.get("sources") and "crops" not in current:
+            # Renditions made before the crops existed (articles.images.make_crops).
+            changed[attribute] = current
+        if attribute == "hero_renditions" and changed.get(attribute):
+            changed[attribute] = {**changed[attribute], "crops": make_crops(name)}
     for attribute, value in changed.items():
         setattr(article, attribute, value)
     if changed and store:

@@ -13,6 +13,7 @@ from django.utils.html import escape
 from .corrections import last_updated_at
 from .models import Article, Topic, UpdateNote
 from .seo import SITE_DESCRIPTION, SITE_NAME, absolute_url
+from .structured_data import published_time
 from .views import listed_subjects
 
 # Characters XML 1.0 forbids (https://www.w3.org/TR/xml/#charsets): C0 controls other than
@@ -91,8 +92,17 @@ class LatestArticlesRssFeed(Feed):
     def item_link(self, article):
         return absolute_url(article.get_absolute_url())
 
+    def item_guid(self, article):
+        """The entry's identity (RSS ``guid``, Atom ``id``): :attr:`Article.feed_id`, which
+        never changes, so a slug fix never shows the article as new in feed readers."""
+        return article.feed_id or absolute_url(article.get_absolute_url())
+
+    # A stored address or a tag: URI is an identity, not necessarily where the article lives now.
+    item_guid_is_permalink = False
+
     def item_pubdate(self, article):
-        return article.published_at
+        """The publication time, as the page's JSON-LD and Open Graph give it."""
+        return published_time(article)
 
     def item_updateddate(self, article):
         """The reader-facing "Last updated" date (start of that day), or the time of the

@@ -15,6 +15,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 #: Widths (CSS px at 1x) of the renditions written for ``srcset``.
 RENDITION_WIDTHS = (480, 800, 1200, 1600)
+#: The shapes of the crops search engines are given (Google's Article structured data
+#: guidance asks for 16x9, 4x3 and 1x1 images), as (name, width, height).
+CROP_RATIOS = (("16:9", 16, 9), ("4:3", 4, 3), ("1:1", 1, 1))
+#: The widest crop written, in pixels: Google asks for images at least 1200 px wide.
+CROP_MAX_WIDTH = 1200
 
 
 def max_upload_bytes():
@@ -200,6 +205,43 @@ def make_renditions(name, storage=None):
             source[key] = path
         sources.append(source)
     return {"name": name, "width": width, "height": height, "sources": sources}
+
+
+def make_crops(name, storage=None):
+    """Write the centred 16:9, 4:3 and 1:1 crops (``CROP_RATIOS``) of the stored image
+    ``name``, at most ``CROP_MAX_WIDTH`` pixels wide, as JPEG (PNG when transparent).
+
+    Returns a JSON-safe list ``[{"ratio": "16:9", "width": w, "height": h, "path":
+    "renditions/...-16x9.jpg"}, ...]``; files already written are reused. ``[]`` when
+    ``name`` is empty or not a readable image.
+    """
+    storage = storage or default_storage
+    if not name:
+        return []
+    try:
+        with storage.open(name) as handle:
+            image = _web_mode(ImageOps.exif_transpose(Image.open(handle, formats=ALLOWED_FORMATS)))
+            image.load()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return []
+    image_format, extension = ("PNG", "png") if image.mode == "RGBA" else ("JPEG", "jpg")
+    stem = "renditions/" + os.path.splitext(name)[0]
+    crops = []
+    for ratio, across, down in CROP_RATIOS:
+        # The largest centred box of exactly that shape, then scaled down to the widest we keep.
+        unit = max(1, min(image.width // across, image.height // down))
+        width, height = unit * across, unit * down
+        left, top = (image.width - width) // 2, (image.height - height) // 2
+        scale = min(1, CROP_MAX_WIDTH / width)
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        path = f"{stem}-{across}x{down}.{extension}"
+        if not storage.exists(path):
+            box = (left, top, left + width, top + height)
+            buffer = io.BytesIO()
+            _save(image.resize(size, Image.Resampling.LANCZOS, box=box), buffer, image_format)
+            path = storage.save(path, ContentFile(buffer.getvalue()))
+        crops.append({"ratio": ratio, "width": size[0], "height": size[1], "path": path})
+    return crops
 
 
 def delete_renditions(name, storage=None):

@@ -9,6 +9,7 @@ body written around a substitution, or stored by a path that skipped ``save()``
 """
 
 import re
+import unicodedata
 
 import nh3
 
@@ -92,11 +93,13 @@ def sanitize_html(html):
     ``role="presentation"`` on an image, the mark of a decorative one. Links get
     ``rel="noopener noreferrer"``.
     ``None`` or "" gives "". Idempotent: sanitising clean HTML returns it unchanged.
+    The text comes out in Unicode Normalization Form C (UAX #15), as search expects:
+    "é" typed and "e" + combining acute pasted are then the same characters.
     """
     if not html:
         return ""
     return nh3.clean(
-        html,
+        unicodedata.normalize("NFC", html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
@@ -136,5 +139,6 @@ def sanitize_for_readers(html):
 
 
 def strip_control_characters(text):
-    """``text`` without C0 control characters (tab, LF, CR kept) and DEL."""
-    return CONTROL_CHARACTERS_RE.sub("", text or "")
+    """``text`` without C0 control characters (tab, LF, CR kept) and DEL, in Unicode
+    Normalization Form C (as :func:`sanitize_html`)."""
+    return unicodedata.normalize("NFC", CONTROL_CHARACTERS_RE.sub("", text or ""))

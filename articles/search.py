@@ -5,6 +5,13 @@ On PostgreSQL: full-text search (English stemming, title/summary/body weighted A
 word must appear in the title, summary or body, title matches first, and a snippet is cut
 from the body in Python. Both answer through ``Article.objects.published()``.
 
+Both find words whatever their accents, case or Unicode form: "Meniere", "Ménière" and
+"Ménière" pasted decomposed find the same article. What is stored is in Normalization
+Form C (``articles.sanitize``) and so is the query (:func:`clean_query`); PostgreSQL then
+reads both through the ``unaccent`` dictionary before stemming (the text search
+configuration ``SEARCH_CONFIG``, made by migration ``articles.0012`` as the PostgreSQL
+manual's unaccent page shows), and SQLite compares both folded by :func:`fold`.
+
 On PostgreSQL the weighted vector is stored in ``Article.search_vector`` behind a GIN
 index, so a search reads the index instead of parsing every article's text. It is kept
 in step by :func:`refresh_search_vectors`, which ``articles.publishing`` runs once each
@@ -23,6 +30,10 @@ from django.utils.safestring import mark_safe
 
 from .models import Article
 
+#: PostgreSQL text search configuration: "english" with unaccent before the stemmer.
+SEARCH_CONFIG = "english_unaccent"
+#: The SQL function :func:`fold` is registered as on SQLite connections.
+SQLITE_FOLD_FUNCTION = "isha_fold"
 MAX_QUERY_LENGTH = 200
 # On SQLite each word costs three LIKE clauses; more words than this are ignored.
 MAX_FALLBACK_WORDS = 10
@@ -41,9 +52,10 @@ _START_SEL, _STOP_SEL = "\ue000", "\ue001"
 
 
 def clean_query(raw):
-    """Return ``(query, was_cut)``: ``raw`` without control characters (which PostgreSQL
-    refuses, NUL above all), whitespace collapsed, at most ``MAX_QUERY_LENGTH`` long."""
-    text = _single_spaced(raw or "")
+    """Return ``(query, was_cut)``: ``raw`` in Normalization Form C without control
+    characters (which PostgreSQL refuses, NUL above all), whitespace collapsed, at most
+    ``MAX_QUERY_LENGTH`` long."""
+    text = _single_spaced(unicodedata.normalize("NFC", raw or ""))
     if len(text) <= MAX_QUERY_LENGTH:
         return text, False
     return text[:MAX_QUERY_LENGTH].rstrip(), True
@@ -52,6 +64,23 @@ def clean_query(raw):
 def _single_spaced(text):
     """``text`` with control characters and runs of whitespace made single spaces."""
     return " ".join("".join(" " if unicodedata.category(c) in ("Cc", "Cs") else c for c in text).split())
+
+
+def fold(text):
+    """``text`` without accents and case, for comparing words: compatibility-decomposed
+    (NFKD, so "é" is "e" + U+0301 and "ﬁ" is "fi"), combining marks dropped, case-folded.
+    ``None`` stays ``None`` (SQL NULL)."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def register_sqlite_fold(sender, connection, **kwargs):
+    """``connection_created`` receiver: on SQLite, make :func:`fold` callable from SQL as
+    ``SQLITE_FOLD_FUNCTION``, for the fallback search."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(SQLITE_FOLD_FUNCTION, 1, fold, deterministic=True)
 
 
 def has_words(query):
@@ -108,9 +137,9 @@ def document_vector():
     vector, but ts_headline would hand them back in the snippet.
     """
     return (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector(_plain_body(), weight="C", config="english")
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector(_plain_body(), weight="C", config=SEARCH_CONFIG)
     )
 
 
@@ -125,7 +154,7 @@ def refresh_search_vectors(articles):
 
 
 def _postgres_search(articles, query):
-    search_query = SearchQuery(query, search_type="websearch", config="english")
+    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     return (
         articles.filter(search_vector=search_query)
         .annotate(
@@ -133,7 +162,7 @@ def _postgres_search(articles, query):
             headline=SearchHeadline(
                 _plain_body(),
                 search_query,
-                config="english",
+                config=SEARCH_CONFIG,
                 start_sel=_START_SEL,
                 stop_sel=_STOP_SEL,
                 max_words=25,
@@ -149,7 +178,7 @@ def _postgres_search(articles, query):
 def _fallback_words(query):
     # "OR" is an operator in PostgreSQL's web search syntax, not a word to look for; a
     # single letter would match inside nearly every article.
-    words = [word for word in _WORD_RE.findall(query.lower()) if len(word) > 1 and word != "or"]
+    words = [word for word in _WORD_RE.findall(fold(query)) if len(word) > 1 and word != "or"]
     return list(dict.fromkeys(words))[:MAX_FALLBACK_WORDS]
 
 
@@ -157,11 +186,19 @@ def _simple_search(articles, query):
     words = _fallback_words(query)
     if not words:
         return articles.none()
+    articles = articles.annotate(
+        **{
+            f"folded_{name}": Func(F(name), function=SQLITE_FOLD_FUNCTION, output_field=TextField())
+            for name in ("title", "summary", "body")
+        }
+    )
     matches, in_title, in_summary = Q(), Q(), Q()
     for word in words:
-        matches &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-        in_title &= Q(title__icontains=word)
-        in_summary &= Q(summary__icontains=word)
+        matches &= (
+            Q(folded_title__contains=word) | Q(folded_summary__contains=word) | Q(folded_body__contains=word)
+        )
+        in_title &= Q(folded_title__contains=word)
+        in_summary &= Q(folded_summary__contains=word)
     # The body is matched as stored HTML: a word that is only a tag or attribute name
     # ("strong", "href") matches too. Acceptable for a development fallback.
     return (
@@ -182,13 +219,33 @@ def _simple_snippet(body, words):
     text = _single_spaced(html.unescape(_TAG_RE.sub(" ", body or "")))
     if not words:
         return _highlight(text[:SNIPPET_CHARS])
-    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
-    first = pattern.search(text)
-    start = max(0, first.start() - SNIPPET_CHARS // 3) if first else 0
+    spans = _folded_matches(text, words)
+    start = max(0, spans[0][0] - SNIPPET_CHARS // 3) if spans else 0
     end = min(len(text), start + SNIPPET_CHARS)
-    passage = text[start:end]
-    marked = pattern.sub(lambda match: f"{_START_SEL}{match.group()}{_STOP_SEL}", passage)
-    return _highlight(("… " if start else "") + marked + (" …" if end < len(text) else ""))
+    marked, position = [], start
+    for span_start, span_end in spans:
+        if span_start >= position and span_end <= end:
+            marked += [text[position:span_start], _START_SEL, text[span_start:span_end], _STOP_SEL]
+            position = span_end
+    marked.append(text[position:end])
+    return _highlight(("… " if start else "") + "".join(marked) + (" …" if end < len(text) else ""))
+
+
+def _folded_matches(text, words):
+    """The ``(start, end)`` spans of ``text`` whose :func:`fold` is one of ``words``
+    (folded), in order: the folded text is searched, and each folded character maps
+    back to the character of ``text`` it came from."""
+    folded, origin = [], []
+    for index, character in enumerate(text):
+        piece = fold(character)
+        folded.append(piece)
+        origin += [index] * len(piece)
+    pattern = re.compile("|".join(re.escape(word) for word in words))
+    return [
+        (origin[match.start()], origin[match.end() - 1] + 1)
+        for match in pattern.finditer("".join(folded))
+        if match.end() > match.start()
+    ]
 
 
 def _highlight(text):

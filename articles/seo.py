@@ -1,4 +1,7 @@
-"""What search engines and link previews read: descriptions, absolute URLs, images, JSON-LD.
+"""What search engines and link previews read: descriptions, absolute URLs, images.
+
+The article page's JSON-LD is built in :mod:`articles.structured_data`; here only
+:func:`json_ld_script` puts it in the page.
 
 Everything here is built from objects the views already loaded, so a page's head adds
 no queries. Values are plain text; templates escape them, and :func:`json_ld_script`
@@ -13,8 +16,6 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
-from django.templatetags.static import static
-from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
@@ -116,88 +117,6 @@ def person_or_organization(name, url=""):
     the editors, Isha Health), as a dict for JSON-LD; ``url`` is left out when empty."""
     kind = "Organization" if ORGANIZATION_NAME_RE.search(name) else "Person"
     return {"@type": kind, "name": name, **({"url": url} if url else {})}
-
-
-def publisher():
-    """The site as the schema.org ``Organization`` that publishes every article, with its logo."""
-    return {
-        "@type": "Organization",
-        "name": SITE_NAME,
-        "url": absolute_url("/"),
-        "logo": {"@type": "ImageObject", "url": absolute_url(static("img/favicon.svg"))},
-    }
-
-
-def citation_json_ld(source):
-    """A schema.org CreativeWork (ScholarlyArticle when it has a DOI or PMID) for ``source``."""
-    links = [link for link in (source.doi_url, source.pubmed_url, source.url) if link]
-    work = {
-        "@type": "ScholarlyArticle" if source.doi or source.pmid else "CreativeWork",
-        "name": source.display_citation,
-    }
-    if links:
-        work["url"] = links[0]
-    if links[1:]:
-        work["sameAs"] = links[1:]
-    identifiers = [
-        {"@type": "PropertyValue", "propertyID": kind, "value": value}
-        for kind, value in (("DOI", source.doi), ("PMID", source.pmid))
-        if value
-    ]
-    if identifiers:
-        work["identifier"] = identifiers
-    return work
-
-
-def article_json_ld(article, sources, topics, url):
-    """The article page as a schema.org ``MedicalWebPage`` whose main entity is the ``Article``.
-
-    ``sources`` are the view's numbered entries ``(number, source, backlinks)``,
-    ``topics`` the article's topics and ``url`` the page's canonical URL. Review
-    fields appear only once a reviewer has signed the article off.
-    """
-    description = article_description(article)
-    image = sharing_image(article)
-    entity = {
-        "@type": "Article",
-        "headline": article.title,
-        "description": description,
-        # A draft autosaved before its author was chosen (previewed only) has none yet.
-        "author": person_or_organization(article.author.name, absolute_url(article.author.get_absolute_url()))
-        if article.author
-        else publisher(),
-        "publisher": publisher(),
-        "mainEntityOfPage": url,
-    }
-    if article.published_on:
-        entity["datePublished"] = article.published_on.isoformat()
-    if article.updated_on or article.published_on:
-        entity["dateModified"] = (article.updated_on or article.published_on).isoformat()
-    if image:
-        entity["image"] = image["url"]
-    page = {
-        "@context": "https://schema.org",
-        "@type": "MedicalWebPage",
-        "url": url,
-        "name": article.title,
-        "description": description,
-        "mainEntity": entity,
-    }
-    if topics:
-        page["about"] = [{"@type": "Thing", "name": topic.name} for topic in topics]
-    if article.reviewed_by and article.reviewed_at:
-        reviewer = article.reviewed_by
-        page["reviewedBy"] = {
-            "@type": "Person",
-            "name": reviewer.name,
-            "honorificSuffix": reviewer.credentials,
-            "url": absolute_url(reviewer.get_absolute_url()),
-            **({"jobTitle": reviewer.specialty} if reviewer.specialty else {}),
-        }
-        page["lastReviewed"] = timezone.localdate(article.reviewed_at).isoformat()
-    if sources:
-        page["citation"] = [citation_json_ld(source) for _number, source, _backlinks in sources]
-    return page
 
 
 def json_ld_script(data):

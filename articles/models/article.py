@@ -19,13 +19,14 @@ from simple_history.models import HistoricalRecords
 from ..sanitize import sanitize_html, strip_control_characters
 from ..slugs import unique_slug
 from .article_checks import CheckedArticle
+from .article_feed import ArticleFeedIdentity
 from .article_queryset import ArticleQuerySet
 from .article_seo import ArticleSeoFields
 from .people import Author, Reviewer
 from .topics import Topic
 
 
-class Article(CheckedArticle, ArticleSeoFields):
+class Article(CheckedArticle, ArticleSeoFields, ArticleFeedIdentity):
     """An educational article, shown at ``/articles/<slug>/`` once published."""
 
     class Status(models.TextChoices):

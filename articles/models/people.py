@@ -14,6 +14,12 @@ class Author(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    credentials = models.CharField(
+        _("credentials"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown after the name in the byline, e.g. 'RN' or 'MD, PhD'. Empty for a team."),
+    )
     bio = models.TextField(
         _("bio"), blank=True, help_text=_("A short introduction shown with the author's articles.")
     )

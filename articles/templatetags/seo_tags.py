@@ -3,7 +3,7 @@
 from django import template
 from django.urls import reverse
 
-from .. import seo
+from .. import seo, structured_data
 from ..models import Article, Page
 
 register = template.Library()
@@ -84,6 +84,8 @@ def seo_meta(context):
             image=image,
             image_alt=image["alt"] if image else "",
             article=article,
+            published_time=structured_data.iso_datetime(structured_data.published_time(article)),
+            modified_time=structured_data.iso_datetime(structured_data.modified_time(article)),
             tags=[topic.name for topic in context.get("topics") or []],
         )
     elif isinstance(context.get("page"), Page):
@@ -100,7 +102,7 @@ def seo_meta(context):
 @register.simple_tag(takes_context=True)
 def article_json_ld(context):
     """The article page's JSON-LD ``<script>``, built from what the detail view loaded."""
-    data = seo.article_json_ld(
+    data = structured_data.article_json_ld(
         context["article"], context.get("sources") or [], context.get("topics") or [], canonical_url(context)
     )
     return seo.json_ld_script(data)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.search import MAX_QUERY_LENGTH, clean_query, search_articles
+from articles.search import MAX_QUERY_LENGTH, clean_query, fold, search_articles
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +223,35 @@ class TestFullTextSearch:
         in_body = ArticleFactory(body="<p>A note on infusions.</p>", published_at=days_ago(1))
         in_summary = ArticleFactory(summary="What infusions are like.", published_at=days_ago(30))
         assert list(search_articles("infusion")) == [in_summary, in_body]
+
+
+MENIERE_TYPED = "Ménière"
+MENIERE_DECOMPOSED = "Me\u0301nie\u0300re"
+
+
+class TestAccentsAndUnicodeForms:
+    """On PostgreSQL (unaccent) and SQLite (the fold function) alike."""
+
+    @pytest.mark.parametrize("stored", [MENIERE_TYPED, MENIERE_DECOMPOSED, "Meniere"])
+    def test_a_word_is_found_whatever_its_accents_or_unicode_form(self, stored):
+        article = ArticleFactory(title=f"Ketamine and {stored}'s disease", body=f"<p>{stored} symptoms.</p>")
+        ArticleFactory(title="Unrelated")
+
+        for query in ("Meniere", "meniere", MENIERE_TYPED, MENIERE_DECOMPOSED, "MÉNIÈRE"):
+            assert list(search_articles(query)) == [article], query
+
+    def test_what_is_stored_is_in_normalization_form_c(self):
+        article = ArticleFactory(
+            title=MENIERE_DECOMPOSED, summary=MENIERE_DECOMPOSED, body=f"<p>{MENIERE_DECOMPOSED}</p>"
+        )
+        article.refresh_from_db()
+        assert article.title == article.summary == MENIERE_TYPED
+        assert article.body == f"<p>{MENIERE_TYPED}</p>"
+
+    def test_the_snippet_marks_the_accented_word_found_without_accents(self, client):
+        ArticleFactory(title="Inner ear", body="<p>People with Ménière's disease describe vertigo.</p>")
+        html = search(client, "meniere").content.decode()
+        assert "<mark>Ménière" in html
+
+    def test_the_fold_drops_accents_and_case_and_compatibility_forms(self):
+        assert fold("Ménière ÉCOLE ﬁne Straße") == "meniere ecole fine strasse"

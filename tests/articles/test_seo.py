@@ -74,6 +74,11 @@ class Head(HTMLParser):
         [text] = self.json_ld
         return json.loads(text)
 
+    def node(self, kind):
+        """The one node of the JSON-LD ``@graph`` whose ``@type`` is ``kind``."""
+        [node] = [node for node in self.data()["@graph"] if node["@type"] == kind]
+        return node
+
 
 def get_head(client, url):
     response = client.get(url)
@@ -129,7 +134,9 @@ def test_the_og_image_is_the_absolute_url_of_the_hero_images_largest_rendition(c
     assert head.one("og:image:alt") == "A calm waiting room"
     assert head.one("twitter:card") == "summary_large_image"
     assert head.one("twitter:image") == image
-    assert head.data()["mainEntity"]["image"] == image
+    crops = head.node("Article")["image"]
+    assert [(crop["width"], crop["height"]) for crop in crops] == [(880, 495), (664, 498), (500, 500)]
+    assert all(crop["url"].startswith(SITE + "/media/renditions/") for crop in crops)
 
 
 def test_markup_in_a_title_or_summary_never_reaches_the_head_raw(client):
@@ -146,8 +153,8 @@ def test_markup_in_a_title_or_summary_never_reaches_the_head_raw(client):
         assert head.one(key) == title
     for key in ("description", "og:description", "twitter:description"):
         assert head.one(key) == "x\"quote'"
-    assert head.data()["mainEntity"]["headline"] == title
-    assert head.data()["name"] == title
+    assert head.node("Article")["headline"] == title
+    assert head.node("MedicalWebPage")["name"] == title
 
 
 def test_json_ld_is_a_medical_web_page_with_its_review_citations_and_article(client):
@@ -165,20 +172,28 @@ def test_json_ld_is_a_medical_web_page_with_its_review_citations_and_article(cli
     CitationFactory(article=article, source=with_url, position=1)
     record_sign_off(article, reviewer, when=datetime(2024, 7, 8, 12, tzinfo=timezone.get_current_timezone()))
 
-    data = get_head(client, article.get_absolute_url()).data()
+    head = get_head(client, article.get_absolute_url())
 
-    assert data["@context"] == "https://schema.org"
-    assert data["@type"] == "MedicalWebPage"
-    assert data["url"] == SITE + article.get_absolute_url()
+    url = SITE + article.get_absolute_url()
+    assert head.data()["@context"] == "https://schema.org"
+    data, entity = head.node("MedicalWebPage"), head.node("Article")
+    assert data["url"] == url
+    assert (data["@id"], data["mainEntity"]) == (url + "#webpage", {"@id": url + "#article"})
+    assert (entity["@id"], entity["mainEntityOfPage"]) == (url + "#article", {"@id": url + "#webpage"})
+    assert data["medicalAudience"] == {"@type": "Patient"}
     assert data["lastReviewed"] == "2024-07-08"
     assert data["reviewedBy"] == {
         "@type": "Person",
         "name": "Dr Rao",
         "honorificSuffix": "MD, PhD",
+        "hasCredential": [
+            {"@type": "EducationalOccupationalCredential", "name": "MD"},
+            {"@type": "EducationalOccupationalCredential", "name": "PhD"},
+        ],
         "jobTitle": "Psychiatry",
         "url": SITE + reviewer.get_absolute_url(),
     }
-    assert data["citation"] == [
+    assert entity["citation"] == [
         {
             "@type": "ScholarlyArticle",
             "name": "Trial A.",
@@ -191,27 +206,32 @@ def test_json_ld_is_a_medical_web_page_with_its_review_citations_and_article(cli
         },
         {"@type": "CreativeWork", "name": "Guideline B.", "url": "https://example.org/guideline"},
     ]
-    entity = data["mainEntity"]
-    assert entity["@type"] == "Article"
     assert entity["headline"] == "Ketamine and sleep"
     assert entity["description"] == "What the trials found."
     assert entity["author"]["@type"] == "Person" and entity["author"]["name"] == "Ada Lovelace"
-    assert (entity["datePublished"], entity["dateModified"]) == ("2024-02-03", "2024-05-06")
-    assert entity["publisher"]["name"] == "Isha Health"
-    assert entity["publisher"]["logo"]["url"] == SITE + "/static/img/favicon.svg"
+    assert entity["author"]["url"] == SITE + article.author.get_absolute_url()
+    assert (entity["datePublished"], entity["dateModified"]) == (
+        "2024-02-03T00:00:00+00:00",
+        "2024-05-06T00:00:00+00:00",
+    )
+    publisher = head.node("Organization")
+    assert entity["publisher"] == {"@id": publisher["@id"]}
+    assert publisher["name"] == "Isha Health"
+    assert publisher["logo"]["url"] == SITE + "/static/img/favicon.svg"
 
 
 def test_a_team_author_is_an_organization_in_json_ld(client):
     article = ArticleFactory(author=AuthorFactory(name="Isha Editorial Team"))
-    author = get_head(client, article.get_absolute_url()).data()["mainEntity"]["author"]
+    author = get_head(client, article.get_absolute_url()).node("Article")["author"]
     assert author["@type"] == "Organization"
 
 
 def test_an_unreviewed_article_makes_no_review_claims_and_modified_falls_back_to_published(client):
     article = ArticleFactory(published_on=date(2024, 2, 3))
-    data = get_head(client, article.get_absolute_url()).data()
-    assert "reviewedBy" not in data and "lastReviewed" not in data and "citation" not in data
-    assert data["mainEntity"]["dateModified"] == "2024-02-03"
+    head = get_head(client, article.get_absolute_url())
+    page, entity = head.node("MedicalWebPage"), head.node("Article")
+    assert "reviewedBy" not in page and "lastReviewed" not in page and "citation" not in entity
+    assert entity["dateModified"] == entity["datePublished"] == "2024-02-03T00:00:00+00:00"
 
 
 def test_a_source_title_cannot_break_out_of_the_json_ld_script(client):
@@ -221,7 +241,7 @@ def test_a_source_title_cannot_break_out_of_the_json_ld_script(client):
     html = client.get(article.get_absolute_url()).content.decode()
 
     assert "</script><script>alert(1)" not in html
-    assert Head(html).data()["citation"][0]["name"] == "</script><script>alert(1)</script>"
+    assert Head(html).node("Article")["citation"][0]["name"] == "</script><script>alert(1)</script>"
 
 
 def test_only_article_pages_carry_json_ld(client):
@@ -245,7 +265,7 @@ def test_the_head_runs_no_queries_per_citation_or_topic(client):
 
     client.get("/")  # the footer's standalone pages are then in the cache for both
     assert queries(large) == queries(small)
-    assert len(get_head(client, large.get_absolute_url()).data()["citation"]) == 6
+    assert len(get_head(client, large.get_absolute_url()).node("Article")["citation"]) == 6
 
 
 class TestCanonicalUrl:

@@ -45,10 +45,9 @@ def test_the_seo_fields_lead_the_page_head_and_json_ld():
         assert head.one(key) == "What trials show about ketamine for depression."
     image_url = f"{SITE}{article.social_image.url}"
     assert head.one("og:image") == image_url == head.one("twitter:image")
-    data = head.data()
-    assert data["description"] == "What trials show about ketamine for depression."
-    assert data["mainEntity"]["image"] == image_url
-    assert data["mainEntity"]["headline"] == "Ketamine and depression"
+    assert head.node("MedicalWebPage")["description"] == "What trials show about ketamine for depression."
+    assert head.node("Article")["image"] == [{"@type": "ImageObject", "url": image_url}]
+    assert head.node("Article")["headline"] == "Ketamine and depression"
 
 
 def test_empty_seo_fields_fall_back_to_the_title_summary_and_hero_image():
