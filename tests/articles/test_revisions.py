@@ -318,3 +318,15 @@ def test_an_editor_cannot_restore_a_published_revision_of_a_draft(editor_client)
     assert response.status_code == 200
     assert "Only publishers can publish or archive" in error_text(response)
     assert Article.objects.get(pk=article.pk).status == "draft"
+
+
+def test_the_history_page_has_no_inline_style_and_no_none_for_an_empty_reason(editor_client, editor):
+    article = ArticleFactory(draft=True)
+    article.title = "Retitled"
+    publishing.save_draft(article=article, actor=editor)
+    page = editor_client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "Retitled" in html
+    # The admin's Content Security Policy refuses style attributes.
+    assert "style=" not in html
+    assert "<td>\n          None\n        </td>" not in html and ">None<" not in html.replace(" ", "")

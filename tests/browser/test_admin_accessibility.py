@@ -79,6 +79,7 @@ PAGES = [
     AdminPage("Editors", "admin:articles_article_changelist", SEARCH),
     AdminPage("Editors", "admin:articles_article_change", SAVE, args=article, prose_editor=True),
     AdminPage("Editors", "admin:articles_article_add", SAVE, prose_editor=True),
+    AdminPage("Editors", "admin:articles_article_history", "#change-history a", args=article),
     AdminPage("Editors", "admin:articles_source_changelist", SEARCH),
     AdminPage("Editors", "admin:articles_source_change", SAVE, args=lambda c: [c["source"].pk]),
     AdminPage("Editors", "admin:articles_topic_changelist", SEARCH),
