@@ -21,6 +21,7 @@ update it in place (its fields and date) instead of adding one. The next explici
 followed by a save therefore show as two entries: "Autosaved" and the save.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,7 +66,13 @@ def check_complete(article: Article) -> None:
         raise ValidationError(errors)
 
 
-def autosave(*, article: Article, actor: Actor, expected_version: int | None = None) -> Autosaved:
+def autosave(
+    *,
+    article: Article,
+    actor: Actor,
+    topics: Sequence[int] | None = None,
+    expected_version: int | None = None,
+) -> Autosaved:
     """Save ``article`` (new, or the stored one with the editor's values set on it) as the
     editor writes, never changing its status or publication time.
 
@@ -73,8 +80,9 @@ def autosave(*, article: Article, actor: Actor, expected_version: int | None = N
     otherwise). Needs ``articles.add_article`` for a new article, else
     ``articles.change_article`` (``PermissionDenied``); ``expected_version``: the version
     the editor's page holds (``StaleArticle`` when the article moved on). A new article
-    gets the status draft. Raises ``ValidationError`` when a live article's edit lacks a
-    title or an author.
+    gets the status draft. ``topics``: the chosen topics' ids, set on a draft or kept in
+    a live article's pending changes (``None``: left as they are, live or pending).
+    Raises ``ValidationError`` when a live article's edit lacks a title or an author.
     """
     with transaction.atomic():
         if article.pk is None:
@@ -86,11 +94,19 @@ def autosave(*, article: Article, actor: Actor, expected_version: int | None = N
             # Pending changes must stay publishable as they are ("Publish pending changes").
             check_complete(article)
             payload = article.pending_revision or {}
+            if topics is None:
+                topics = payload.get("topics")
             revisions._store_pending_edit(
-                article, actor, citations=payload.get("citations"), related=payload.get("related")
+                article,
+                actor,
+                citations=payload.get("citations"),
+                related=payload.get("related"),
+                topics=topics,
             )
             return Autosaved(article, pending=True)
         _write_in_session(article, actor, row)
+        if topics is not None:
+            article.topics.set(topics)
     return Autosaved(article, pending=False)
 
 

@@ -10,6 +10,7 @@ Readers get it as a ``<picture>`` with WebP and fallback ``srcset`` (the renditi
 :func:`articles.images.make_renditions`), width and height, all from the site's own origin.
 """
 
+import hashlib
 import html
 import re
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .db_ids import parse_id
@@ -47,23 +49,43 @@ UNKNOWN_IMAGE_MESSAGE = _(
 def store_upload(upload, *, user=None, alt_text="", credit="", decorative=False):
     """Check ``upload`` as a hero image is checked, store it in the library; return the ``Image``.
 
-    ``upload`` is an uploaded file (with ``name`` and ``size``). The file is re-encoded
-    upright without metadata (:func:`articles.images.normalized_upload`) and its
-    renditions are written at once, so the editor shows and readers get it immediately.
-    Raises ``ValidationError`` (codes of :func:`articles.images.open_checked`, or
-    ``corrupt``) for a file the site refuses; nothing is stored then.
+    ``upload`` is an uploaded file (with ``name`` and ``size``). The same bytes uploaded
+    again (same SHA-256) return the library's image as it is (its alt text and credit
+    untouched), so the library holds each file once. A new file is re-encoded upright without metadata
+    (:func:`articles.images.normalized_upload`) and its renditions are written at once,
+    so the editor shows and readers get it immediately. Raises ``ValidationError`` (codes
+    of :func:`articles.images.open_checked`, or ``corrupt``) for a file the site refuses;
+    nothing is stored then.
     """
+    digest = _sha256(upload)
+    existing = Image.objects.filter(sha256=digest).first()
+    if existing is not None:
+        return existing
     image = Image(
         file=normalized_upload(upload),
         alt_text=alt_text.strip(),
         credit=credit.strip(),
         decorative=decorative,
         uploaded_by=user,
+        sha256=digest,
     )
-    image.save()
+    try:
+        with transaction.atomic():
+            image.save()
+    except IntegrityError:
+        # The same file, uploaded at the same moment by another request, won the race.
+        return Image.objects.get(sha256=digest)
     image.renditions = make_renditions(image.file.name)
     image.save(update_fields=["renditions"])
     return image
+
+
+def _sha256(upload):
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def image_tags(body):

@@ -112,8 +112,11 @@ def _demo_articles(author):
         article.hero_image.name = f"articles/hero/demo-{index + 1}-hero.jpg"
         article.thumbnail.name = f"articles/thumbnails/demo-{index + 1}-thumb.jpg"
         save_as_published(article)
-        for position, (citation, doi, pmid) in enumerate(data["references"]):
-            source, _created = Source.objects.get_or_create_for(citation, doi=doi, pmid=pmid)
+        for position, reference in enumerate(data["references"]):
+            # The citation as written only: the clinic's pages are tested with it.
+            source, _created = Source.objects.get_or_create_for(
+                reference["citation_text"], doi=reference["doi"], pmid=reference["pmid"]
+            )
             Citation.objects.create(article=article, position=position, source=source)
         articles.append(article)
     return articles

@@ -8,7 +8,9 @@ page to the article it created). The answer is JSON:
 
 - 200 ``{"saved": true, "id", "version", "pending", "change_url", "autosave_url",
   "message"}``: saved through ``articles.publishing.autosave``;
-- 400 ``{"saved": false, "message", "errors": {field: [messages]}}``: bad input;
+- 400 ``{"saved": false, "message", "errors": {field: [messages]}}``: bad input (see
+  ``articles.forms.autosave`` for what a draft's autosave still refuses); the page then
+  keeps the form in the browser, as when the server cannot be reached;
 - 403 / 404 ``{"saved": false, "message"}``: not allowed, or no such article;
 - 409 ``{"saved": false, "stale": true, "message"}``: someone else saved meanwhile, so
   nothing was overwritten.
@@ -77,7 +79,10 @@ class AutosaveAdminMixin:
         version = form.cleaned_data.get("version")
         try:
             done = publishing.autosave(
-                article=form.save(commit=False), actor=request.user, expected_version=version
+                article=form.save(commit=False),
+                actor=request.user,
+                topics=form.topic_ids(),
+                expected_version=version,
             )
         except publishing.StaleArticle:
             return JsonResponse({"saved": False, "stale": True, "message": stale_message(obj)}, status=409)

@@ -144,7 +144,8 @@ ALT_TEXT = forms.CharField(
 def upload(request, model_admin):
     """Store the POSTed ``file`` (multipart, with CSRF token) in the library; answer JSON.
 
-    200: ``{"id", "url", "alt", "width", "height"}``. 400: ``{"error": message}`` for a
+    200: ``{"id", "url", "alt", "decorative", "width", "height"}`` (the library's image
+    when the same file was uploaded before). 400: ``{"error": message}`` for a
     missing or refused file (the same checks as hero images). 403 without the right to
     change articles and add images.
     """
@@ -166,6 +167,7 @@ def describe(image):
         "id": image.pk,
         "url": image.file.url,
         "alt": image.alt_text,
+        "decorative": image.decorative,
         "width": image.width,
         "height": image.height,
     }

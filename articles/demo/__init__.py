@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 
 from .. import publishing
 from ..actors import Actor
-from ..models import Article, Author, Citation, RelatedArticle, Source
+from ..models import Article, Author, Citation, RelatedArticle, Reviewer, Source, Topic
 from .pages import load_demo_pages
 from .registry import plan_removal, register, remove_demo_content
 
@@ -27,6 +27,7 @@ ARTICLES = [
         "title": "How to Read a Health Article Critically",
         "summary": "Five questions to ask of any page about a treatment, including this one.",
         "alt": "A person reading on a tablet at a kitchen table",
+        "topics": ["Treatment", "Depression"],
         "body": (
             "<p>Health information online ranges from careful summaries of research to "
             "advertising dressed as advice. A few habits help you tell them apart.</p>"
@@ -43,19 +44,36 @@ ARTICLES = [
             "say so, as we do.</p>"
         ),
         "references": [
-            (
-                "Guyatt GH, Oxman AD, Vist GE, et al. GRADE: an emerging consensus on rating "
-                "quality of evidence and strength of recommendations. BMJ. "
-                "2008;336(7650):924-926. doi: 10.1136/bmj.39489.470347.AD. PMID: 18436948.",
-                "10.1136/bmj.39489.470347.AD",
-                "18436948",
-            )
+            {
+                "citation_text": (
+                    "Guyatt GH, Oxman AD, Vist GE, et al. GRADE: an emerging consensus on rating "
+                    "quality of evidence and strength of recommendations. BMJ. "
+                    "2008;336(7650):924-926. doi: 10.1136/bmj.39489.470347.AD. PMID: 18436948."
+                ),
+                "doi": "10.1136/bmj.39489.470347.AD",
+                "pmid": "18436948",
+                "authors": (
+                    "Guyatt GH, Oxman AD, Vist GE, Kunz R, Falck-Ytter Y, Alonso-Coello P, Schünemann HJ"
+                ),
+                "title": (
+                    "GRADE: an emerging consensus on rating quality of evidence and strength of "
+                    "recommendations"
+                ),
+                "journal": "BMJ",
+                "year": 2008,
+                "volume": "336",
+                "issue": "7650",
+                "pages": "924-926",
+                # A consensus statement of the GRADE Working Group.
+                "evidence_type": Source.EvidenceType.EXPERT_OPINION,
+            }
         ],
     },
     {
         "title": "What to Expect From a Telehealth Appointment",
         "summary": "How a video visit works, what to prepare, and how privacy is protected.",
         "alt": "A laptop showing a video call with a clinician",
+        "topics": ["Treatment"],
         "body": (
             "<p>A telehealth appointment is a consultation held over a secure video call. "
             "It covers the same ground as an office visit, without the waiting room.</p>"
@@ -74,6 +92,7 @@ ARTICLES = [
         "title": "Sleep, Stress and Mood: A Short Primer",
         "summary": "Why sleep and daily stress matter for mood, and small changes that help.",
         "alt": "An unmade bed in soft morning light",
+        "topics": ["Depression", "Anxiety"],
         "body": (
             "<p>Sleep, stress and mood influence one another. Poor sleep makes stress harder "
             "to handle, and stress makes sleep harder to find.</p>"
@@ -91,6 +110,7 @@ ARTICLES = [
         "title": "Questions to Ask Before Starting a New Treatment",
         "summary": "A checklist to take to your clinician when a new medicine is proposed.",
         "alt": "A handwritten checklist next to a cup of tea",
+        "topics": ["Treatment", "PTSD"],
         "body": (
             "<p>Starting a new treatment is a shared decision. These questions help make it "
             "an informed one.</p>"
@@ -122,17 +142,27 @@ def demo_image(width, height, index):
 
 
 DEMO_AUTHOR_SLUG = "isha-editorial-team"
+DEMO_REVIEWER_SLUG = "demo-medical-reviewer"
+
+#: The demo articles' topics, with their descriptions (an existing topic is reused as it is).
+TOPICS = {
+    "Anxiety": "Worry and fear that get in the way of daily life, and what helps.",
+    "Depression": "Low mood that lasts, its treatments, and how to find help.",
+    "PTSD": "Living with the after-effects of trauma, and the treatments studied for it.",
+    "Treatment": "How treatments are chosen, started and supervised.",
+}
 
 
 @transaction.atomic
 def load_demo_content(*, actor: Actor) -> int:
-    """Create the demo author and articles with generated images (and the placeholder
-    standalone pages, ``articles.demo.pages``), published by ``actor``
+    """Create the demo author, topics, medical reviewer and articles (with generated
+    images and a structured source) and the placeholder standalone pages
+    (``articles.demo.pages``), published by ``actor``
     through ``articles.publishing`` (the ``load_demo`` command passes the system); return
     how many. Their renditions and search documents are made once the transaction commits.
     Everything it creates is registered as demo content (``articles.demo.registry``); an
-    author or a source that already existed is reused and not registered, so removal
-    never takes it.
+    author, a topic, a reviewer or a source that already existed is reused and not
+    registered, so removal never takes it.
 
     The images reach storage before the commit; if the transaction is rolled back they
     stay there unreferenced (Django has no on-rollback hook). They are small and never
@@ -164,11 +194,9 @@ def load_demo_content(*, actor: Actor) -> int:
         article.hero_image.save(f"{slug}-hero.jpg", ContentFile(demo_image(1600, 900, index)), save=False)
         article.thumbnail.save(f"{slug}-thumb.jpg", ContentFile(demo_image(600, 400, index)), save=False)
         publishing.publish(article=article, actor=actor)
-        for position, (citation, doi, pmid) in enumerate(data["references"]):
-            source, source_created = Source.objects.get_or_create_for(citation, doi=doi, pmid=pmid)
-            if source_created:
-                register(source)
-            Citation.objects.create(article=article, position=position, source=source)
+        article.topics.set([_topic(name) for name in data["topics"]])
+        for position, reference in enumerate(data["references"]):
+            Citation.objects.create(article=article, position=position, source=_source(reference))
         articles.append(article)
     for article in articles:
         others = [a for a in articles if a != article][:2]
@@ -176,5 +204,44 @@ def load_demo_content(*, actor: Actor) -> int:
             RelatedArticle.objects.create(from_article=article, to_article=other, position=position)
     for article in articles:
         register(article)
+    _reviewer()
     load_demo_pages()
     return len(articles)
+
+
+def _topic(name: str) -> Topic:
+    """The topic called ``name``, created (and registered) when missing."""
+    topic, created = Topic.objects.get_or_create(name=name, defaults={"description": TOPICS.get(name, "")})
+    if created:
+        register(topic)
+    return topic
+
+
+def _source(reference: dict) -> Source:
+    """The source of ``reference`` (a dict of ``Source`` fields), found by its DOI or PMID;
+    a new one gets all the fields (and is registered), an existing one is left as it is."""
+    fields = dict(reference)
+    citation, doi, pmid = fields.pop("citation_text"), fields.pop("doi"), fields.pop("pmid")
+    source, created = Source.objects.get_or_create_for(citation, doi=doi, pmid=pmid)
+    if created:
+        for name, value in fields.items():
+            setattr(source, name, value)
+        source.save()
+        register(source)
+    return source
+
+
+def _reviewer() -> None:
+    """Create the demo medical reviewer, linked to no account (a superuser links it to a
+    Reviewer's staff account in the admin), unless one with its slug exists."""
+    reviewer, created = Reviewer.objects.get_or_create(
+        slug=DEMO_REVIEWER_SLUG,
+        defaults={
+            "name": "Dr. Sam Example",
+            "credentials": "MD",
+            "specialty": "Psychiatry",
+            "bio": "A fictional reviewer for trying out the medical review on demo content.",
+        },
+    )
+    if created:
+        register(reviewer)

@@ -1,10 +1,11 @@
 """What ``load_demo`` created, and what ``load_demo --remove`` takes away again.
 
-Every article, author and source the loader creates is registered
+Every article, author, source, topic and medical reviewer the loader creates is registered
 (:class:`articles.models.DemoContent`) with its fingerprint at the time; removal takes
 exactly the registered objects that are unchanged since (all of them with ``force``),
 never anything else: an editor's article by the demo author stays, and so does the
-author then; a source another article cites stays.
+author then; a source another article cites stays, a topic filing another article, and a
+reviewer who signed off another article (or was linked to an account since: changed).
 """
 
 import hashlib
@@ -16,13 +17,15 @@ from django.db import models, transaction
 
 from .. import publishing
 from ..actors import Actor
-from ..models import Article, Author, DemoContent, Page, Source
+from ..models import Article, Author, DemoContent, Page, Reviewer, Source, Topic
 from ..models.sources import BIBLIOGRAPHIC_FIELDS
 
 # What a demo source is fingerprinted on: its citation, and the evidence type shown with it.
 SOURCE_FIELDS = (*BIBLIOGRAPHIC_FIELDS, "evidence_type")
 # What a demo page is fingerprinted on: everything its admin form changes.
 PAGE_FIELDS = ("title", "slug", "summary", "body", "purpose", "status")
+# A demo reviewer's fields; linking it to a staff account (``user``) counts as a change.
+REVIEWER_FIELDS = ("name", "slug", "credentials", "specialty", "bio", "licence_verified_on", "user_id")
 
 
 def fingerprint(obj: models.Model) -> str:
@@ -30,7 +33,7 @@ def fingerprint(obj: models.Model) -> str:
 
     An article's version moves on with every save (``Article.save``) and pending changes
     are kept beside the row, so the version and whether changes are pending stand for it;
-    an author, a source or a page is fingerprinted by its fields.
+    an author, a source, a topic, a reviewer or a page is fingerprinted by its fields.
     """
     if isinstance(obj, Article):
         facts: list = [obj.version, obj.pending_revision is not None]
@@ -38,6 +41,10 @@ def fingerprint(obj: models.Model) -> str:
         facts = [obj.name, obj.slug, obj.bio, obj.photo.name or ""]
     elif isinstance(obj, Page):
         facts = [getattr(obj, name) for name in PAGE_FIELDS]
+    elif isinstance(obj, Topic):
+        facts = [obj.name, obj.slug, obj.description]
+    elif isinstance(obj, Reviewer):
+        facts = [getattr(obj, name) for name in REVIEWER_FIELDS]
     else:
         facts = [getattr(obj, name) for name in SOURCE_FIELDS]
     return hashlib.sha256(json.dumps(facts, default=str).encode()).hexdigest()
@@ -68,8 +75,8 @@ class RemovalPlan:
     removed: list[str] = field(default_factory=list)
 
 
-# Articles first: an author or a source can go only once no article needs it.
-_ORDER = (Article, Source, Author, Page)
+# Articles first: the rest can go only once no article needs it.
+_ORDER = (Article, Source, Author, Topic, Reviewer, Page)
 
 
 def plan_removal(*, force: bool = False) -> RemovalPlan:
@@ -100,6 +107,10 @@ def _reason_to_keep(obj, recorded: str, removing: list, force: bool) -> str:
         return "cited by an article that stays"
     if isinstance(obj, Author) and obj.articles.exclude(pk__in=leaving).exists():
         return "credited on an article that stays"
+    if isinstance(obj, Topic) and obj.articles.exclude(pk__in=leaving).exists():
+        return "files an article that stays"
+    if isinstance(obj, Reviewer) and obj.articles.exclude(pk__in=leaving).exists():
+        return "signed off an article that stays"
     if fingerprint(obj) != recorded and not force:
         return "changed since it was loaded (--force removes it)"
     return ""
@@ -111,7 +122,7 @@ def remove_demo_content(*, actor: Actor, force: bool = False) -> RemovalPlan:
 
     Articles go through ``articles.publishing.delete`` as ``actor`` (the ``load_demo``
     command passes the system inside ``system_actor``), so each deletion is in the
-    history; authors and sources are deleted as rows. The register forgets what was
+    history; authors, sources, topics and reviewers are deleted as rows. The register forgets what was
     removed and what no longer exists.
     """
     plan = plan_removal(force=force)

@@ -23,8 +23,9 @@ class Image(models.Model):
     """An image in the media library, with its default alt text, credit and renditions.
 
     ``width`` and ``height`` are the stored file's, in pixels (filled by Django's
-    ``ImageField``). ``renditions`` is the dict :func:`articles.images.make_renditions`
-    returns for ``file``.
+    ``ImageField``). ``sha256`` is the digest of the bytes uploaded (before re-encoding),
+    empty for images stored before it was kept. ``renditions`` is the dict
+    :func:`articles.images.make_renditions` returns for ``file``.
     """
 
     file = models.ImageField(
@@ -50,6 +51,17 @@ class Image(models.Model):
     width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
     renditions = models.JSONField(default=dict, blank=True, editable=False)
+    sha256 = models.CharField(
+        _("SHA-256 of the uploaded file"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Hex digest of the file as uploaded (FIPS 180-4): the same file uploaded again is reused."
+        ),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),

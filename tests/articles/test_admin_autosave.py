@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
-from tests.factories import ArticleFactory, AuthorFactory
+from tests.factories import ArticleFactory, AuthorFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,7 @@ def test_a_stale_autosave_answers_409_naming_who_saved(editor_client, publisher)
     [
         ({"author": "999999"}, "author"),
         ({"title": "x" * 300}, "title"),
-        ({"body": '<p><img src="/static/img/favicon.svg"></p>'}, "body"),
+        ({"body": '<p><img src="" alt="An image with no address"></p>'}, "body"),
         ({"updated_on": "not a date"}, "updated_on"),
     ],
 )
@@ -167,3 +167,64 @@ def test_a_live_article_s_autosave_without_title_answers_400(editor_client):
         autosave_url(article), {"title": "", "author": article.author_id, "version": article.version}
     )
     assert response.status_code == 400 and "title" in response.json()["message"]
+
+
+def test_an_autosave_keeps_a_draft_s_topics_and_a_live_article_s_as_pending(editor_client):
+    depression, anxiety = TopicFactory(name="Depression"), TopicFactory(name="Anxiety")
+    answer = editor_client.post(
+        NEW_URL, {"body": "<p>Started</p>", "topics": [depression.pk, anxiety.pk]}
+    ).json()
+    assert set(Article.objects.get(pk=answer["id"]).topics.all()) == {depression, anxiety}
+
+    live = ArticleFactory(title="Live")
+    live.topics.add(depression)
+    response = editor_client.post(
+        autosave_url(live),
+        {"title": "Live", "author": live.author_id, "topics": [anxiety.pk], "version": live.version},
+    )
+    assert response.status_code == 200 and response.json()["pending"] is True
+    live.refresh_from_db()
+    assert list(live.topics.all()) == [depression]
+    assert live.pending_revision["topics"] == [anxiety.pk]
+
+
+NO_ALT = '<p>Words.</p><img src="/media/x.png">'
+OTHER_SITE = '<p>Words.</p><img src="https://example.org/x.png" alt="A chart">'
+
+
+@pytest.mark.parametrize("body", [NO_ALT, OTHER_SITE])
+def test_a_draft_s_autosave_stores_images_the_explicit_save_refuses(editor_client, body):
+    article = ArticleFactory(draft=True, title="Mine")
+    response = editor_client.post(
+        autosave_url(article),
+        {
+            "title": "Mine",
+            "author": article.author_id,
+            "body": body + "<p>Typed after.</p>",
+            "version": article.version,
+        },
+    )
+    assert response.status_code == 200, response.content
+    article.refresh_from_db()
+    assert "Typed after." in article.body
+
+
+@pytest.mark.parametrize("body", [NO_ALT, OTHER_SITE, '<p>Words.</p><img src="" alt="x">'])
+def test_a_live_article_s_autosave_still_refuses_those_images(editor_client, body):
+    article = ArticleFactory(title="Live")
+    response = editor_client.post(
+        autosave_url(article),
+        {"title": "Live", "author": article.author_id, "body": body, "version": article.version},
+    )
+    assert response.status_code == 400 and response.json()["errors"]["body"]
+    article.refresh_from_db()
+    assert article.pending_revision is None
+
+
+def test_a_draft_s_autosave_still_refuses_an_image_without_address(editor_client):
+    article = ArticleFactory(draft=True, title="Mine")
+    response = editor_client.post(
+        autosave_url(article),
+        {"title": "Mine", "body": '<p>x</p><img src="" alt="x">', "version": article.version},
+    )
+    assert response.status_code == 400 and response.json()["errors"]["body"]

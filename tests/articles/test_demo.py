@@ -5,8 +5,15 @@ import pytest
 from django.core.management import call_command
 
 from articles import publishing
-from articles.models import Article, Author, DemoContent, Source
-from tests.factories import ArticleFactory, AuthorFactory, SourceFactory, store_pending_changes
+from articles.models import Article, Author, DemoContent, Reviewer, Source, Topic
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    ReviewerFactory,
+    SourceFactory,
+    TopicFactory,
+    store_pending_changes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +147,50 @@ def test_content_loaded_before_the_register_existed_is_registered_by_the_migrati
     assert sorted(Article.objects.values_list("title", flat=True)) == ["An editor's", "Rewritten"]
     remove("--force")
     assert list(Article.objects.all()) == [editors]
+
+
+def test_demo_content_files_articles_under_topics_and_brings_a_reviewer_and_a_full_source(client):
+    call_command("load_demo")
+
+    assert set(Topic.objects.values_list("name", flat=True)) >= {"Depression", "Anxiety", "PTSD", "Treatment"}
+    assert all(article.topics.exists() for article in Article.objects.all())
+    reviewer = Reviewer.objects.get()
+    assert reviewer.user is None and reviewer.credentials
+    source = Source.objects.get()
+    assert source.authors.startswith("Guyatt GH") and source.year == 2008 and source.journal == "BMJ"
+    assert source.evidence_type == Source.EvidenceType.EXPERT_OPINION
+    cited = Article.objects.get(citations__source=source)
+    page = client.get(cited.get_absolute_url()).content.decode()
+    assert "Guyatt GH" in page and "Expert opinion" in page
+
+
+def test_removal_takes_exactly_the_topics_and_reviewer_the_loader_made():
+    existing = TopicFactory(name="Depression")
+    call_command("load_demo")
+    assert Article.objects.filter(topics=existing).exists()
+    editors = ArticleFactory(title="An editor's")
+    editors.topics.add(Topic.objects.get(name="PTSD"))
+
+    output = remove()
+
+    assert list(Article.objects.all()) == [editors]
+    assert set(Topic.objects.values_list("name", flat=True)) == {"Depression", "PTSD"}
+    assert "files an article that stays" in output
+    assert not Reviewer.objects.exists()
+    assert list(DemoContent.objects.values_list("object_id", flat=True)) == [
+        Topic.objects.get(name="PTSD").pk
+    ]
+
+
+def test_a_demo_reviewer_linked_to_an_account_is_kept(editor):
+    ReviewerFactory(name="Dr Real", credentials="MD")
+    call_command("load_demo")
+    demo = Reviewer.objects.get(slug="demo-medical-reviewer")
+    demo.user = editor
+    demo.save()
+
+    remove()
+
+    assert Reviewer.objects.filter(pk=demo.pk).exists() and Reviewer.objects.count() == 2
+    remove("--force")
+    assert list(Reviewer.objects.values_list("name", flat=True)) == ["Dr Real"]

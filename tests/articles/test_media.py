@@ -1,6 +1,7 @@
 """The media library: its model, the editor's upload endpoint, the admin list and the
 refused deletion, the body's image checks, and what readers get."""
 
+import itertools
 import re
 
 import pytest
@@ -21,8 +22,14 @@ pytestmark = pytest.mark.django_db
 UPLOAD_URL = reverse("admin:articles_image_upload")
 
 
+_UPLOADS = itertools.count()
+
+
 def upload(name="room.jpg", data=None, **kwargs):
-    return SimpleUploadedFile(name, data or image_bytes(size=(1000, 600)), "image/jpeg")
+    """A JPEG upload; each call's bytes differ (a numbered comment) unless ``data`` is given,
+    as the library keeps one image per file."""
+    data = data or image_bytes(size=(1000, 600), comment=f"upload {next(_UPLOADS)}".encode())
+    return SimpleUploadedFile(name, data, "image/jpeg")
 
 
 def stored_image(alt_text="A treatment room", **kwargs):
@@ -66,8 +73,25 @@ class TestUpload:
         assert response.status_code == 200
         data = response.json()
         image = Image.objects.get(pk=data["id"])
-        assert data == {"id": image.pk, "url": image.file.url, "alt": "", "width": 1000, "height": 600}
+        assert data == {
+            "id": image.pk,
+            "url": image.file.url,
+            "alt": "",
+            "decorative": False,
+            "width": 1000,
+            "height": 600,
+        }
         assert image.uploaded_by == editor
+
+    def test_the_same_file_uploaded_again_is_the_library_s_image(self, editor_client):
+        data = image_bytes(size=(300, 200))
+        first = editor_client.post(UPLOAD_URL, {"file": upload("room.jpg", data)}).json()
+        Image.objects.filter(pk=first["id"]).update(alt_text="A treatment room")
+        again = editor_client.post(UPLOAD_URL, {"file": upload("copy-of-room.jpg", data)}).json()
+        assert again["id"] == first["id"] and again["alt"] == "A treatment room"
+        assert Image.objects.count() == 1
+        other = editor_client.post(UPLOAD_URL, {"file": upload()}).json()
+        assert other["id"] != first["id"] and Image.objects.count() == 2
 
     @pytest.mark.parametrize(
         ("data", "message"),

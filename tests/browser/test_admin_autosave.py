@@ -3,14 +3,16 @@ written, survives a reload, is kept in the browser while offline and offered bac
 autosave after someone else's save warns instead of overwriting."""
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
 
 from articles import publishing
 from articles.models import Article, Author
+from tests.factories import TopicFactory
 
-from .admin_pages import choose_author, editor_parts, log_in, staff_user, watch
+from .admin_pages import choose_author, choose_topic, editor_parts, log_in, staff_user, watch
 
 pytestmark = pytest.mark.browser
 
@@ -28,12 +30,21 @@ def publisher(live_server):
     return staff_user("pablo", "Publishers")
 
 
+def wait_until(condition, seconds=20):
+    """Poll ``condition`` (the database, as the server sees it) until true, or fail."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.2)
+
+
 def test_an_editor_s_draft_saves_itself_survives_offline_and_never_overwrites_another_save(
     page, live_server, editor, publisher
 ):
     problems = []  # script errors and Content Security Policy errors
     watch(page, problems)
     log_in(page, live_server, editor)
+    TopicFactory(name="Depression"), TopicFactory(name="Anxiety")
 
     # A new article: a title and a first sentence, no author yet, and no Save pressed.
     page.goto(live_server.url + "/admin/articles/article/add/")
@@ -48,10 +59,17 @@ def test_an_editor_s_draft_saves_itself_survives_offline_and_never_overwrites_an
     article = Article.objects.get()
     assert article.status == "draft" and article.author is None
 
+    # Two topics picked: autosave saves them too.
+    choose_topic(page, "Depr", "Depression")
+    choose_topic(page, "Anx", "Anxiety")
+    wait_until(lambda: set(article.topics.values_list("name", flat=True)) == {"Depression", "Anxiety"})
+    expect(status).to_have_text(SAVED, timeout=WAIT)
+
     # A reload shows what was autosaved, in the same article.
     page.reload()
     _, content = editor_parts(page)
     expect(page.locator("#id_title")).to_have_value("Notes on integration sessions")
+    expect(page.locator(".field-topics .select2-selection__choice")).to_have_count(2)
     expect(content).to_contain_text("Integration turns an experience into change.")
     change_url = page.url
 
@@ -93,6 +111,22 @@ def test_an_editor_s_draft_saves_itself_survives_offline_and_never_overwrites_an
     history = Article.objects.get().history.order_by("history_date", "history_id")
     assert [record.history_change_reason for record in history] == ["Autosaved", None]
     status = page.locator("#autosave-status")
+
+    # A value the server refuses: it says why, and the browser keeps the page's state,
+    # offered back after a reload.
+    page.locator("#id_updated_on").fill("someday")
+    expect(status).to_contain_text("Not saved", timeout=WAIT)
+    expect(status).to_contain_text("kept in this browser")
+    expect(status).to_have_attribute("data-state", "error")
+    page.reload()
+    expect(page.locator("#autosave-offer")).to_be_visible()
+    page.locator("#autosave-restore").click()
+    expect(page.locator("#id_updated_on")).to_have_value("someday")
+    status = page.locator("#autosave-status")
+    expect(status).to_contain_text("Not saved", timeout=WAIT)
+    page.locator("#id_updated_on").fill("")
+    expect(status).to_have_text(SAVED, timeout=WAIT)
+    assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('isha-autosave'))") == []
     _, content = editor_parts(page)
 
     # A publisher saves the article meanwhile: the editor's next autosave warns, overwrites nothing.

@@ -127,8 +127,17 @@ def test_an_editor_uploads_captions_and_finds_images_in_the_library_and_readers_
     upload_from_toolbar(page, menu, "notes.png", b"not an image at all")
     expect(page.get_by_test_id("image-upload-message")).to_contain_text("not a JPEG, PNG, WebP or GIF")
 
-    # Upload from the toolbar: this use's alt text and a caption.
+    # Upload from the toolbar: the dialog asks for the alt text, with the caret in it, and
+    # will not take the image without it; then this use's alt text and a caption.
     upload_from_toolbar(page, menu, "room.png", png())
+    dialog = page.get_by_role("dialog", name="Describe the uploaded image")
+    expect(dialog).to_be_visible()
+    alt_field = dialog.get_by_label("Alternative Text (required)")
+    expect(alt_field).to_be_focused()
+    expect(alt_field).to_have_value("")
+    dialog.get_by_role("button", name="Update").click()
+    expect(dialog).to_be_visible()
+    assert alt_field.evaluate("field => field.validity.valueMissing")
     fill_figure_dialog(page, ALT, CAPTION)
     expect(content.get_by_role("img", name=ALT)).to_be_visible()
     expect(content.locator("figcaption")).to_have_text(CAPTION)
@@ -213,3 +222,18 @@ def test_an_editor_uploads_captions_and_finds_images_in_the_library_and_readers_
         assert reader_problems == [], "\n".join(reader_problems)
     finally:
         context.close()
+
+    # The same file uploaded again is the library's image, its alt text offered.
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    menu, content = editor_parts(page)
+    content.locator("figcaption").click()
+    page.keyboard.press("End")
+    upload_from_toolbar(page, menu, "room-again.png", png())
+    dialog = page.get_by_role("dialog", name="Describe the uploaded image")
+    expect(dialog.get_by_label("Alternative Text")).to_have_value(ALT)
+    expect(dialog.get_by_label("Alternative Text")).to_be_focused()
+    dialog.get_by_role("button", name="Update").click()
+    expect(content.get_by_role("img", name=ALT)).to_have_count(2)
+    assert Image.objects.count() == 2
+    expect(content.locator(f'img[data-file="{room.pk}"]')).to_have_count(2)
+    assert problems == [], "\n".join(problems)

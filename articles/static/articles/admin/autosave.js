@@ -8,7 +8,8 @@
  * as stale. The first autosave of a new article switches the page to the article it created
  * (history.replaceState and the form's action), so later saves update that article.
  *
- * When the server cannot be reached (network error or 5xx), the fields are kept in
+ * When the server cannot be reached (network error or 5xx) or refuses the fields (4xx,
+ * e.g. a live article's body with an image lacking alt text), the fields are kept in
  * localStorage under "isha-autosave:<user id>:<article id or new>" and offered back when
  * the editor returns to the page. A 409 (someone else saved) stops autosaving and says
  * so; the page keeps the editor's text.
@@ -18,6 +19,7 @@
 
   var PREFIX = "isha-autosave";
   var SKIPPED = ["csrfmiddlewaretoken", "version"];
+  var KEPT = "Your changes are kept in this browser.";
   var bodyEditor = null;
 
   document.addEventListener("prose-editor:ready", function (event) {
@@ -122,9 +124,10 @@
       this.store();
       this.say(answer.message, "stale");
     } else {
-      // Bad input: say why, and wait for the next change before trying again.
+      // Refused (bad input, not allowed): say why, keep the form in this browser so the
+      // work survives the tab, and wait for the next change before trying again.
       this.saved = signature;
-      this.say(answer.message, "error");
+      this.say(answer.message + (this.store() ? " " + KEPT : ""), "error");
     }
   };
 

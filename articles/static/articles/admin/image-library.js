@@ -2,7 +2,8 @@
 // text or by pasting it, into the site's library (the admin's upload endpoint checks it as
 // it checks hero images). The image goes in as a figure whose <img> carries the library id
 // as data-file (django-prose-editor's Image extension), then the figure dialog opens for
-// this use's alt text and caption. A refused file gets the server's message above the editor.
+// this use's alt text (required unless the library marks the image decorative) and caption.
+// The same file uploaded again is the library's image (the server matches its SHA-256). A refused file gets the server's message above the editor.
 import { Extension, Plugin } from "django-prose-editor/editor"
 
 const MESSAGE_ID = "image-upload-message"
@@ -97,8 +98,32 @@ async function insertUploads(editor, options, files, position = null) {
     if (pos !== null && files.length === 1) {
       // This use's alt text and caption, in django-prose-editor's own figure dialog.
       editor.chain().setNodeSelection(pos).editImage().run()
+      askForAltText(editor, image)
     }
   }
+}
+
+// The figure dialog (opened synchronously by editImage) made about the upload: titled for
+// what it asks, the caret in its alt text, prefilled with the library's default, and the
+// alt text required (the dialog's form refuses "Update" without it) unless the library
+// marks the image decorative. Cancel still closes it; the checks panel then warns.
+function askForAltText(editor, image) {
+  const dialogs = editor.view.dom.parentElement.querySelectorAll("dialog.prose-editor-dialog[open]")
+  const dialog = dialogs[dialogs.length - 1]
+  const alt = dialog?.querySelector('input[name="altText"]')
+  if (!alt) return
+  const title = dialog.querySelector(".prose-editor-dialog-title")
+  if (title) {
+    title.textContent = "Describe the uploaded image"
+    title.id = `${alt.id}-dialog-title`
+    dialog.setAttribute("aria-labelledby", title.id)
+  }
+  if (!alt.value && image.alt) alt.value = image.alt
+  if (!image.decorative) {
+    alt.required = true
+    alt.labels[0]?.append(" (required)")
+  }
+  alt.focus()
 }
 
 function chooseFiles(editor, options) {
