@@ -1,4 +1,4 @@
 """The editors' product, one module per models module: articles (with medical review), the
-sources they cite, the people behind them, topics, and the site settings."""
+sources they cite, the people behind them, topics, the site settings and reader feedback."""
 
-from . import article, media, people, site, sources, topics  # noqa: F401 (importing registers the admins)
+from . import article, feedback, media, people, site, sources, topics  # noqa: F401 (importing registers the admins)

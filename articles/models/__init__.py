@@ -4,6 +4,7 @@ from .article import Article
 from .article_parts import RelatedArticle, SlugRedirect, UpdateNote
 from .article_queryset import ArticleQuerySet
 from .demo import DemoContent
+from .feedback import ReaderFeedback
 from .media import Image
 from .people import Author, Reviewer
 from .site import SiteSettings
@@ -17,6 +18,7 @@ __all__ = [
     "Citation",
     "DemoContent",
     "Image",
+    "ReaderFeedback",
     "RelatedArticle",
     "Reviewer",
     "SiteSettings",
