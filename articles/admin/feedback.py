@@ -69,7 +69,7 @@ class ReaderFeedbackAdmin(admin.ModelAdmin):
     """The feedback queue: newest first, filtered by state, kind and article."""
 
     form = ReaderFeedbackAdminForm
-    list_display = ("created_at", "article", "kind", "excerpt", "state")
+    list_display = ("excerpt", "article", "kind", "state", "created_at")
     list_filter = (FeedbackStateFilter, "kind", ("article", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("article",)
     search_fields = ("message", "email", "article__title")
@@ -103,8 +103,10 @@ class ReaderFeedbackAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description=_("problem"))
+    @admin.display(description=_("feedback"))
     def excerpt(self, obj):
+        if not obj.message:
+            return obj.get_kind_display()
         return obj.message[:100] + ("…" if len(obj.message) > 100 else "")
 
     @admin.display(description=_("state"))

@@ -17,6 +17,11 @@
     form.querySelectorAll("[aria-invalid]").forEach(function (input) {
       input.removeAttribute("aria-invalid");
       input.classList.remove("is-invalid");
+      // Keep only descriptions still on the page (the help text), not removed errors.
+      var describedBy = (input.getAttribute("aria-describedby") || "")
+        .split(" ").filter(function (id) { return id && document.getElementById(id); });
+      if (describedBy.length) { input.setAttribute("aria-describedby", describedBy.join(" ")); }
+      else { input.removeAttribute("aria-describedby"); }
     });
   }
 
@@ -32,7 +37,9 @@
       input.insertAdjacentElement("afterend", message);
       input.classList.add("is-invalid");
       input.setAttribute("aria-invalid", "true");
-      input.setAttribute("aria-describedby", message.id);
+      var describedBy = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      describedBy.push(message.id);
+      input.setAttribute("aria-describedby", describedBy.join(" "));
     });
   }
 
