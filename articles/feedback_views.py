@@ -56,7 +56,7 @@ def _answer(request, article, form, *, outcome, status):
 @require_POST
 def article_feedback(request, slug):
     """Record a vote (POST ``helpful``: ``yes``/``no``) or a problem report (POST
-    ``message``, optional ``email``) on the published article ``slug`` (404 otherwise).
+    ``message``, optional ``reply_email``) on the published article ``slug`` (404 otherwise).
 
     A plain form is answered with a redirect to the article with ``?feedback=yes``,
     ``no`` or ``reported`` (the page thanks the reader there); invalid input with the
@@ -82,7 +82,7 @@ def article_feedback(request, slug):
         kind=kind,
         shown_version=form.shown_version(article),
         message=data.get("message", ""),
-        email=data.get("email", ""),
+        email=data.get("reply_email", ""),
         hold=form.hold(),
     )
     outcome = data.get("helpful", "reported")

@@ -73,7 +73,7 @@ class HelpfulForm(FeedbackForm):
 
 class ProblemReportForm(FeedbackForm):
     """ "Report a problem with this page": the problem (required, at most
-    :attr:`ReaderFeedback.MESSAGE_MAX_LENGTH` characters) and an optional email for a reply."""
+    :attr:`ReaderFeedback.MESSAGE_MAX_LENGTH` characters) and an optional ``reply_email`` for a reply."""
 
     message = forms.CharField(
         label=_("What is wrong or missing?"),
@@ -84,7 +84,8 @@ class ProblemReportForm(FeedbackForm):
             "max_length": _("Please keep it under %(limit_value)d characters (this has %(show_value)d)."),
         },
     )
-    email = forms.EmailField(
+    # Not "email": the sign-up form on the same page has that field.
+    reply_email = forms.EmailField(
         label=_("Your email address (optional)"),
         help_text=_("Only if you would like a reply. We use it for nothing else."),
         required=False,

@@ -94,7 +94,9 @@ def test_a_no_vote_opens_the_report_form_inviting_details(client, send):
 
 
 def test_a_problem_report_keeps_its_text_and_optional_email(client, send):
-    response = send(message="  The phone number of the crisis line is out of date. ", email="ann@example.com")
+    response = send(
+        message="  The phone number of the crisis line is out of date. ", reply_email="ann@example.com"
+    )
 
     report = ReaderFeedback.objects.get()
     assert report.kind == Kind.PROBLEM
@@ -116,7 +118,7 @@ def test_the_page_script_gets_json(send):
 
 
 def test_an_empty_report_is_refused_with_a_clear_message(send):
-    response = send(message="   ", email="ann@example.com")
+    response = send(message="   ", reply_email="ann@example.com")
 
     assert response.status_code == 400
     assert "Describe the problem, in a sentence or two." in response.text
@@ -128,7 +130,7 @@ def test_an_empty_report_is_refused_with_a_clear_message(send):
     ("fields", "error"),
     [
         ({"message": "x" * 2001}, "Please keep it under 2000 characters (this has 2001)."),
-        ({"message": "Typo in the title.", "email": "ann@"}, "Enter a valid email address"),
+        ({"message": "Typo in the title.", "reply_email": "ann@"}, "Enter a valid email address"),
     ],
     ids=["too-long", "bad-email"],
 )

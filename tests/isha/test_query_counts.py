@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.citations import marker_for
-from articles.models import Article, Image, SiteSettings, UpdateNote
+from articles.models import Article, Image, ReaderFeedback, SiteSettings, UpdateNote
 from signups.models import ErasureLog, SignupEvent, SignupFormCopy, SignupFormCopyVersion
 from tests.factories import (
     ArticleFactory,
@@ -106,6 +106,9 @@ class Library:
         RelatedArticleFactory(from_article=article, to_article=self.article)
         UpdateNote.objects.create(article=self.article, text=f"Added study {n}.", is_correction=n % 2 == 0)
         Image.objects.create(file=f"library/grown-{n}.jpg", width=40, height=20, alt_text=f"Image {n}")
+        ReaderFeedback.objects.create(
+            article=article, article_version=1, kind=ReaderFeedback.Kind.PROBLEM, message=f"Typo {n}."
+        )
 
         version = SignupFormCopyVersion.objects.create(
             heading=f"Heading {n}", intro="", button_label="Sign up"
