@@ -1,8 +1,8 @@
 """``/articles/<slug>/feedback/``: where the feedback forms at the end of an article post."""
 
 from django.conf import settings
-from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from modern_csrf.decorators import csrf_protect as fetch_metadata_csrf_protect
@@ -11,7 +11,7 @@ from signups import abuse
 
 from . import feedback
 from .forms.feedback import THANKS_PARAM, HelpfulForm, form_for, unbound_forms
-from .models import Article
+from .models import Article, SlugRedirect
 
 TEMPLATE = "articles/feedback.html"
 MESSAGES = {
@@ -22,6 +22,19 @@ MESSAGES = {
     "rate_limited": "You have sent a lot of feedback in a short time. Please try again in a minute; "
     "what you typed is still here.",
 }
+
+
+def published_article(slug):
+    """The published article at ``slug``, or at its old address ``slug`` (a page opened
+    before a slug change posts there); raises ``Http404`` otherwise."""
+    articles = Article.objects.published()
+    article = articles.filter(slug=slug).first()
+    if article is None:
+        moved = SlugRedirect.objects.filter(old_slug=slug).values("article_id")
+        article = articles.filter(pk__in=moved).first()
+    if article is None:
+        raise Http404("No published article here.")
+    return article
 
 
 def _wants_json(request):
@@ -56,7 +69,8 @@ def _answer(request, article, form, *, outcome, status):
 @require_POST
 def article_feedback(request, slug):
     """Record a vote (POST ``helpful``: ``yes``/``no``) or a problem report (POST
-    ``message``, optional ``reply_email``) on the published article ``slug`` (404 otherwise).
+    ``message``, optional ``reply_email``) on the published article ``slug`` (or at its
+    old address; 404 otherwise).
 
     A plain form is answered with a redirect to the article with ``?feedback=yes``,
     ``no`` or ``reported`` (the page thanks the reader there); invalid input with the
@@ -65,7 +79,7 @@ def article_feedback(request, slug):
     gets JSON: ``{"ok": bool, "message": str, "errors": {field: [str]}}``. Feedback
     that looks automated (:func:`signups.abuse.hold_for`) is answered the same and held.
     """
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    article = published_article(slug)
     form = form_for(request.POST)
     if abuse.over_rate_limit(request, rate=settings.FEEDBACK_RATE_LIMIT, scope="feedback"):
         # What was typed, shown again without error marks: nothing was wrong with it.

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles import feedback
-from articles.models import Article, ReaderFeedback, UpdateNote
+from articles.models import Article, ReaderFeedback, SlugRedirect, UpdateNote
 from articles.models.feedback import feedback_counts
 from signups.abuse import STAMP_SALT
 from signups.models import Subscriber
@@ -191,6 +191,9 @@ def test_feedback_has_its_own_rate_limit_and_keeps_the_typed_text(send, settings
     assert "Please try again in a minute" in turned_away.text
     assert "The second table is missing a unit." in turned_away.text
     assert ReaderFeedback.objects.count() == 2
+    answer = send(message="The second table is missing a unit.", **JSON)
+    assert answer.status_code == 429
+    assert answer.json() == {"ok": False, "message": turned_away.context["status_message"], "errors": {}}
     # The sign-up counts on its own: feedback did not use up a reader's sign-ups.
     client.post(reverse("signups:signup"), {"email": "ann@example.com", "rendered_at": form_stamp()})
     assert Subscriber.objects.filter(email="ann@example.com").exists()
@@ -201,6 +204,18 @@ def test_only_published_articles_take_feedback(send):
 
     assert send(helpful="yes", to=draft).status_code == 404
     assert not ReaderFeedback.objects.exists()
+
+
+def test_a_page_opened_before_a_slug_change_still_sends_its_feedback(send, article):
+    old_slug = article.slug
+    article.slug = "ketamine-for-depression"
+    article.save()
+    SlugRedirect.objects.create(old_slug=old_slug, article=article)
+
+    response = send(helpful="no", to=Article(slug=old_slug))
+
+    assert response["Location"] == "/articles/ketamine-for-depression/?feedback=no#feedback"
+    assert ReaderFeedback.objects.get().article == article
 
 
 def test_the_feedback_address_only_takes_posts(client, article):
