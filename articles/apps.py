@@ -27,13 +27,19 @@ PAGE_CONTENT_MODELS = EDITOR_MODELS
 def create_editorial_groups(sender, **kwargs):
     """After every ``migrate``: "Editors" write and edit; "Publishers" also publish;
     "Reviewers" read everything and sign off medical reviews (a reviewer also needs a
-    medical reviewer profile linked to their account)."""
+    medical reviewer profile linked to their account). Editors and Publishers also work
+    the reader feedback queue."""
     from isha.groups import ensure_group
 
     ensure_group("Editors", "articles", EDITOR_MODELS)
     ensure_group("Publishers", "articles", EDITOR_MODELS, extra=("publish_article",))
     ensure_group("Reviewers", "articles", EDITOR_MODELS, actions=("view",))
     ensure_group("Reviewers", "articles", ("article",), actions=("change",), extra=("review_article",))
+    # Reader feedback is not page content (saving it retires no cached page): the queue
+    # is worked by Editors and Publishers; Reviewers may read it.
+    ensure_group("Editors", "articles", ("readerfeedback",), actions=("change", "view"))
+    ensure_group("Publishers", "articles", ("readerfeedback",), actions=("change", "view"))
+    ensure_group("Reviewers", "articles", ("readerfeedback",), actions=("view",))
 
 
 def next_scheduled_publication():

@@ -2,7 +2,7 @@ from django.urls import path
 
 from isha.pagecache import cache_public_page
 
-from . import feeds, page_views, views
+from . import feedback_views, feeds, page_views, views
 
 app_name = "articles"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     # Anonymous readers share cached copies of these pages (isha.pagecache).
     path("", cache_public_page(views.ArticleListView.as_view()), name="list"),
     path("articles/<slug:slug>/", cache_public_page(views.ArticleDetailView.as_view()), name="detail"),
+    path("articles/<slug:slug>/feedback/", feedback_views.article_feedback, name="feedback"),
     path("topics/<slug:slug>/", cache_public_page(views.TopicView.as_view()), name="topic"),
     path("authors/<slug:slug>/", cache_public_page(views.AuthorView.as_view()), name="author"),
     path("reviewers/<slug:slug>/", cache_public_page(views.ReviewerView.as_view()), name="reviewer"),

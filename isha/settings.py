@@ -463,6 +463,9 @@ SIGNUP_TASK_STALE_SECONDS = env.int("SIGNUP_TASK_STALE_SECONDS", default=600)
 SIGNUP_MIN_FILL_SECONDS = env.float("SIGNUP_MIN_FILL_SECONDS", default=2)
 # Sign-ups per client: "COUNT/UNIT" with UNIT s, m, h or d; empty turns it off.
 SIGNUP_RATE_LIMIT = env.str("SIGNUP_RATE_LIMIT", default="20/m")
+# Reader feedback (votes and problem reports) per client, as SIGNUP_RATE_LIMIT; the
+# sign-up's other bot checks (fill time, trap field) apply to it as well.
+FEEDBACK_RATE_LIMIT = env.str("FEEDBACK_RATE_LIMIT", default="10/10m")
 # Proxies in front of the site that append to X-Forwarded-For (0: use REMOTE_ADDR).
 SIGNUP_TRUSTED_PROXY_HOPS = env.int("SIGNUP_TRUSTED_PROXY_HOPS", default=0)
 # Key for the one-way hash of erased addresses. Keep it stable: a new key forgets who was

@@ -46,21 +46,23 @@ def parse_rate(rate):
     return count, multiple * UNITS[unit]
 
 
-def over_rate_limit(request):
+def over_rate_limit(request, *, rate=None, scope="signups"):
     """Count this sign-up against its client and return True if it is over the limit.
 
-    A fixed window per client in Django's cache (Redis when configured, so every web
-    host shares the count). While that cache cannot be reached (:mod:`isha.cacheguard`)
+    ``rate`` is a ``"COUNT/UNIT"`` string (default ``SIGNUP_RATE_LIMIT``); ``scope``
+    names the count, so another form (reader feedback) limits with its own. A fixed
+    window per client in Django's cache (Redis when configured, so every web host shares
+    the count). While that cache cannot be reached (:mod:`isha.cacheguard`)
     the count is kept in this process instead, and that is logged once per outage. Any
     other failure must never cost a sign-up either: it lets the request through (logged).
     """
     try:
-        limit = parse_rate(settings.SIGNUP_RATE_LIMIT)
+        limit = parse_rate(settings.SIGNUP_RATE_LIMIT if rate is None else rate)
         if limit is None:
             return False
         count, window = limit
         digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip(request)}".encode()).hexdigest()[:32]
-        key = f"signups:rate:{window}:{digest}"
+        key = f"{scope}:rate:{window}:{digest}"
         current = cacheguard.guarded(lambda: _count(cache, key, window))
         if current is None:
             _log_fallback_once()

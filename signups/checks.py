@@ -1,9 +1,10 @@
 """System checks of the sign-up settings: ``manage.py check`` fails naming the variable.
 
-A malformed ``SIGNUP_RATE_LIMIT`` would otherwise switch the rate limit off at run time
-(the limiter lets sign-ups through rather than lose them when it cannot work), so it
-is refused at start-up instead. Registered by ``SignupsConfig.ready()`` with the
-project's settings tag, which servers run when they start (``isha/wsgi.py``).
+A malformed ``SIGNUP_RATE_LIMIT`` (or ``FEEDBACK_RATE_LIMIT``) would otherwise switch
+the rate limit off at run time (the limiter lets sign-ups through rather than lose
+them when it cannot work), so it is refused at start-up instead. Registered by
+``SignupsConfig.ready()`` with the project's settings tag, which servers run when they
+start (``isha/wsgi.py``).
 """
 
 from django.conf import settings
@@ -27,18 +28,22 @@ MINIMUMS = {
 
 @register(SETTINGS_TAG)
 def check_signup_settings(app_configs=None, **kwargs):
-    """The rate limit parses (``signups.abuse.parse_rate``) and the counts and times are
-    in range. Returns a list of ``Error`` (ids ``signups.E001`` and ``signups.E002``)."""
+    """The rate limits (sign-ups, reader feedback) parse (``signups.abuse.parse_rate``)
+    and the counts and times are in range. Returns a list of ``Error`` (ids
+    ``signups.E001`` and ``signups.E002``)."""
     errors = at_least(MINIMUMS, check_id="signups.E001")
-    try:
-        parse_rate(settings.SIGNUP_RATE_LIMIT)
-    except ValueError:
-        errors.append(
-            Error(
-                "SIGNUP_RATE_LIMIT must be COUNT/UNIT with UNIT s, m, h or d (e.g. 20/m, 100/10m), "
-                f"or empty for no limit; not {settings.SIGNUP_RATE_LIMIT!r}.",
-                hint=HINT,
-                id="signups.E002",
+    # The reader feedback form's limit uses the same limiter (``articles.feedback_views``).
+    for name in ("SIGNUP_RATE_LIMIT", "FEEDBACK_RATE_LIMIT"):
+        value = getattr(settings, name)
+        try:
+            parse_rate(value)
+        except ValueError:
+            errors.append(
+                Error(
+                    f"{name} must be COUNT/UNIT with UNIT s, m, h or d (e.g. 20/m, 100/10m), "
+                    f"or empty for no limit; not {value!r}.",
+                    hint=HINT,
+                    id="signups.E002",
+                )
             )
-        )
     return errors

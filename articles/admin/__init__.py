@@ -1,4 +1,5 @@
 """The editors' product, one module per models module: articles (with medical review), the
-sources they cite, the people behind them, topics, standalone pages, and the site settings."""
+sources they cite, the people behind them, topics, standalone pages, the site settings and reader
+feedback."""
 
-from . import article, media, pages, people, site, sources, topics  # noqa: F401 (importing registers the admins)
+from . import article, feedback, media, pages, people, site, sources, topics  # noqa: F401 (importing registers the admins)

@@ -24,6 +24,7 @@ from .autosave import AutosaveAdminMixin
 from .checks import EditorialChecksMixin
 from .citation_picker import CitationPickerMixin
 from .desk import DeskMixin
+from .feedback import FeedbackCountsMixin
 from .history import ArticleHistoryMixin
 from .publishing import archive_selected, publish_pending_view, publish_selected
 from .review import ReviewDueFilter, ReviewOverdueMixin, review_due_url, review_state, sign_off_review
@@ -40,6 +41,7 @@ class ArticleAdmin(
     AutosaveAdminMixin,
     CitationPickerMixin,
     EditorialChecksMixin,
+    FeedbackCountsMixin,
     ArticleSeoAdminMixin,
     ArticleTopicsMixin,
     DeskMixin,

@@ -4,6 +4,7 @@ from .article import Article
 from .article_parts import RelatedArticle, SlugRedirect, UpdateNote
 from .article_queryset import ArticleQuerySet
 from .demo import DemoContent
+from .feedback import ReaderFeedback
 from .media import Image
 from .pages import Page
 from .people import Author, Reviewer
@@ -19,6 +20,7 @@ __all__ = [
     "DemoContent",
     "Image",
     "Page",
+    "ReaderFeedback",
     "RelatedArticle",
     "Reviewer",
     "SiteSettings",

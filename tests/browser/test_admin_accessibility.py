@@ -28,6 +28,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.apps import create_editorial_groups
+from articles.feedback import record_feedback
 from articles.library import store_upload
 from articles.models import SiteSettings
 from signups.apps import create_marketing_group
@@ -91,6 +92,8 @@ PAGES = [
     AdminPage("Editors", "admin:articles_author_change", SAVE, args=lambda c: [c["author"].pk]),
     AdminPage("Editors", "admin:articles_page_changelist", SEARCH),
     AdminPage("Editors", "admin:articles_page_add", SAVE, prose_editor=True),
+    AdminPage("Editors", "admin:articles_readerfeedback_changelist", SEARCH),
+    AdminPage("Editors", "admin:articles_readerfeedback_change", SAVE, args=lambda c: [c["feedback"].pk]),
     AdminPage("Reviewers", "admin:index", "#content a[href$='/articles/article/']"),
     AdminPage("Reviewers", "admin:articles_article_changelist", SEARCH),
     AdminPage("Reviewers", "admin:articles_article_change", "button[name=_sign_off_review]", args=article),
@@ -171,6 +174,9 @@ def admin_content(clinic_site):
         "subscriber": ConfirmedSubscriberFactory(),
         "settings": SiteSettings.load(),
         "form_copy": SignupFormCopy.load(),
+        "feedback": record_feedback(
+            article=clinic_site["article"], kind="problem", shown_version=1, message="A broken link."
+        ),
         "scheduled": ArticleFactory(title="Coming soon", published_at=timezone.now() + timedelta(days=3)),
         "image": store_upload(
             SimpleUploadedFile("room.jpg", image_bytes(size=(800, 500)), "image/jpeg"),

@@ -1,6 +1,6 @@
 """django-modern-csrf's rules, one test each, on every public form.
 
-The public forms (the sign-up form and the confirmation button) carry no CSRF token, so
+The public forms (the sign-up form, the confirmation button and reader feedback) carry no CSRF token, so
 that they work on cached pages for visitors without cookies; Django's token check is off
 for them and django-modern-csrf decides from the request's ``Sec-Fetch-Site`` (Fetch
 Metadata, https://www.w3.org/TR/fetch-metadata/) and ``Origin`` headers. The unsubscribe
@@ -13,8 +13,11 @@ gets the view's own "link expired" page, 400); refused means django-modern-csrf'
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
+from articles.models import ReaderFeedback
 from signups.models import Subscriber
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +35,15 @@ def post_confirm(client, **headers):
     return client.post("/signup/confirm/not-a-real-token/", **headers)
 
 
-FORMS = {"signup": post_signup, "confirm": post_confirm}
+def post_feedback(client, **headers):
+    article = ArticleFactory()
+    response = client.post(reverse("articles:feedback", args=[article.slug]), {"helpful": "yes"}, **headers)
+    accepted = ReaderFeedback.objects.filter(article=article).exists()
+    assert accepted == (response.status_code != 403), response.status_code
+    return response
+
+
+FORMS = {"signup": post_signup, "confirm": post_confirm, "feedback": post_feedback}
 
 
 @pytest.fixture(autouse=True)

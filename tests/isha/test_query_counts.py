@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.citations import marker_for
-from articles.models import Article, Image, Page, SiteSettings, UpdateNote
+from articles.models import Article, Image, Page, ReaderFeedback, SiteSettings, UpdateNote
 from signups.models import ErasureLog, SignupEvent, SignupFormCopy, SignupFormCopyVersion
 from tests.factories import (
     ArticleFactory,
@@ -107,6 +107,9 @@ class Library:
         UpdateNote.objects.create(article=self.article, text=f"Added study {n}.", is_correction=n % 2 == 0)
         Image.objects.create(file=f"library/grown-{n}.jpg", width=40, height=20, alt_text=f"Image {n}")
         Page.objects.create(title=f"Page {n}", body=f"<p>Page {n}.</p>", status=Page.Status.PUBLISHED)
+        ReaderFeedback.objects.create(
+            article=article, article_version=1, kind=ReaderFeedback.Kind.PROBLEM, message=f"Typo {n}."
+        )
 
         version = SignupFormCopyVersion.objects.create(
             heading=f"Heading {n}", intro="", button_label="Sign up"

@@ -224,6 +224,7 @@ def test_a_server_refuses_to_start_with_a_malformed_setting(fork_server):
         ("SIGNUP_MIN_FILL_SECONDS", -0.5),
         ("SIGNUP_TRUSTED_PROXY_HOPS", -1),
         ("SIGNUP_RATE_LIMIT", "20"),
+        ("FEEDBACK_RATE_LIMIT", "10 per hour"),
     ],
 )
 def test_each_malformed_setting_is_a_check_error_naming_it(name, value, settings):
