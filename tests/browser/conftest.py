@@ -37,6 +37,16 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def close_pages_before_the_database_is_flushed(live_server, browser):
+    """Close every browser context a test opened (pytest-playwright's ``page`` and any
+    ``browser.new_context()``) before the live server's database is flushed: a page still
+    open (autosave posts every few seconds) must not write while the flush runs."""
+    yield
+    for context in browser.contexts:
+        context.close()
+
+
 # --- Shared by the accessibility, layout and screenshot tests ----------------------------
 
 TEST_OUTPUT = Path(__file__).resolve().parents[2] / "test-output"

@@ -66,6 +66,23 @@ def paste_file(content, data, name, mime="image/png"):
     )
 
 
+def drop_file(content, data, name, mime="image/png"):
+    """Drop a file at the end of the editor's last paragraph, as dragged from the desktop."""
+    content.evaluate(
+        """(element, [bytes, name, mime]) => {
+            const data = new DataTransfer();
+            data.items.add(new File([new Uint8Array(bytes)], name, {type: mime}));
+            const paragraphs = element.querySelectorAll("p");
+            const box = paragraphs[paragraphs.length - 1].getBoundingClientRect();
+            element.dispatchEvent(new DragEvent("drop", {
+                dataTransfer: data, bubbles: true, cancelable: true,
+                clientX: box.right - 2, clientY: box.top + box.height / 2,
+            }));
+        }""",
+        [list(data), name, mime],
+    )
+
+
 def test_enter_on_a_selected_image_then_save_is_a_form_error_and_keeps_the_work(
     page, live_server, staff, author
 ):
@@ -149,6 +166,11 @@ def test_an_editor_uploads_captions_and_finds_images_in_the_library_and_readers_
     fill_figure_dialog(page, "A reclining chair with a blanket")
     expect(content.get_by_role("img", name="A reclining chair with a blanket")).to_be_visible()
 
+    # Drop a third (as dragged from the desktop onto the text).
+    drop_file(content, png((900, 600), (90, 160, 60)), "garden.png")
+    fill_figure_dialog(page, "The clinic's garden in spring")
+    expect(content.get_by_role("img", name="The clinic's garden in spring")).to_be_visible()
+
     # Choose an image already in the library: the figure button's "Browse..." opens it.
     content.get_by_text(FIRST_LINE).click()
     caret_in(content, FIRST_LINE)  # the click's selection, not the image's, before a key acts
@@ -179,7 +201,9 @@ def test_an_editor_uploads_captions_and_finds_images_in_the_library_and_readers_
     assert article.body.count(f'data-file="{chair.pk}"') == 2, article.body
     room = Image.objects.get(file__endswith="room.png")
     assert f'data-file="{room.pk}"' in article.body and f"<figcaption>{CAPTION}</figcaption>" in article.body
-    assert Image.objects.count() == 2 and room.uploaded_by == editor
+    garden = Image.objects.get(file__endswith="garden.png")
+    assert f'data-file="{garden.pk}"' in article.body
+    assert Image.objects.count() == 3 and room.uploaded_by == editor
     # The alt text given in the dialog became the image's default in the library.
     assert room.alt_text == ALT
 
@@ -234,6 +258,6 @@ def test_an_editor_uploads_captions_and_finds_images_in_the_library_and_readers_
     expect(dialog.get_by_label("Alternative Text")).to_be_focused()
     dialog.get_by_role("button", name="Update").click()
     expect(content.get_by_role("img", name=ALT)).to_have_count(2)
-    assert Image.objects.count() == 2
+    assert Image.objects.count() == 3
     expect(content.locator(f'img[data-file="{room.pk}"]')).to_have_count(2)
     assert problems == [], "\n".join(problems)
