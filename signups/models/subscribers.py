@@ -148,6 +148,7 @@ class SignupEvent(models.Model):
         EMAILED = "emailed", _("confirmation emailed")
         EMAIL_FAILED = "email_failed", _("email failed")
         CONFIRMED = "confirmed", _("confirmed")
+        WELCOMED = "welcomed", _("welcome emailed")
         UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
         RELEASED = "released", _("released by staff")
         IMPORTED = "imported", _("imported from another list")
