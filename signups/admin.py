@@ -115,10 +115,11 @@ class SubscriberAdmin(ExportAdminMixin, admin.ModelAdmin):
         "import_source",
     )
     email_fields = ("email_status", "email_status_at_shown", "email_attempts", "email_error")
-    readonly_fields = ("email_normalized", *consent_fields, *email_fields)
+    readonly_fields = ("email_normalized", *consent_fields, "topics", *email_fields)
     fieldsets = [
         (None, {"fields": ("email", "email_normalized", "first_name", "last_name")}),
         (_("Consent"), {"fields": consent_fields}),
+        (_("Newsletter topics"), {"fields": ("topics",)}),
         (_("Last email"), {"fields": email_fields}),
     ]
     inlines = [SignupEventInline]

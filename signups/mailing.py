@@ -32,6 +32,11 @@ def unsubscribe_url(subscriber):
     return absolute(reverse("signups:unsubscribe", args=[subscriber.unsubscribe_token]))
 
 
+def manage_url(subscriber):
+    """The "manage your subscription" page: the same per-subscriber secret as unsubscribing."""
+    return absolute(reverse("signups:manage", args=[subscriber.unsubscribe_token]))
+
+
 def unsubscribe_headers(subscriber):
     """The RFC 2369 / RFC 8058 headers for one subscriber's email, as a dict."""
     return {
@@ -57,6 +62,7 @@ def confirmation_message(subscriber, copy):
         # Sanitised by the allow-list, and the link is escaped before it goes in.
         "html_body": mark_safe(sanitize_email_html(copy.email_html).replace(CONFIRM_LINK, escape(link))),
         "unsubscribe_url": unsubscribe,
+        "manage_url": manage_url(subscriber),
         "site_url": settings.SITE_URL,
     }
     message = EmailMultiAlternatives(
@@ -83,6 +89,7 @@ def welcome_message(subscriber, copy):
         "html_body": mark_safe(sanitize_email_html(copy.welcome_html)),
         "crisis_line": SiteSettings.load().crisis_line,
         "unsubscribe_url": unsubscribe_url(subscriber),
+        "manage_url": manage_url(subscriber),
         "site_url": settings.SITE_URL,
     }
     message = EmailMultiAlternatives(
