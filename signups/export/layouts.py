@@ -44,8 +44,9 @@ INCLUDE_SOURCE_LABEL = _(
 )
 INCLUDE_SOURCE_HELP = _(
     "Adds the source page and article, the UTM campaign values and the referring site "
-    "(Mailchimp's Tags and Ghost's note and labels). Leave it unticked unless the receiver "
-    "needs it and may hold health data; the export log records the choice."
+    "(Mailchimp's Tags, Ghost's note, and the article among Ghost's labels). Leave it "
+    "unticked unless the receiver needs it and may hold health data; the export log "
+    "records the choice."
 )
 
 
