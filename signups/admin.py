@@ -115,10 +115,11 @@ class SubscriberAdmin(ExportAdminMixin, admin.ModelAdmin):
         "import_source",
     )
     email_fields = ("email_status", "email_status_at_shown", "email_attempts", "email_error")
-    readonly_fields = ("email_normalized", *consent_fields, *email_fields)
+    readonly_fields = ("email_normalized", *consent_fields, "topics", *email_fields)
     fieldsets = [
         (None, {"fields": ("email", "email_normalized", "first_name", "last_name")}),
         (_("Consent"), {"fields": consent_fields}),
+        (_("Newsletter topics"), {"fields": ("topics",)}),
         (_("Last email"), {"fields": email_fields}),
     ]
     inlines = [SignupEventInline]
@@ -217,12 +218,13 @@ class SignupFormCopyAdmin(SingletonModelAdmin):
     """There is exactly one copy row: no add once it exists, no delete, no list."""
 
     fieldsets = [
-        (None, {"fields": ("heading", "intro", "button_label")}),
+        (None, {"fields": ("heading", "intro", "button_label", "consent_text")}),
         (
             _("Messages"),
             {"fields": ("success_message", "check_inbox_message", "error_message", "rate_limited_message")},
         ),
         (_("Confirmation email"), {"fields": ("email_subject", "email_text", "email_html")}),
+        (_("Welcome email"), {"fields": ("welcome_subject", "welcome_text", "welcome_html")}),
         (
             _("Pages"),
             {
@@ -249,5 +251,5 @@ class SignupFormCopyVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Each version of the texts visitors consented to; kept as evidence, never edited."""
 
     list_display = ("__str__", "created_at", "button_label")
-    fields = ("created_at", "heading", "intro", "button_label")
+    fields = ("created_at", "heading", "intro", "button_label", "consent_text")
     readonly_fields = fields

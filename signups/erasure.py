@@ -148,6 +148,8 @@ def _erase_one(subscriber):
     for step in STEPS:
         step(subscriber, email_normalized)
     SignupEvent.objects.filter(subscriber=subscriber).delete()
+    # The topics chosen are interests, for a clinic possibly health data: gone with the rest.
+    subscriber.topics.clear()
     Subscriber.objects.filter(pk=subscriber.pk).update(
         email="",
         first_name="",

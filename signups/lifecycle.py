@@ -52,14 +52,19 @@ def request_confirmation(subscriber: Subscriber, *, force: bool = False) -> bool
 def confirm(subscriber: Subscriber, nonce: str) -> bool:
     """Confirm ``subscriber`` if still pending with ``nonce``; return True if this call did.
 
-    Clears the nonce, so the link that carried it cannot be used again.
+    Clears the nonce, so the link that carried it cannot be used again, and enqueues the
+    welcome email after the commit (each new confirmation gets one, a returning person too).
     """
+    from .tasks import send_welcome
+
     now = timezone.now()
     done = Subscriber.objects.filter(
         pk=subscriber.pk, status=Status.PENDING, confirmation_nonce=nonce
     ).update(status=Status.CONFIRMED, confirmed_at=now, confirmation_nonce="")
     if done:
         SignupEvent.objects.create(subscriber=subscriber, kind=Kind.CONFIRMED)
+        subscriber_id = subscriber.pk
+        transaction.on_commit(lambda: send_welcome.enqueue(subscriber_id))
     return bool(done)
 
 

@@ -1,4 +1,4 @@
-"""The confirmation email: its two bodies from the admin-edited copy, and its headers.
+"""The confirmation and welcome emails: their bodies from the admin-edited copy, and headers.
 
 Every email carries an unsubscribe link in its body and the ``List-Unsubscribe``
 header (RFC 2369) with ``List-Unsubscribe-Post: List-Unsubscribe=One-Click``
@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from articles.models import SiteSettings
 
 from .addresses import delivery_address
 from .models.form_copy import CONFIRM_LINK, sanitize_email_html
@@ -28,6 +30,11 @@ def confirm_url(subscriber):
 
 def unsubscribe_url(subscriber):
     return absolute(reverse("signups:unsubscribe", args=[subscriber.unsubscribe_token]))
+
+
+def manage_url(subscriber):
+    """The "manage your subscription" page: the same per-subscriber secret as unsubscribing."""
+    return absolute(reverse("signups:manage", args=[subscriber.unsubscribe_token]))
 
 
 def unsubscribe_headers(subscriber):
@@ -55,6 +62,7 @@ def confirmation_message(subscriber, copy):
         # Sanitised by the allow-list, and the link is escaped before it goes in.
         "html_body": mark_safe(sanitize_email_html(copy.email_html).replace(CONFIRM_LINK, escape(link))),
         "unsubscribe_url": unsubscribe,
+        "manage_url": manage_url(subscriber),
         "site_url": settings.SITE_URL,
     }
     message = EmailMultiAlternatives(
@@ -64,4 +72,31 @@ def confirmation_message(subscriber, copy):
         headers=unsubscribe_headers(subscriber),
     )
     message.attach_alternative(render_to_string("signups/email/confirmation.html", context), "text/html")
+    return message
+
+
+def welcome_message(subscriber, copy):
+    """Return the welcome email for a confirmed ``subscriber`` (an ``EmailMultiAlternatives``).
+
+    Subject and bodies from ``copy``'s welcome fields (the HTML sanitised again here); the
+    footer adds the crisis line (``SiteSettings.crisis_line``), the site's linked pages
+    (editorial standards among them) and the unsubscribe link, with the RFC 8058 one-click
+    headers. Raises ``ValueError`` for a stored address with no ASCII form, as
+    :func:`confirmation_message` does.
+    """
+    context = {
+        "text_body": copy.welcome_text,
+        "html_body": mark_safe(sanitize_email_html(copy.welcome_html)),
+        "crisis_line": SiteSettings.load().crisis_line,
+        "unsubscribe_url": unsubscribe_url(subscriber),
+        "manage_url": manage_url(subscriber),
+        "site_url": settings.SITE_URL,
+    }
+    message = EmailMultiAlternatives(
+        subject=" ".join(copy.welcome_subject.split()),
+        body=render_to_string("signups/email/welcome.txt", context),
+        to=[delivery_address(subscriber.email)],
+        headers=unsubscribe_headers(subscriber),
+    )
+    message.attach_alternative(render_to_string("signups/email/welcome.html", context), "text/html")
     return message

@@ -1,4 +1,4 @@
-"""Background work for sign-ups (``django.tasks``): sending the confirmation email.
+"""Background work for sign-ups (``django.tasks``): the confirmation and welcome emails.
 
 ``django.tasks`` has no retries, so the task retries itself: on failure it records the
 error on the subscriber (shown in the admin) and enqueues itself again with a growing
@@ -14,7 +14,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from .mailing import confirmation_message
+from .mailing import confirmation_message, welcome_message
 from .models import SignupEvent, SignupFormCopy, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -91,6 +91,45 @@ def _failed(subscriber, attempt, exc, *, final=False):
         type(exc).__name__,
     )
     return "retry" if retry else "failed"
+
+
+@task
+def send_welcome(subscriber_id, attempt=1):
+    """Send the welcome email to subscriber ``subscriber_id`` once per confirmation.
+
+    Returns ``"sent"``, ``"skipped"`` (not confirmed any more, or this confirmation's
+    welcome already went: a duplicate run sends nothing), ``"retry"`` or ``"failed"``, as
+    :func:`send_confirmation`. Each outcome is an event in the subscriber's history
+    (``welcomed`` or ``email_failed``); the "last email" fields stay the confirmation's.
+    """
+    subscriber = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.Status.CONFIRMED).first()
+    if subscriber is None or subscriber.confirmed_at is None:
+        return "skipped"
+    welcomed = subscriber.events.filter(
+        kind=SignupEvent.Kind.WELCOMED, created_at__gte=subscriber.confirmed_at
+    )
+    if welcomed.exists():
+        return "skipped"
+    try:
+        welcome_message(subscriber, SignupFormCopy.load()).send()
+    except Exception as exc:
+        final = isinstance(exc, ValueError)  # no ASCII form of the address: no retry can help
+        retry = (
+            not final
+            and send_welcome.get_backend().supports_defer
+            and attempt < settings.SIGNUP_EMAIL_MAX_ATTEMPTS
+        )
+        note = f"Welcome email, try {attempt}: {type(exc).__name__}."
+        SignupEvent.objects.create(subscriber=subscriber, kind=SignupEvent.Kind.EMAIL_FAILED, note=note)
+        if not retry:
+            return "failed"
+        run_after = timezone.now() + retry_delay(attempt)
+        transaction.on_commit(
+            lambda: send_welcome.using(run_after=run_after).enqueue(subscriber_id, attempt + 1)
+        )
+        return "retry"
+    SignupEvent.objects.create(subscriber=subscriber, kind=SignupEvent.Kind.WELCOMED)
+    return "sent"
 
 
 def requeue_stale(now=None):

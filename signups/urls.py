@@ -12,4 +12,5 @@ urlpatterns = [
     path("signup/confirm/<str:token>/", views.confirm, name="confirm"),
     path("signup/confirmed/", views.confirmed, name="confirmed"),
     path("signup/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("signup/manage/<str:token>/", views.manage, name="manage"),
 ]

@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from modern_csrf.decorators import csrf_protect as fetch_metadata_csrf_protect
 
-from . import abuse, lifecycle, tokens
+from . import abuse, lifecycle, preferences, tokens
 from .forms import HONEYPOT, SUCCESS_PARAM, SUCCESS_VALUE, UTM_FIELDS, SignupForm, form_initial, shows_success
 from .models import SignupFormCopy
 from .subscribe import subscribe
@@ -188,3 +188,38 @@ def unsubscribe(request, token):
         context = {"heading": copy.unsubscribed_heading, "text": copy.unsubscribed_text, "show_signup": True}
         return render(request, "signups/message.html", context)
     return render(request, "signups/unsubscribe.html", {"copy": copy})
+
+
+# Never cached: the page shows one person's choices. The POST comes from this page, checked
+# by Fetch metadata / Origin like the confirmation; the token in the URL authenticates it.
+@never_cache
+@csrf_exempt
+@fetch_metadata_csrf_protect
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage(request, token):
+    """``/signup/manage/<token>/``: choose newsletter topics, or unsubscribe.
+
+    ``token`` is the subscriber's unsubscribe token. POST with ``action=unsubscribe``
+    unsubscribes (as the unsubscribe link does); any other POST saves the chosen topics
+    and shows the page again with a "saved" note. An unknown token gets 404; a topic no
+    longer offered gets the form's message (status 400), with the choices kept.
+    """
+    copy = SignupFormCopy.load()
+    subscriber = tokens.subscriber_for_unsubscribe_token(token)
+    if subscriber is None:
+        context = {"heading": _("This link is not valid"), "text": UNKNOWN_LINK, "show_signup": True}
+        return render(request, "signups/message.html", context, status=404)
+    if request.method == "POST" and request.POST.get("action") == "unsubscribe":
+        lifecycle.unsubscribe(subscriber, note="Manage your subscription page.")
+        context = {"heading": copy.unsubscribed_heading, "text": copy.unsubscribed_text, "show_signup": True}
+        return render(request, "signups/message.html", context)
+    saved = False
+    if request.method == "POST":
+        form = preferences.PreferencesForm(request.POST)
+        if not form.is_valid():
+            context = {"form": form, "subscriber": subscriber}
+            return render(request, "signups/manage.html", context, status=400)
+        preferences.set_topics(subscriber, form.cleaned_data["topics"])
+        saved = True
+    form = preferences.PreferencesForm(initial={"topics": list(subscriber.topics.all())})
+    return render(request, "signups/manage.html", {"form": form, "subscriber": subscriber, "saved": saved})

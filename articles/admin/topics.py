@@ -4,15 +4,24 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 
 from ..models import Topic
+from .roles import PUBLISH_PERMISSION
 
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     """Topics by name; the slug follows the name as it is typed, for the topic page URL."""
 
-    list_display = ("name", "slug")
+    list_display = ("name", "slug", "newsletter")
+    list_filter = ("newsletter",)
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
+
+    def get_readonly_fields(self, request, obj=None):
+        """Whether subscribers may choose a topic is an editorial setting: publish permission."""
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm(PUBLISH_PERMISSION):
+            readonly += ("newsletter",)
+        return readonly
 
 
 class TopicsAutocomplete(AutocompleteSelectMultiple):

@@ -15,6 +15,14 @@ class Topic(models.Model):
     description = models.TextField(
         _("description"), blank=True, help_text=_("One or two plain sentences shown on the topic's page.")
     )
+    newsletter = models.BooleanField(
+        _("newsletter topic"),
+        default=False,
+        help_text=_(
+            'Subscribers can choose to get news on this topic on their "manage your '
+            'subscription" page. Changed by people who may publish.'
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -30,6 +30,9 @@ class Column:
     kind: str = "text"
     compute: Callable[..., str] | None = None
     source: bool = False
+    # Written only when ``source`` columns are left out: a column that a source column
+    # of the same header replaces (Ghost's labels: topics alone, or topics and article).
+    without_source: bool = False
 
 
 # The article someone read before signing up is, for a clinic, an inferred health interest:
@@ -41,13 +44,23 @@ INCLUDE_SOURCE_LABEL = _(
 )
 INCLUDE_SOURCE_HELP = _(
     "Adds the source page and article, the UTM campaign values and the referring site "
-    "(Mailchimp's Tags and Ghost's note and labels). Leave it unticked unless the receiver "
-    "needs it and may hold health data; the export log records the choice."
+    "(Mailchimp's Tags, Ghost's note, and the article among Ghost's labels). Leave it "
+    "unticked unless the receiver needs it and may hold health data; the export log "
+    "records the choice."
 )
 
 
 def _full_name(first: str, last: str) -> str:
     return " ".join(part for part in (first, last) if part)
+
+
+# The annotation holding the names of a subscriber's chosen newsletter topics, joined by
+# commas (:func:`signups.export.queries.rows` adds it when a column reads it).
+TOPICS = "newsletter_topics"
+
+
+def _labels(topics: str | None, article: str | None) -> str:
+    return ",".join(part for part in (topics, article) if part)
 
 
 FULL_COLUMNS = (
@@ -64,6 +77,7 @@ FULL_COLUMNS = (
     Column("UTM medium", ("utm_medium",), source=True),
     Column("UTM campaign", ("utm_campaign",), source=True),
     Column("Referrer", ("referrer",), source=True),
+    Column("Newsletter topics", (TOPICS,)),
     Column("Consent copy version", ("consent_version_id",), "value"),
 )
 
@@ -74,10 +88,14 @@ FULL_COLUMNS = (
 # https://mailchimp.com/help/format-guidelines-for-your-import-file/ and
 # https://mailchimp.com/help/import-contacts-mailchimp/. Consent times are not sent: a
 # Mailchimp audience has no standard field for them, and the file must load unedited.
+# "Newsletter topics" holds the topics the person chose, comma-separated, as Mailchimp's
+# importer reads a group category's column (map it to a group category of that name
+# whose groups are the newsletter topics): sent always, because the person chose them.
 MAILCHIMP_COLUMNS = (
     Column("Email Address", ("email",)),
     Column("First Name", ("first_name",)),
     Column("Last Name", ("last_name",)),
+    Column("Newsletter topics", (TOPICS,)),
     Column("Tags", ("source_article__slug",), source=True),
 )
 
@@ -85,8 +103,9 @@ MAILCHIMP_COLUMNS = (
 # (required), name, note, subscribed_to_emails, stripe_customer_id, complimentary_plan,
 # labels, created_at (ISO 8601). Source: https://ghost.org/help/import-members/
 # ("Prepare your CSV file"). Everyone exported here is a confirmed, free subscriber.
-# Every column but email is optional there, so note and labels (where they signed up)
-# can be left out.
+# Every column but email is optional there, so note (where they signed up) can be left
+# out. Labels (comma-separated) carry the newsletter topics the person chose, always, and
+# the article they signed up from only when the exporter asks for where people signed up.
 GHOST_COLUMNS = (
     Column("email", ("email",)),
     Column("name", ("first_name", "last_name"), "computed", _full_name),
@@ -94,7 +113,8 @@ GHOST_COLUMNS = (
     Column("subscribed_to_emails", (), "computed", lambda: "true"),
     Column("stripe_customer_id", (), "computed", lambda: ""),
     Column("complimentary_plan", (), "computed", lambda: "false"),
-    Column("labels", ("source_article__slug",), source=True),
+    Column("labels", (TOPICS,), without_source=True),
+    Column("labels", (TOPICS, "source_article__slug"), "computed", _labels, source=True),
     Column("created_at", ("created_at",), "time"),
 )
 
@@ -115,7 +135,7 @@ class Preset:
     def columns_for(self, *, include_source: bool) -> tuple[Column, ...]:
         """The columns to write: all of them, or without those saying where people signed up."""
         if include_source:
-            return self.columns
+            return tuple(column for column in self.columns if not column.without_source)
         return tuple(column for column in self.columns if not column.source)
 
     def restrict(self, queryset: QuerySet[Subscriber]) -> QuerySet[Subscriber]:

@@ -16,12 +16,16 @@ from isha.singletons import SingletonModel
 CONFIRM_LINK = "{confirm_link}"
 
 # The texts shown next to the form before a visitor signs up: what they consent to.
-VERSIONED_FIELDS = ("heading", "intro", "button_label")
+VERSIONED_FIELDS = ("heading", "intro", "button_label", "consent_text")
 
 DEFAULTS = {
     "heading": "Sign up for the Isha Health newsletter",
     "intro": "",
     "button_label": "Sign up",
+    "consent_text": (
+        "By signing up you agree to receive the Isha Health newsletter by email. "
+        "You can change what you get or unsubscribe from any issue."
+    ),
     "success_message": "Thank you! Your submission has been received!",
     "check_inbox_message": (
         "Please check your inbox: we have sent you an email with a link to confirm your "
@@ -42,6 +46,21 @@ DEFAULTS = {
         "<p>Please confirm that you would like to receive the Isha Health newsletter.</p>\n"
         '<p><a href="{confirm_link}"><strong>Confirm my subscription</strong></a></p>\n'
         "<p>If you did not sign up, ignore this email: you will not hear from us again.</p>"
+    ),
+    "welcome_subject": "Welcome to the Isha Health newsletter",
+    "welcome_text": (
+        "Hello,\n\n"
+        "Thank you for confirming. The Isha Health newsletter arrives a few times a month "
+        "with our newest articles on supervised ketamine therapy and mental health, each "
+        "written and medically reviewed as our editorial standards describe.\n\n"
+        "Every issue has a link to unsubscribe."
+    ),
+    "welcome_html": (
+        "<p>Hello,</p>\n"
+        "<p>Thank you for confirming. The Isha Health newsletter arrives a few times a month "
+        "with our newest articles on supervised ketamine therapy and mental health, each "
+        "written and medically reviewed as our editorial standards describe.</p>\n"
+        "<p>Every issue has a link to unsubscribe.</p>"
     ),
     "confirmed_heading": "You are subscribed",
     "confirmed_text": (
@@ -90,6 +109,14 @@ class SignupFormCopyFields(models.Model):
     heading = _text(_("heading"), DEFAULTS["heading"], "", max_length=200)
     intro = _text(_("intro"), "", _("Plain text shown under the heading. Optional."))
     button_label = _text(_("button label"), DEFAULTS["button_label"], "", max_length=40)
+    consent_text = _text(
+        _("consent line"),
+        DEFAULTS["consent_text"],
+        _(
+            "Plain text under the button: what the person agrees to. A link to the privacy "
+            "notice follows it. Each sign-up records the version it saw."
+        ),
+    )
     success_message = _text(
         _("success message"),
         DEFAULTS["success_message"],
@@ -130,6 +157,20 @@ class SignupFormCopyFields(models.Model):
             'Must contain {confirm_link}, e.g. <a href="{confirm_link}">Confirm</a>.'
         ),
     )
+    welcome_subject = _text(_("welcome subject"), DEFAULTS["welcome_subject"], "", max_length=200)
+    welcome_text = _text(
+        _("welcome plain-text body"),
+        DEFAULTS["welcome_text"],
+        _(
+            "Sent once after each new confirmation: what they will receive and how often. "
+            "The crisis line, the editorial standards and the unsubscribe link are added below."
+        ),
+    )
+    welcome_html = _text(
+        _("welcome HTML body"),
+        DEFAULTS["welcome_html"],
+        _("Paragraphs, bold, italics, lists and links only; anything else is removed on save."),
+    )
     confirmed_heading = _text(_('"confirmed" heading'), DEFAULTS["confirmed_heading"], "", max_length=200)
     confirmed_text = _text(_('"confirmed" text'), DEFAULTS["confirmed_text"], "")
     unsubscribed_heading = _text(
@@ -145,6 +186,7 @@ class SignupFormCopyFields(models.Model):
     def save(self, *args, **kwargs):
         # Every path that stores the email (admin, shell, migrations) is sanitised here.
         self.email_html = sanitize_email_html(self.email_html)
+        self.welcome_html = sanitize_email_html(self.welcome_html)
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -175,6 +217,7 @@ class SignupFormCopyVersion(models.Model):
     heading = models.CharField(_("heading"), max_length=200)
     intro = models.TextField(_("intro"), blank=True)
     button_label = models.CharField(_("button label"), max_length=40)
+    consent_text = models.TextField(_("consent line"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -107,7 +107,17 @@ class Subscriber(models.Model):
         related_name="+",
         verbose_name=_("form copy consented to"),
     )
-    # Secrets that go into emailed links; never shown in the admin.
+    topics = models.ManyToManyField(
+        "articles.Topic",
+        blank=True,
+        related_name="+",
+        limit_choices_to={"newsletter": True},
+        verbose_name=_("newsletter topics"),
+        help_text=_('The newsletter topics this person chose on their "manage your subscription" page.'),
+    )
+    # Secrets that go into emailed links; never shown in the admin. The unsubscribe token
+    # also opens the "manage your subscription" page: whoever holds it can unsubscribe
+    # anyway, and the page shows no address.
     unsubscribe_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     confirmation_nonce = models.CharField(
         max_length=64, blank=True, default=new_token, editable=False, db_index=True
@@ -148,8 +158,10 @@ class SignupEvent(models.Model):
         EMAILED = "emailed", _("confirmation emailed")
         EMAIL_FAILED = "email_failed", _("email failed")
         CONFIRMED = "confirmed", _("confirmed")
+        WELCOMED = "welcomed", _("welcome emailed")
         UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
         RELEASED = "released", _("released by staff")
+        PREFERENCES = "preferences", _("newsletter topics changed")
         IMPORTED = "imported", _("imported from another list")
 
     subscriber = models.ForeignKey(

@@ -111,7 +111,8 @@ def test_the_footer_home_page_and_sign_up_form_link_the_published_pages():
     box = home.split('id="standards-heading"')[1]
     assert '<a href="/about/editorial-standards/">Read our editorial standards</a>' in box
     signup = Client().get(reverse("signups:signup")).content.decode()
-    assert 'How we use your address: <a href="/about/privacy-notice/">Privacy notice</a>' in signup
+    # The sign-up form's consent line (admin copy, see tests/signups/test_welcome.py) links it.
+    assert 'unsubscribe from any issue. <a href="/about/privacy-notice/">Privacy notice</a>' in signup
 
 
 def test_without_published_pages_nothing_links_to_them():
@@ -119,7 +120,7 @@ def test_without_published_pages_nothing_links_to_them():
     Page.objects.create(title="Privacy notice", purpose="privacy")  # a draft
     home = Client().get("/").content.decode()
     assert "footer-standards" not in home and "/about/" not in home
-    assert "How we use your address" not in Client().get(reverse("signups:signup")).content.decode()
+    assert "/about/" not in Client().get(reverse("signups:signup")).content.decode()
 
 
 def test_the_emails_link_the_pages_by_their_full_address(settings):

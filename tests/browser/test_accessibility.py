@@ -79,6 +79,8 @@ def unsubscribed_page(page, live_server):
 def page_types(site):
     """Each public page type: a path to open, or a function that gets the page there."""
     subscriber = SubscriberFactory()
+    site["topic"].newsletter = True  # so the manage page offers a topic to choose
+    site["topic"].save()
     return {
         "home": reverse("articles:list"),
         "article": site["article"].get_absolute_url(),
@@ -97,6 +99,7 @@ def page_types(site):
         "confirm link expired": reverse("signups:confirm", args=["not-a-token"]),
         "unsubscribe": reverse("signups:unsubscribe", args=[subscriber.unsubscribe_token]),
         "unsubscribed": unsubscribed_page,
+        "manage subscription": reverse("signups:manage", args=[subscriber.unsubscribe_token]),
         "404": "/no-such-page/",
     }
 
@@ -119,6 +122,7 @@ PAGE_TYPES = [
     "confirm link expired",
     "unsubscribe",
     "unsubscribed",
+    "manage subscription",
     "404",
 ]
 

@@ -49,6 +49,7 @@ def test_the_full_layout_has_every_column_of_the_issue():
         "UTM medium",
         "UTM campaign",
         "Referrer",
+        "Newsletter topics",
         "Consent copy version",
     ]
 
@@ -57,7 +58,7 @@ def test_the_mailchimp_layout_uses_mailchimps_import_column_names():
     _, rows = exported(preset="mailchimp", include_source=True)
 
     # https://mailchimp.com/help/format-guidelines-for-your-import-file/
-    assert rows[0] == ["Email Address", "First Name", "Last Name", "Tags"]
+    assert rows[0] == ["Email Address", "First Name", "Last Name", "Newsletter topics", "Tags"]
 
 
 def test_the_ghost_layout_uses_ghosts_documented_member_import_columns():
@@ -141,10 +142,11 @@ SOURCE_EVIDENCE = {
                 "Signed up",
                 "Confirmed",
                 "Unsubscribed",
+                "Newsletter topics",
                 "Consent copy version",
             ],
         ),
-        ("mailchimp", ["Email Address", "First Name", "Last Name"]),
+        ("mailchimp", ["Email Address", "First Name", "Last Name", "Newsletter topics"]),
         (
             "ghost",
             [
@@ -153,6 +155,7 @@ SOURCE_EVIDENCE = {
                 "subscribed_to_emails",
                 "stripe_customer_id",
                 "complimentary_plan",
+                "labels",
                 "created_at",
             ],
         ),
@@ -340,3 +343,29 @@ def test_times_are_written_as_pythons_isoformat_in_the_site_zone(settings, zone,
     row = as_dicts(exported()[1])[0]
 
     assert row["Signed up"] == stored.astimezone(ZoneInfo(zone)).isoformat()
+
+
+def test_the_topics_a_person_chose_are_in_every_layout_and_ghosts_labels_add_the_article_only_on_request():
+    from articles.models import Topic
+    from signups.preferences import set_topics
+
+    article = ArticleFactory(slug="ketamine-for-depression")
+    jane = ConfirmedSubscriberFactory(email="jane@example.com", source_article=article)
+    ConfirmedSubscriberFactory(email="sam@example.com")
+    set_topics(jane, [Topic.objects.create(name="PTSD", newsletter=True)])
+
+    _, full = exported()
+    _, mailchimp = exported(preset="mailchimp")
+    _, ghost = exported(preset="ghost")
+    _, ghost_with_source = exported(preset="ghost", include_source=True)
+
+    def column(rows, header):
+        return {row[0]: row[rows[0].index(header)] for row in rows[1:]}
+
+    assert column(full, "Newsletter topics") == {"jane@example.com": "PTSD", "sam@example.com": ""}
+    assert column(mailchimp, "Newsletter topics") == {"jane@example.com": "PTSD", "sam@example.com": ""}
+    assert column(ghost, "labels") == {"jane@example.com": "PTSD", "sam@example.com": ""}
+    assert column(ghost_with_source, "labels") == {
+        "jane@example.com": "PTSD,ketamine-for-depression",
+        "sam@example.com": "",
+    }

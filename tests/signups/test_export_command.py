@@ -106,7 +106,7 @@ def test_the_command_logs_its_export_without_a_user(people, tmp_path):
     assert log.include_source is False
 
 
-@pytest.mark.parametrize(("preset", "source_header"), [("full", "Source article"), ("ghost", "labels")])
+@pytest.mark.parametrize(("preset", "source_header"), [("full", "Source article"), ("mailchimp", "Tags")])
 def test_where_people_signed_up_is_exported_and_logged_only_with_include_source(preset, source_header):
     ConfirmedSubscriberFactory(
         email="jane@example.com", source_article=ArticleFactory(slug="ketamine-for-depression")
