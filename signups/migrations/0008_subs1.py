@@ -23,7 +23,7 @@ def version_the_consent_line(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0016_subs1"),
+        ("articles", "0018_subs1"),
         ("signups", "0007_subscriber_held_reason"),
     ]
 

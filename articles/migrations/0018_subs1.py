@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0015_structured'),
+        ('articles', '0017_feedback'),
     ]
 
     operations = [
