@@ -9,7 +9,11 @@ from django.utils.translation import ngettext
 
 from isha.singletons import SingletonModelAdmin
 
-from . import erasure, lifecycle
+from . import (
+    admin_retention,  # noqa: F401  (registers the retention admin)
+    erasure,
+    lifecycle,
+)
 from .addresses import validate_address
 from .admin_export import ExportAdminMixin
 from .admin_logs import ReadOnlyAdminMixin
