@@ -6,49 +6,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('signups', '0007_subscriber_held_reason'),
+        ("signups", "0007_subscriber_held_reason"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RetentionSettings',
+            name="RetentionSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pending_days', models.PositiveIntegerField(default=30, help_text='Sign-ups whose confirmation link was never used are deleted this many days after signing up.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(1100)], verbose_name='delete pending sign-ups after (days)')),
-                ('held_days', models.PositiveIntegerField(default=90, help_text='Sign-ups held as suspected bots and never released are deleted this many days after signing up.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(1100)], verbose_name='delete held sign-ups after (days)')),
-                ('modified_at', models.DateTimeField(auto_now=True, verbose_name='modified')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "pending_days",
+                    models.PositiveIntegerField(
+                        default=30,
+                        help_text="Sign-ups whose confirmation link was never used are deleted this many days after signing up.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(1100),
+                        ],
+                        verbose_name="delete pending sign-ups after (days)",
+                    ),
+                ),
+                (
+                    "held_days",
+                    models.PositiveIntegerField(
+                        default=90,
+                        help_text="Sign-ups held as suspected bots and never released are deleted this many days after signing up.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(1100),
+                        ],
+                        verbose_name="delete held sign-ups after (days)",
+                    ),
+                ),
+                ("modified_at", models.DateTimeField(auto_now=True, verbose_name="modified")),
             ],
             options={
-                'verbose_name': 'retention settings',
-                'verbose_name_plural': 'retention settings',
+                "verbose_name": "retention settings",
+                "verbose_name_plural": "retention settings",
             },
         ),
         migrations.AddField(
-            model_name='subscriber',
-            name='changed_at',
+            model_name="subscriber",
+            name="changed_at",
             # Existing rows stay empty (not "changed now"): they were in earlier full exports.
-            field=models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='last changed'),
+            field=models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="last changed"),
         ),
         migrations.AlterField(
-            model_name='subscriber',
-            name='changed_at',
-            field=models.DateTimeField(blank=True, db_index=True, default=django.utils.timezone.now, null=True, verbose_name='last changed'),
+            model_name="subscriber",
+            name="changed_at",
+            field=models.DateTimeField(
+                blank=True,
+                db_index=True,
+                default=django.utils.timezone.now,
+                null=True,
+                verbose_name="last changed",
+            ),
         ),
         migrations.CreateModel(
-            name='ExpiredSignupCount',
+            name="ExpiredSignupCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='signed up on')),
-                ('status', models.CharField(max_length=16, verbose_name='status when deleted')),
-                ('count', models.PositiveIntegerField(default=0, verbose_name='deleted')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="signed up on")),
+                ("status", models.CharField(max_length=16, verbose_name="status when deleted")),
+                ("count", models.PositiveIntegerField(default=0, verbose_name="deleted")),
             ],
             options={
-                'verbose_name': 'expired sign-ups (count per day)',
-                'verbose_name_plural': 'expired sign-ups (counts per day)',
-                'ordering': ['-day', 'status'],
-                'constraints': [models.UniqueConstraint(fields=('day', 'status'), name='signups_expired_count_unique')],
+                "verbose_name": "expired sign-ups (count per day)",
+                "verbose_name_plural": "expired sign-ups (counts per day)",
+                "ordering": ["-day", "status"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("day", "status"), name="signups_expired_count_unique")
+                ],
             },
         ),
     ]
