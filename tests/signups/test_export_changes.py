@@ -92,3 +92,45 @@ def test_a_bad_change_export_says_what_to_fix(args, message):
     ExportLog.objects.filter(preset="ghost").update(id=1)
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+def test_marketing_exports_the_changes_from_the_admin(client, django_user_model):
+    from django.urls import reverse
+
+    from tests.signups.conftest import staff_in
+
+    client.force_login(staff_in("Marketing", django_user_model))
+    url = reverse("admin:signups_subscriber_export_changes")
+    assert "make a full export first" in client.get(url).content.decode()
+    assert url in client.get(reverse("admin:signups_subscriber_export")).content.decode()
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        ann = confirmed("ann@example.com")
+        full = ExportLog.objects.create(via="admin", format="csv", preset="mailchimp", row_count=1)
+        traveller.shift(timedelta(days=1))
+        assert lifecycle.unsubscribe(ann)
+        confirmed("bea@example.com")
+        erasure.erase(confirmed("cid@example.com"))
+
+        page = client.get(url).content.decode()
+        assert f"#{full.pk}:" in page and "mailchimp" in page
+        response = client.post(
+            url, {"preset": "mailchimp", "since": "nonsense", "kinds": ["new"], "format": "csv"}
+        )
+        assert response.status_code == 400
+        assert "Select a valid choice" in response.content.decode()
+
+        response = client.post(
+            url,
+            {"preset": "mailchimp", "since": full.pk, "kinds": ["unsubscribed"], "format": "csv", "bom": ""},
+        )
+        assert response.status_code == 200
+        text = b"".join(response.streaming_content).decode()
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert [(r["Email Address"], r["Status"], r["Change"]) for r in rows] == [
+            ("ann@example.com", "unsubscribed", "unsubscribed")
+        ]
+        assert "mailchimp-changes" in response["Content-Disposition"]
+        log = ExportLog.objects.latest("created_at")
+        assert (log.preset, log.filters["changes_since"], log.row_count) == ("mailchimp-changes", full.pk, 1)
+        assert "1 person was erased since that export" in client.get(url).content.decode()
