@@ -35,4 +35,3 @@ class ExpiredSignupCountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     list_display = ("day", "status", "count")
     list_filter = ("status",)
-    date_hierarchy = "day"
