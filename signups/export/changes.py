@@ -90,6 +90,7 @@ def change_preset(layout: str, since: datetime) -> Preset:
         return "new" if confirmed_at and confirmed_at > since else "changed"
 
     change_column = Column("Change", ("status", "confirmed_at"), "computed", change)
+    columns: tuple[Column, ...]
     if layout == "mailchimp":
         status_column = Column("Status", ("status",), "computed", lambda s: MAILCHIMP_STATUS.get(s, ""))
         columns = (*MAILCHIMP_COLUMNS[:3], status_column, change_column, *MAILCHIMP_COLUMNS[3:])
@@ -98,8 +99,10 @@ def change_preset(layout: str, since: datetime) -> Preset:
         subscribed = Column(
             "subscribed_to_emails", ("status",), "computed", lambda s: str(s == Status.CONFIRMED).lower()
         )
-        columns = tuple(subscribed if c.header == "subscribed_to_emails" else c for c in GHOST_COLUMNS)
-        columns = (*columns, change_column)
+        columns = (
+            *(subscribed if c.header == "subscribed_to_emails" else c for c in GHOST_COLUMNS),
+            change_column,
+        )
         label = "Ghost changes"
     else:
         raise ValueError(f"Unknown layout {layout!r} for a change export; choose mailchimp or ghost.")
