@@ -9,8 +9,13 @@ from django.utils.translation import ngettext
 
 from isha.singletons import SingletonModelAdmin
 
-from . import erasure, lifecycle
+from . import (
+    admin_retention,  # noqa: F401  (registers the retention admin)
+    erasure,
+    lifecycle,
+)
 from .addresses import validate_address
+from .admin_changes import ChangeExportAdminMixin
 from .admin_export import ExportAdminMixin
 from .admin_logs import ReadOnlyAdminMixin
 from .admin_times import SafeChangeList, SafeDateFieldListFilter, time_column
@@ -73,7 +78,7 @@ class SubscriberAdminForm(forms.ModelForm):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(ExportAdminMixin, admin.ModelAdmin):
+class SubscriberAdmin(ChangeExportAdminMixin, ExportAdminMixin, admin.ModelAdmin):
     form = SubscriberAdminForm
     # Times through admin_times, so a time the site's zone cannot hold never fails a page.
     created_at_shown = time_column("created_at", _("signed up"))

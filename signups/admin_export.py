@@ -94,6 +94,7 @@ class PeriodForm(forms.Form):
 
 
 def _filename(preset, extension):
+    preset = getattr(preset, "name", preset)  # a name, or a Preset made for one export
     return f"signups-{preset}-{timezone.localtime():%Y%m%d-%H%M}.{extension}"
 
 

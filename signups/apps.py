@@ -64,3 +64,8 @@ class SignupsConfig(AppConfig):
             description="delete finished email tasks older than 14 days (django-tasks-db)",
             enabled=uses_database_queue,
         )
+        periodic.register(
+            "expire_signups",
+            every=timedelta(days=1),
+            description="delete sign-ups never confirmed (pending 30 days, held 90: retention settings)",
+        )

@@ -22,6 +22,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from .addresses import normalize_email
 from .export.audit import mask_email
@@ -157,6 +158,7 @@ def _erase_one(subscriber):
         # Unique, and not derived from the address: nothing to match it against.
         email_normalized=f"erased-{subscriber.pk}",
         status=Subscriber.Status.ERASED,
+        changed_at=timezone.now(),
         utm_source="",
         utm_medium="",
         utm_campaign="",

@@ -282,6 +282,8 @@ def _update(
         event = SignupEvent.Kind.IMPORTED
     if not changes:
         return "unchanged"
+    if "status" in changes:
+        changes["changed_at"] = timezone.now()
     Subscriber.objects.filter(pk=subscriber.pk).update(**changes)
     if event:
         SignupEvent.objects.create(

@@ -60,7 +60,7 @@ def confirm(subscriber: Subscriber, nonce: str) -> bool:
     now = timezone.now()
     done = Subscriber.objects.filter(
         pk=subscriber.pk, status=Status.PENDING, confirmation_nonce=nonce
-    ).update(status=Status.CONFIRMED, confirmed_at=now, confirmation_nonce="")
+    ).update(status=Status.CONFIRMED, confirmed_at=now, confirmation_nonce="", changed_at=now)
     if done:
         SignupEvent.objects.create(subscriber=subscriber, kind=Kind.CONFIRMED)
         subscriber_id = subscriber.pk
@@ -75,7 +75,10 @@ def unsubscribe(subscriber: Subscriber, *, note: str = "") -> bool:
     Pending links stop working (the nonce is cleared). Erased people stay erased.
     """
     done = Subscriber.objects.filter(pk=subscriber.pk, status__in=Status.can_unsubscribe()).update(
-        status=Status.UNSUBSCRIBED, unsubscribed_at=timezone.now(), confirmation_nonce=""
+        status=Status.UNSUBSCRIBED,
+        unsubscribed_at=timezone.now(),
+        confirmation_nonce="",
+        changed_at=timezone.now(),
     )
     if done:
         SignupEvent.objects.create(subscriber=subscriber, kind=Kind.UNSUBSCRIBED, note=note)
@@ -86,7 +89,7 @@ def unsubscribe(subscriber: Subscriber, *, note: str = "") -> bool:
 def release(subscriber: Subscriber, *, note: str = "") -> bool:
     """Move a held ``subscriber`` to pending and send the confirmation; True if released."""
     done = Subscriber.objects.filter(pk=subscriber.pk, status=Status.HELD).update(
-        status=Status.PENDING, confirmation_nonce=new_token()
+        status=Status.PENDING, confirmation_nonce=new_token(), changed_at=timezone.now()
     )
     if done:
         SignupEvent.objects.create(subscriber=subscriber, kind=Kind.RELEASED, note=note)
@@ -107,6 +110,7 @@ def return_to_pending(
         "status": Status.PENDING,
         "confirmation_nonce": new_token(),
         "unsubscribed_at": None,
+        "changed_at": timezone.now(),
     }
     if consent_version is not None:
         changes["consent_version"] = consent_version

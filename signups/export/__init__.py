@@ -20,12 +20,14 @@ The package, by part:
 - :mod:`.expressions`: the SQL that neutralises formulas and formats times in the database;
 - :mod:`.queries`: the rows themselves, their count, and the command's and dashboard's filters;
 - :mod:`.writers`: CSV chunks and the XLSX file;
-- :mod:`.audit`: the export log, with addresses in search terms masked.
+- :mod:`.audit`: the export log, with addresses in search terms masked;
+- :mod:`.changes`: the change export since a previous export (Mailchimp and Ghost).
 
 Callers use this package's names (``from signups import export; export.rows(...)``).
 """
 
 from ..formulas import neutralize
+from . import changes
 from .audit import log_export, mask_email, recorded_filters
 from .expressions import LocalIsoTime, Neutralized
 from .layouts import (
@@ -53,6 +55,7 @@ __all__ = [
     "Neutralized",
     "Preset",
     "TooManyRows",
+    "changes",
     "check_xlsx",
     "count",
     "csv_chunks",

@@ -4,7 +4,8 @@
 - :mod:`.form_copy`: the texts Marketing edits (:class:`SignupFormCopy`) and the versions
   visitors consented to (:class:`SignupFormCopyVersion`), with their launch defaults;
 - :mod:`.erasures`: :class:`ErasedAddress` and :class:`ErasureLog`;
-- :mod:`.exports`: :class:`ExportLog`.
+- :mod:`.exports`: :class:`ExportLog`;
+- :mod:`.retention`: :class:`RetentionSettings` and :class:`ExpiredSignupCount`.
 
 Everything is importable from ``signups.models``; migrations refer to
 ``signups.models.new_token``.
@@ -13,6 +14,7 @@ Everything is importable from ``signups.models``; migrations refer to
 from .erasures import ErasedAddress, ErasureLog
 from .exports import ExportLog
 from .form_copy import DEFAULTS, SignupFormCopy, SignupFormCopyVersion
+from .retention import ExpiredSignupCount, RetentionSettings
 from .subscribers import SignupEvent, Subscriber, new_token
 
 DEFAULT_HEADING = DEFAULTS["heading"]
@@ -28,7 +30,9 @@ __all__ = [
     "DEFAULT_SUCCESS",
     "ErasedAddress",
     "ErasureLog",
+    "ExpiredSignupCount",
     "ExportLog",
+    "RetentionSettings",
     "SignupEvent",
     "SignupFormCopy",
     "SignupFormCopyVersion",

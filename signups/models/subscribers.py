@@ -4,6 +4,7 @@ import secrets
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -127,6 +128,11 @@ class Subscriber(models.Model):
     email_status_at = models.DateTimeField(_("last email time"), null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(_("tries of the last email"), default=0)
     email_error = models.TextField(_("last email error"), blank=True)
+    # When the status (or, later, the chosen topics) last changed: what the change export
+    # compares with the time of a previous export. Empty for rows older than the field.
+    changed_at = models.DateTimeField(
+        _("last changed"), null=True, blank=True, default=timezone.now, db_index=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -112,6 +112,7 @@ PAGES = [
     AdminPage("Marketing", "admin:signups_subscriber_change", SAVE, args=lambda c: [c["subscriber"].pk]),
     AdminPage("Marketing", "admin:signups_subscriber_dashboard", "#content form[method=get] [type=submit]"),
     AdminPage("Marketing", "admin:signups_subscriber_export", "#content [type=submit][value=Export]"),
+    AdminPage("Marketing", "admin:signups_subscriber_export_changes", "#content .signups-export a"),
     AdminPage("Marketing", "admin:signups_signupformcopy_change", SAVE, args=lambda c: [c["form_copy"].pk]),
 ]
 ROLES = sorted({page.role for page in PAGES})

@@ -125,6 +125,9 @@ class Library:
             subscriber=self.subscriber, path=article.get_absolute_url(), article=article, copy_version=version
         )
         ErasureLog.objects.create(staff=self.staff_user, staff_name="admin", via="admin", subscribers=1)
+        expired = optional_model("signups", "ExpiredSignupCount")
+        if expired is not None:
+            expired.objects.create(day=timezone.localdate() - timedelta(days=n), status="pending", count=n)
         export_log = optional_model("signups", "ExportLog")
         if export_log is not None:
             export_log.objects.create(

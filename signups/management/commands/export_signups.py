@@ -7,10 +7,11 @@ import tempfile
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from articles.models import Article
 from signups import export
-from signups.models import Subscriber
+from signups.models import ExportLog, Subscriber
 
 STATUSES = [value for value, _label in Subscriber.Status.choices]
 PROGRESS_EVERY = 100_000
@@ -73,6 +74,23 @@ class Command(BaseCommand):
                 "can reveal a health interest). Recorded in the export log."
             ),
         )
+        parser.add_argument(
+            "--changes-since",
+            metavar="EXPORT",
+            help=(
+                "Only the changes since that export (its number in the export log, or 'last' for the "
+                "latest in this layout): new, changed preferences and unsubscribed people, with a "
+                "Change column; mailchimp or ghost layout only. Erased people are counted on "
+                "standard error (no address is left to export)."
+            ),
+        )
+        parser.add_argument(
+            "--change",
+            action="append",
+            default=[],
+            metavar="KIND",
+            help="With --changes-since: only these kinds: new, changed, unsubscribed (repeatable).",
+        )
         parser.add_argument("--no-bom", action="store_true", help="Leave out the CSV's byte-order mark.")
         parser.add_argument(
             "-o", "--output", metavar="FILE", help="Write to FILE instead of standard output."
@@ -86,6 +104,10 @@ class Command(BaseCommand):
             preset = export.get_preset(options["preset"])
         except ValueError as exc:
             raise CommandError(str(exc)) from None
+        if options["changes_since"]:
+            return self._handle_changes(fmt, preset, options)
+        if options["change"]:
+            raise CommandError("--change needs --changes-since.")
         statuses = _statuses(options["status"])
         if preset.mailing and set(statuses) - {Subscriber.Status.CONFIRMED}:
             raise CommandError(
@@ -94,15 +116,64 @@ class Command(BaseCommand):
             )
         queryset = self._queryset(statuses, options)
         total = export.count(queryset, preset)
+        include_source = options["include_source"]
+        extra = ", with where they signed up" if include_source else ""
+        self.stderr.write(f"Exporting {total:,} subscribers ({preset.name} layout, {fmt}{extra})…")
+        self._write(fmt, export.rows(queryset, preset, include_source=include_source), total, options)
+        self._log(fmt, preset, statuses, options, total)
+        self.stderr.write(
+            f"Done: {total:,} rows{f' written to {output}' if (output := options['output']) else ''}."
+        )
+
+    def _handle_changes(self, fmt, preset, options):
+        """``--changes-since``: the change file in ``preset``'s layout, logged as "<layout>-changes"."""
+        if options["status"]:
+            raise CommandError("--status does not apply to --changes-since (the kinds are --change).")
+        kinds = [k.strip().lower() for value in options["change"] for k in value.split(",") if k.strip()]
+        if preset.name not in export.changes.LAYOUTS:
+            raise CommandError("--changes-since needs --preset mailchimp or --preset ghost.")
+        try:
+            since_log = export.changes.previous_export(preset.name, options["changes_since"])
+            layout = export.changes.change_preset(preset.name, since_log.created_at)
+            queryset = export.changes.changes_since(since_log.created_at, kinds or export.changes.KINDS)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        except ExportLog.DoesNotExist:
+            raise CommandError(
+                f"No export {options['changes_since']!r} in the export log to start from; "
+                "make a full export in this layout first."
+            ) from None
+        total = export.count(queryset, layout)
+        self.stderr.write(
+            f"Exporting {total:,} changes since export {since_log.pk} "
+            f"({timezone.localtime(since_log.created_at):%Y-%m-%d %H:%M})…"
+        )
+        self._write(
+            fmt, export.rows(queryset, layout, include_source=options["include_source"]), total, options
+        )
+        export.log_export(
+            via="command",
+            format=fmt,
+            preset=layout,
+            row_count=total,
+            include_source=options["include_source"],
+            filters={"changes_since": since_log.pk, "change": kinds or list(export.changes.KINDS)},
+        )
+        erased = export.changes.erased_since(since_log.created_at)
+        if erased:
+            self.stderr.write(
+                f"{erased:,} people were erased since that export: no address is left here, so remove "
+                "them in the mailing tool from the erasure requests themselves."
+            )
+        self.stderr.write(f"Done: {total:,} changes.")
+
+    def _write(self, fmt, rows, total, options):
         if fmt == "xlsx":
             try:
                 export.check_xlsx(total)
             except export.TooManyRows as exc:
                 raise CommandError(str(exc)) from None
-        include_source = options["include_source"]
-        extra = ", with where they signed up" if include_source else ""
-        self.stderr.write(f"Exporting {total:,} subscribers ({preset.name} layout, {fmt}{extra})…")
-        rows = self._progress(export.rows(queryset, preset, include_source=include_source), total)
+        rows = self._progress(rows, total)
         output = options["output"]
         try:
             if fmt == "csv":
@@ -113,8 +184,6 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Could not write {output or 'to standard output'}: {exc.strerror or exc}"
             ) from None
-        self._log(fmt, preset, statuses, options, total)
-        self.stderr.write(f"Done: {total:,} rows{f' written to {output}' if output else ''}.")
 
     def _log(self, fmt, preset, statuses, options, total):
         """Record the export in the export log: the options as given, the file by its name only."""
