@@ -8,6 +8,7 @@ every email's footer); it offers the topics editors marked as newsletter topics
 
 from django import forms
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Topic
@@ -48,6 +49,8 @@ def set_topics(subscriber: Subscriber, topics) -> bool:
     if current == set(chosen):
         return False
     subscriber.topics.set(chosen)
+    # The change export ("changed preferences since export N") reads this time.
+    Subscriber.objects.filter(pk=subscriber.pk).update(changed_at=timezone.now())
     names = ", ".join(sorted(chosen.values())) or str(_("none: every issue"))
     SignupEvent.objects.create(
         subscriber=subscriber, kind=SignupEvent.Kind.PREFERENCES, note=f"Topics: {names}"[:300]

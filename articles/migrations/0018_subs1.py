@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0017_feedback'),
+        ("articles", "0017_feedback"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='topic',
-            name='newsletter',
-            field=models.BooleanField(default=False, help_text='Subscribers can choose to get news on this topic on their "manage your subscription" page. Changed by people who may publish.', verbose_name='newsletter topic'),
+            model_name="topic",
+            name="newsletter",
+            field=models.BooleanField(
+                default=False,
+                help_text='Subscribers can choose to get news on this topic on their "manage your subscription" page. Changed by people who may publish.',
+                verbose_name="newsletter topic",
+            ),
         ),
     ]

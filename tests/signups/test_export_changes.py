@@ -9,8 +9,10 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from articles.models import Topic
 from signups import erasure, lifecycle
-from signups.models import ExportLog, Subscriber
+from signups.models import ExportLog
+from signups.preferences import set_topics
 from tests.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +47,8 @@ def test_changes_since_an_export_list_new_changed_and_unsubscribed_and_count_the
         SubscriberFactory(email="eve@example.com")  # pending: never in the mailing tool
         assert lifecycle.unsubscribe(ann)
         erasure.erase(bea)
-        # Assumed from the preferences work: a change of topics sets changed_at.
-        Subscriber.objects.filter(pk=cid.pk).update(changed_at=timezone.now())
+        # Cid chooses a newsletter topic on the manage page.
+        assert set_topics(cid, [Topic.objects.create(name="Sleep", slug="sleep", newsletter=True)])
 
         traveller.shift(timedelta(hours=1))
         rows, err = run("--preset", "mailchimp", "--changes-since", "last")

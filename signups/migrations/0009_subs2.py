@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("signups", "0007_subscriber_held_reason"),
+        ("signups", "0008_subs1"),
     ]
 
     operations = [
