@@ -1,7 +1,7 @@
 // Progressive enhancement for the reader feedback forms at the end of an article: send
 // without a reload and announce the outcome in the block's live region. Without
 // JavaScript the forms post normally and the page thanks the reader after a redirect.
-// Field errors come from form_errors.js, loaded before this script.
+// Posting and field errors come from forms.js, loaded before this script.
 (function () {
   "use strict";
 
@@ -20,19 +20,8 @@
       event.preventDefault();
       if (form.getAttribute("aria-busy") === "true") { return; }
       form.setAttribute("aria-busy", "true");
-      window.IshaFormErrors.clear(form);
-      fetch(form.action, {
-        method: "POST",
-        body: new FormData(form, event.submitter),
-        headers: { "Accept": "application/json" },
-        credentials: "same-origin"
-      })
-        .then(function (response) {
-          return response.json().then(function (result) {
-            return response.ok ? result : Object.assign({}, result, { ok: false });
-          }, function () { return { ok: false, errors: {} }; });
-        })
-        .catch(function () { return { ok: false, errors: {} }; })
+      window.IshaForms.clear(form);
+      window.IshaForms.post(form, new FormData(form, event.submitter))
         .then(function (result) {
           form.removeAttribute("aria-busy");
           if (result.ok === true) {
@@ -44,7 +33,7 @@
             if (result.outcome === "no" && report) { report.open = true; }
           } else {
             announce(status, result.message || form.getAttribute("data-error-message"), "error");
-            window.IshaFormErrors.show(form, result.errors);
+            window.IshaForms.show(form, result.errors);
           }
         });
     });

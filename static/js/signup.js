@@ -1,6 +1,6 @@
 // Progressive enhancement for the newsletter form: submit without a reload and announce
 // the outcome in the block's live region. Without JavaScript the form posts normally.
-// Field errors come from form_errors.js, loaded before this script.
+// Posting and field errors come from forms.js, loaded before this script.
 (function () {
   "use strict";
 
@@ -42,22 +42,9 @@
       if (button.disabled) { return; }
       button.disabled = true;
       button.textContent = form.getAttribute("data-wait-label");
-      window.IshaFormErrors.clear(form);
+      window.IshaForms.clear(form);
 
-      fetch(form.action, {
-        method: "POST",
-        body: new FormData(form),
-        headers: { "Accept": "application/json" },
-        credentials: "same-origin"
-      })
-        .then(function (response) {
-          // Success only from a 2xx answer that says so: an error status (a database
-          // outage's 503, a proxy's page) never counts, whatever its body holds.
-          return response.json().then(function (result) {
-            return response.ok ? result : Object.assign({}, result, { ok: false });
-          }, function () { return { ok: false, errors: {} }; });
-        })
-        .catch(function () { return { ok: false, errors: {} }; })
+      window.IshaForms.post(form, new FormData(form))
         .then(function (result) {
           button.disabled = false;
           button.textContent = label;
@@ -66,7 +53,7 @@
             announce(status, result.message, "success", result.detail);
           } else {
             announce(status, result.message || form.getAttribute("data-error-message"), "error", result.detail);
-            window.IshaFormErrors.show(form, result.errors);
+            window.IshaForms.show(form, result.errors);
           }
         });
     });
