@@ -69,6 +69,25 @@ class HiddenText(forms.CharField):
             return ""
 
 
+def trap_field() -> HiddenText:
+    """The trap field (:data:`HONEYPOT`) of the sign-up and the reader feedback forms: a
+    text input a person never sees or fills; any value marks the submission as a bot's."""
+    return HiddenText(
+        label=_("Leave this field empty"),
+        # Skipped by autofill (autocomplete=off) and by 1Password, LastPass and Bitwarden,
+        # which ignore autocomplete=off and read only their own markers.
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "tabindex": "-1",
+                "data-1p-ignore": True,
+                "data-lpignore": "true",
+                "data-bwignore": True,
+            }
+        ),
+    )
+
+
 class SignupForm(forms.Form):
     """One email field, plus hidden fields the page fills in.
 
@@ -103,20 +122,7 @@ class SignupForm(forms.Form):
     utm_medium = HiddenText()
     utm_campaign = HiddenText()
     referrer = HiddenText()
-    hp_q7x = HiddenText(
-        label=_("Leave this field empty"),
-        # Skipped by autofill (autocomplete=off) and by 1Password, LastPass and Bitwarden,
-        # which ignore autocomplete=off and read only their own markers.
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "off",
-                "tabindex": "-1",
-                "data-1p-ignore": True,
-                "data-lpignore": "true",
-                "data-bwignore": True,
-            }
-        ),
-    )
+    hp_q7x = trap_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,29 +9,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from signups import abuse
-from signups.forms import HONEYPOT, HiddenText
+from signups.forms import HONEYPOT, HiddenText, trap_field
 
 from ..models import ReaderFeedback
 
 # After a plain-form submission the article is shown again with ``?feedback=<value>``.
 THANKS_PARAM = "feedback"
 THANKS_VALUES = ("yes", "no", "reported")
-
-
-def trap_field():
-    """The sign-up's trap field, ignored by autofill and password managers alike."""
-    return HiddenText(
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "off",
-                "tabindex": "-1",
-                "data-1p-ignore": True,
-                "data-lpignore": "true",
-                "data-bwignore": True,
-            }
-        ),
-    )
 
 
 class FeedbackForm(forms.Form):

@@ -1,6 +1,7 @@
 // Progressive enhancement for the reader feedback forms at the end of an article: send
 // without a reload and announce the outcome in the block's live region. Without
 // JavaScript the forms post normally and the page thanks the reader after a redirect.
+// Posting and field errors come from forms.js, loaded before this script.
 (function () {
   "use strict";
 
@@ -12,37 +13,6 @@
     status.focus();
   }
 
-  function clearErrors(form) {
-    form.querySelectorAll("[data-feedback-error], .invalid-feedback").forEach(function (node) { node.remove(); });
-    form.querySelectorAll("[aria-invalid]").forEach(function (input) {
-      input.removeAttribute("aria-invalid");
-      input.classList.remove("is-invalid");
-      // Keep only descriptions still on the page (the help text), not removed errors.
-      var describedBy = (input.getAttribute("aria-describedby") || "")
-        .split(" ").filter(function (id) { return id && document.getElementById(id); });
-      if (describedBy.length) { input.setAttribute("aria-describedby", describedBy.join(" ")); }
-      else { input.removeAttribute("aria-describedby"); }
-    });
-  }
-
-  function showErrors(form, errors) {
-    Object.keys(errors || {}).forEach(function (name) {
-      var input = form.querySelector('textarea[name="' + name + '"], input[name="' + name + '"]:not([type="hidden"])');
-      if (!input) { return; }
-      var message = document.createElement("p");
-      message.id = input.id + "-error";
-      message.className = "invalid-feedback d-block";
-      message.setAttribute("data-feedback-error", "");
-      message.textContent = errors[name].join(" ");
-      input.insertAdjacentElement("afterend", message);
-      input.classList.add("is-invalid");
-      input.setAttribute("aria-invalid", "true");
-      var describedBy = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
-      describedBy.push(message.id);
-      input.setAttribute("aria-describedby", describedBy.join(" "));
-    });
-  }
-
   function enhance(form) {
     var block = form.closest(".feedback");
     var status = block.querySelector("[data-feedback-status]");
@@ -50,19 +20,8 @@
       event.preventDefault();
       if (form.getAttribute("aria-busy") === "true") { return; }
       form.setAttribute("aria-busy", "true");
-      clearErrors(form);
-      fetch(form.action, {
-        method: "POST",
-        body: new FormData(form, event.submitter),
-        headers: { "Accept": "application/json" },
-        credentials: "same-origin"
-      })
-        .then(function (response) {
-          return response.json().then(function (result) {
-            return response.ok ? result : Object.assign({}, result, { ok: false });
-          }, function () { return { ok: false, errors: {} }; });
-        })
-        .catch(function () { return { ok: false, errors: {} }; })
+      window.IshaForms.clear(form);
+      window.IshaForms.post(form, new FormData(form, event.submitter))
         .then(function (result) {
           form.removeAttribute("aria-busy");
           if (result.ok === true) {
@@ -74,7 +33,7 @@
             if (result.outcome === "no" && report) { report.open = true; }
           } else {
             announce(status, result.message || form.getAttribute("data-error-message"), "error");
-            showErrors(form, result.errors);
+            window.IshaForms.show(form, result.errors);
           }
         });
     });

@@ -1,39 +1,8 @@
 // Progressive enhancement for the newsletter form: submit without a reload and announce
 // the outcome in the block's live region. Without JavaScript the form posts normally.
+// Posting and field errors come from forms.js, loaded before this script.
 (function () {
   "use strict";
-
-  function clearFieldErrors(form) {
-    // Ours, and the server's (.invalid-feedback) when the page is the plain form's 400 answer.
-    form.querySelectorAll("[data-signup-field-error], .invalid-feedback").forEach(function (node) { node.remove(); });
-    form.querySelectorAll("[aria-invalid]").forEach(function (input) {
-      input.removeAttribute("aria-invalid");
-      input.classList.remove("is-invalid");
-      var describedBy = (input.getAttribute("aria-describedby") || "")
-        .split(" ").filter(function (id) { return id && document.getElementById(id); });
-      if (describedBy.length) { input.setAttribute("aria-describedby", describedBy.join(" ")); }
-      else { input.removeAttribute("aria-describedby"); }
-    });
-  }
-
-  function showFieldErrors(form, errors) {
-    Object.keys(errors || {}).forEach(function (name) {
-      var input = form.querySelector('[name="' + name + '"]');
-      if (!input || input.type === "hidden") { return; }
-      var id = "signup-error-" + name;
-      var message = document.createElement("p");
-      message.id = id;
-      message.className = "invalid-feedback signup__field-error";
-      message.setAttribute("data-signup-field-error", "");
-      message.textContent = errors[name].join(" ");
-      input.insertAdjacentElement("afterend", message);
-      input.classList.add("is-invalid");
-      input.setAttribute("aria-invalid", "true");
-      var describedBy = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
-      describedBy.push(id);
-      input.setAttribute("aria-describedby", describedBy.join(" "));
-    });
-  }
 
   function announce(status, text, kind, detail) {
     var message = document.createElement("p");
@@ -73,22 +42,9 @@
       if (button.disabled) { return; }
       button.disabled = true;
       button.textContent = form.getAttribute("data-wait-label");
-      clearFieldErrors(form);
+      window.IshaForms.clear(form);
 
-      fetch(form.action, {
-        method: "POST",
-        body: new FormData(form),
-        headers: { "Accept": "application/json" },
-        credentials: "same-origin"
-      })
-        .then(function (response) {
-          // Success only from a 2xx answer that says so: an error status (a database
-          // outage's 503, a proxy's page) never counts, whatever its body holds.
-          return response.json().then(function (result) {
-            return response.ok ? result : Object.assign({}, result, { ok: false });
-          }, function () { return { ok: false, errors: {} }; });
-        })
-        .catch(function () { return { ok: false, errors: {} }; })
+      window.IshaForms.post(form, new FormData(form))
         .then(function (result) {
           button.disabled = false;
           button.textContent = label;
@@ -97,7 +53,7 @@
             announce(status, result.message, "success", result.detail);
           } else {
             announce(status, result.message || form.getAttribute("data-error-message"), "error", result.detail);
-            showFieldErrors(form, result.errors);
+            window.IshaForms.show(form, result.errors);
           }
         });
     });

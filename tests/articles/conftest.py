@@ -5,6 +5,7 @@ import pytest
 from tests.factories import ReviewerFactory
 
 from .admin_support import staff_in
+from .page_head import SITE
 
 
 @pytest.fixture
@@ -41,3 +42,10 @@ def editor_client(client, editor):
 def publisher_client(client, publisher):
     client.force_login(publisher)
     return client
+
+
+@pytest.fixture
+def site_url(settings):
+    """``SITE_URL`` set to :data:`page_head.SITE`, the origin the page-metadata tests expect."""
+    settings.SITE_URL = SITE
+    return SITE

@@ -1,8 +1,6 @@
 """The page head: meta description, canonical URL, Open Graph, Twitter cards and JSON-LD."""
 
-import json
 from datetime import date, datetime
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -14,6 +12,7 @@ from django.utils import timezone
 
 from articles.demo import demo_image
 from articles.derived import refresh_derived_data
+from tests.articles.page_head import SITE, Head, get_head
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -24,66 +23,7 @@ from tests.factories import (
     record_sign_off,
 )
 
-pytestmark = pytest.mark.django_db
-
-SITE = "https://www.example.org"
-
-
-@pytest.fixture(autouse=True)
-def _site_url(settings):
-    settings.SITE_URL = SITE
-
-
-class Head(HTMLParser):
-    """What a crawler reads from a page's head, with entities decoded as a browser would."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.title, self.meta, self.links, self.json_ld = "", {}, [], []
-        self._in = None
-        self.feed(html.split("</head>")[0])
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "meta" and "content" in attrs:
-            self.meta.setdefault(attrs.get("name") or attrs.get("property"), []).append(attrs["content"])
-        elif tag == "link":
-            self.links.append(attrs)
-        elif tag == "title" or (tag == "script" and attrs.get("type") == "application/ld+json"):
-            self._in = tag
-            if tag == "script":
-                self.json_ld.append("")
-
-    def handle_endtag(self, tag):
-        self._in = None
-
-    def handle_data(self, data):
-        if self._in == "title":
-            self.title += data
-        elif self._in == "script":
-            self.json_ld[-1] += data
-
-    def one(self, key):
-        [value] = self.meta[key]
-        return value
-
-    def link(self, rel):
-        return [link for link in self.links if link.get("rel") == rel]
-
-    def data(self):
-        [text] = self.json_ld
-        return json.loads(text)
-
-    def node(self, kind):
-        """The one node of the JSON-LD ``@graph`` whose ``@type`` is ``kind``."""
-        [node] = [node for node in self.data()["@graph"] if node["@type"] == kind]
-        return node
-
-
-def get_head(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    return Head(response.content.decode())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site_url")]
 
 
 def test_an_article_page_describes_itself_for_search_engines_and_link_previews(client):

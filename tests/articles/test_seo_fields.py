@@ -13,14 +13,9 @@ from articles.derived import refresh_derived_data
 from tests.factories import ArticleFactory, image_bytes
 
 from .admin_support import change_url, error_text, form_data
-from .test_seo import SITE, Head
+from .page_head import SITE, Head
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _site_url(settings):
-    settings.SITE_URL = SITE
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site_url")]
 
 
 def head_of(article):

@@ -18,7 +18,7 @@ from django.urls import reverse
 from articles.demo import demo_image
 from articles.derived import refresh_derived_data, refresh_renditions
 from articles.models import Article
-from tests.articles.test_seo import Head
+from tests.articles.page_head import SITE, get_head
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -29,9 +29,8 @@ from tests.factories import (
     record_sign_off,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("site_url")]
 
-SITE = "https://www.example.org"
 SCHEMA = "http://schema.org/"
 VENDORED = Path(__file__).parent / "schema_org"
 CONTEXT = json.loads((VENDORED / "context.jsonld").read_text())
@@ -43,11 +42,6 @@ try:
     from pyld import jsonld
 except ImportError:  # PyLD is a test dependency; without it the compact form is checked.
     jsonld = None
-
-
-@pytest.fixture(autouse=True)
-def _site_url(settings):
-    settings.SITE_URL = SITE
 
 
 def offline_loader(requested):
@@ -154,9 +148,7 @@ def full_article():
 
 
 def json_ld(client, article):
-    response = client.get(article.get_absolute_url())
-    assert response.status_code == 200
-    return Head(response.content.decode())
+    return get_head(client, article.get_absolute_url())
 
 
 class TestVocabulary:
