@@ -7,6 +7,8 @@ test recreates it through ``SignupFormCopy.load()``. Nothing here relies on that
 
 import mimetypes
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -40,11 +42,20 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(autouse=True)
 def close_pages_before_the_database_is_flushed(live_server, browser):
     """Close every browser context a test opened (pytest-playwright's ``page`` and any
-    ``browser.new_context()``) before the live server's database is flushed: a page still
-    open (autosave posts every few seconds) must not write while the flush runs."""
+    ``browser.new_context()``) and wait for the requests they had sent, before the live
+    server's database is flushed: a page still open (autosave posts every few seconds)
+    must not write while the flush runs."""
     yield
     for context in browser.contexts:
         context.close()
+    # A request already sent (an autosave) is still being answered by one of the live
+    # server's request threads (socketserver names them after process_request_thread):
+    # let them finish, so none writes while the database is flushed.
+    deadline = time.monotonic() + 15
+    while any("process_request_thread" in thread.name for thread in threading.enumerate()):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
 
 
 # --- Shared by the accessibility, layout and screenshot tests ----------------------------
