@@ -2,10 +2,24 @@
 what a list shows, what to read next and what needs a medical review."""
 
 from django.db import models
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, When
 from django.utils import timezone
 
 from ..review_dates import overdue_cutoff
+
+#: What an article card shows (``includes/article_card.html``), and the ordering's column.
+CARD_FIELDS = (
+    "pk",
+    "slug",
+    "title",
+    "summary",
+    "published_at",
+    "published_on",
+    "hero_image",
+    "hero_renditions",
+    "thumbnail",
+    "thumbnail_renditions",
+)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -39,6 +53,48 @@ class ArticleQuerySet(models.QuerySet):
     def with_listing_data(self):
         """Select what a list of article cards shows, in one query."""
         return self.select_related("author")
+
+    def for_cards(self):
+        """Only the columns an article card shows (``includes/article_card.html``)."""
+        return self.only(*CARD_FIELDS)
+
+    def reading_next(self, article, topic_ids, related_count, latest_count):
+        """``(related, latest)`` for ``article``'s page, two lists of card-ready articles,
+        in one query. ``related`` is what :meth:`related_to` gives; ``latest`` the newest
+        ``latest_count`` articles that are neither ``article`` nor in ``related``.
+        ``topic_ids`` are the article's topics. Call it on ``published()``.
+
+        One query selects the editor's picks, the ``related_count`` newest articles
+        sharing a topic and the ``latest_count + related_count`` newest of the others
+        (each a ``LIMIT`` subquery); Python then orders them as the two lists want. The
+        newest others are enough: only ``related_count`` of them can be taken as related.
+        """
+        others = self.exclude(pk=article.pk)
+        picks = article.related_links.filter(to_article=OuterRef("pk")).order_by("position", "pk")
+        not_picked = others.exclude(Exists(picks))
+        shares_topic = Exists(
+            self.model.topics.through.objects.filter(article_id=OuterRef("pk"), topic_id__in=topic_ids)
+        )
+        newest = ["-published_at", "-pk"]
+        rows = list(
+            others.for_cards()
+            .filter(
+                Exists(picks)
+                | Q(pk__in=not_picked.filter(shares_topic).order_by(*newest).values("pk")[:related_count])
+                | Q(pk__in=not_picked.order_by(*newest).values("pk")[: latest_count + related_count])
+            )
+            .annotate(
+                pick_position=Subquery(picks.values("position")[:1]),
+                pick_id=Subquery(picks.values("pk")[:1]),
+                shares_topic=shares_topic,
+            )
+        )
+        picked = (a for a in rows if a.pick_id is not None)
+        chosen = sorted(picked, key=lambda a: (a.pick_position, a.pick_id))
+        rest = sorted((a for a in rows if a.pick_id is None), key=lambda a: (a.published_at, a.pk))[::-1]
+        chosen += [a for a in rest if a.shares_topic][: max(related_count - len(chosen), 0)]
+        taken = {a.pk for a in chosen}
+        return chosen, [a for a in rest if a.pk not in taken][:latest_count]
 
     def related_to(self, article, count):
         """``article``'s related reading: the editor's picks in order, then articles

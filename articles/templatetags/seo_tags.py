@@ -103,7 +103,7 @@ def seo_meta(context):
 def article_json_ld(context):
     """The article page's JSON-LD ``<script>``, built from what the detail view loaded."""
     data = structured_data.article_json_ld(
-        context["article"], context.get("sources") or [], context.get("topics") or [], canonical_url(context)
+        context["article"], context["parts"].citation_nodes(), context.get("topics") or [], canonical_url(context)
     )
     return seo.json_ld_script(data)
 
