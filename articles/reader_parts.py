@@ -39,8 +39,9 @@ class ReaderParts(dict):
 
     ``body``, ``toc_html`` (empty below two headings) and ``sources_html`` (empty
     without sources) are safe HTML strings; ``citations`` a JSON array (text) of the
-    sources' schema.org ``CreativeWork`` nodes, in reader order (:meth:`citation_nodes`); ``source_count`` and ``reading_minutes``
-    ints; ``key`` the :func:`parts_key` it was made for.
+    sources' schema.org ``CreativeWork`` nodes, in reader order (:meth:`citation_nodes`);
+    ``source_count`` and ``reading_minutes`` ints; ``key`` the :func:`parts_key` it was
+    made for.
     """
 
     def citation_nodes(self) -> list[dict]:

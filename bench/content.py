@@ -50,8 +50,8 @@ from articles.models import (  # noqa: E402
     Topic,
     UpdateNote,
 )
-from articles.sanitize import sanitize_html  # noqa: E402
 from articles.reader_parts import store_parts  # noqa: E402
+from articles.sanitize import sanitize_html  # noqa: E402
 from articles.search import refresh_search_vectors  # noqa: E402
 from articles.slugs import slug_base  # noqa: E402
 from signups.models import SignupFormCopy  # noqa: E402

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0018_subs1'),
+        ("articles", "0018_subs1"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='reader_parts',
+            model_name="article",
+            name="reader_parts",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
     ]
