@@ -19,14 +19,17 @@ from .search import refresh_search_vectors
 
 def refresh_derived_data(article: Article, *, old_slug: str | None = None, was_live: bool = False) -> None:
     """Bring what derives from ``article``'s stored row up to date, now: the redirect from
-    ``old_slug`` (:func:`refresh_redirects`), the search document, the reader's rendering
-    (:func:`articles.reader_parts.store_parts`), the image renditions and the editorial
-    checks. Editorial changes run them on commit; call this directly only for rows
-    written outside ``articles.publishing`` (fixtures, bulk loads).
+    ``old_slug`` (:func:`refresh_redirects`), the search document, the image renditions
+    and the editorial checks. Editorial changes run them on commit; call this directly
+    only for rows written outside ``articles.publishing`` (fixtures, bulk loads).
+
+    The reader's rendering is left out: such rows get their citations after this runs,
+    and a rendering stored before them would lack them. Without one the page renders
+    live (correct, only slower); a bulk load calls
+    :func:`articles.reader_parts.store_parts` once its citations are in.
     """
     refresh_redirects(article, old_slug=old_slug, was_live=was_live)
     refresh_search_document(article)
-    store_parts([article.pk])
     refresh_renditions(article)
     refresh_stored_checks(article.pk)
 
