@@ -32,7 +32,10 @@ def page(client, article):
 def cited_article(**kwargs):
     source = SourceFactory(citation_text="Original citation of the trial.", doi="10.1000/trial")
     article = ArticleFactory(
-        body=f"<p>Intro.</p><h2>Effects</h2><p>It helped {marker_for(source.pk)}.</p><h2>Risks</h2><p>Some.</p>",
+        body=(
+            f"<p>Intro.</p><h2>Effects</h2><p>It helped {marker_for(source.pk)}.</p>"
+            "<h2>Risks</h2><p>Some.</p>"
+        ),
         **kwargs,
     )
     CitationFactory(article=article, source=source)
