@@ -99,14 +99,21 @@ def parts_for(article) -> ReaderParts:
 
 def store_parts(article_ids) -> int:
     """Render and store the parts of the articles with ``article_ids`` (an iterable of
-    pks); returns how many were written. Each row is written with one UPDATE of
-    ``reader_parts`` alone, so its version, history and modification time stay."""
+    pks; missing ones are skipped); returns how many were written. Each row is written
+    with one UPDATE of ``reader_parts`` alone, so its version, history and modification
+    time stay."""
     from .models import Article, Source
 
     written = 0
-    for article in Article.objects.filter(pk__in=list(article_ids)).only("pk", "body"):
-        parts = render_parts(article, list(Source.objects.cited_by(article)))
-        written += Article.objects.filter(pk=article.pk).update(reader_parts=dict(parts))
+    for pk in list(article_ids):
+        # The row lock orders concurrent refreshes of one article (a source edit's and a
+        # citation change's): each reads after the one before has written, so the last
+        # write is made from the latest committed body and sources, never an older read.
+        with transaction.atomic():
+            article = Article.objects.select_for_update().only("pk", "body").filter(pk=pk).first()
+            if article is not None:
+                parts = render_parts(article, list(Source.objects.cited_by(article)))
+                written += Article.objects.filter(pk=pk).update(reader_parts=dict(parts))
     return written
 
 

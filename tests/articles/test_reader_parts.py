@@ -177,3 +177,17 @@ def test_site_settings_are_read_once_per_process_until_a_save_commits(django_cap
     with django_capture_on_commit_callbacks(execute=True):
         row.save()
     assert SiteSettings.load_shared().site_name == "Saved name"
+
+
+def test_a_library_image_edit_refreshes_the_articles_showing_it(client, django_capture_on_commit_callbacks):
+    from tests.articles.test_media import figure, stored_image
+
+    image = stored_image(alt_text="A treatment room")
+    article = ArticleFactory(body=f"<p>Intro.</p>{figure(image)}")
+    store_parts([article.pk])
+    assert 'alt="A treatment room"' in page(client, article)
+    image.alt_text = "A quiet consulting room"
+    with django_capture_on_commit_callbacks(execute=True):
+        image.save()
+    html = page(client, article)
+    assert 'alt="A quiet consulting room"' in html and "A treatment room" not in html
