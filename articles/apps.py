@@ -58,7 +58,10 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from isha import pagecache, periodic
 
-        from . import checks  # noqa: F401  (registers the source-check settings' checks)
+        from . import (
+            checks,  # noqa: F401  (registers the source-check settings' checks)
+            reader_parts,
+        )
         from .library import adopt_alt_texts
         from .review_dates import next_review_lapse
         from .search import register_sqlite_fold
@@ -66,6 +69,8 @@ class ArticlesConfig(AppConfig):
         post_migrate.connect(create_editorial_groups, sender=self)
         connection_created.connect(register_sqlite_fold, dispatch_uid="articles_sqlite_fold")
         post_save.connect(adopt_alt_texts, sender=self.get_model("Article"), dispatch_uid="adopt_alt_texts")
+        # Before the page cache's receivers: the stored parts are written before pages retire.
+        reader_parts.connect_signals({name: self.get_model(name) for name in ("Source", "Citation", "Image")})
         pagecache.invalidate_on_changes_to(*(self.get_model(name) for name in PAGE_CONTENT_MODELS))
         pagecache.register_next_change(next_scheduled_publication)
         # A page saying "Next review due" must not outlive that date.

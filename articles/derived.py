@@ -1,5 +1,6 @@
-"""What derives from an article's stored row and lives outside it: image renditions (files),
-the PostgreSQL search document and redirects from old addresses.
+"""What derives from an article's stored row: image renditions (files), the PostgreSQL
+search document, the reader's rendering of its text (``articles.reader_parts``) and
+redirects from old addresses.
 
 ``articles.publishing`` brings them up to date once a change commits
 (:func:`refresh_on_commit`), so nothing is derived from a change that was rolled back.
@@ -12,6 +13,7 @@ from django.db import transaction
 from .editorial_checks.stored import refresh_checks_on_commit, refresh_stored_checks
 from .images import make_crops, make_renditions
 from .models import Article, SlugRedirect
+from .reader_parts import store_parts
 from .search import refresh_search_vectors
 
 
@@ -20,6 +22,11 @@ def refresh_derived_data(article: Article, *, old_slug: str | None = None, was_l
     ``old_slug`` (:func:`refresh_redirects`), the search document, the image renditions
     and the editorial checks. Editorial changes run them on commit; call this directly
     only for rows written outside ``articles.publishing`` (fixtures, bulk loads).
+
+    The reader's rendering is left out: such rows get their citations after this runs,
+    and a rendering stored before them would lack them. Without one the page renders
+    live (correct, only slower); a bulk load calls
+    :func:`articles.reader_parts.store_parts` once its citations are in.
     """
     refresh_redirects(article, old_slug=old_slug, was_live=was_live)
     refresh_search_document(article)
@@ -73,7 +80,7 @@ def refresh_renditions(article: Article, *, store: bool = True) -> None:
 def refresh_on_commit(article: Article, *, old_slug: str | None, was_live: bool) -> None:
     """Once the current transaction commits (never if it is rolled back), bring what
     derives from ``article`` up to date: the old slug's redirect, then the search document,
-    then the renditions, each its own callback.
+    then the reader's rendering, then the renditions, each its own callback.
 
     Robust (https://docs.djangoproject.com/en/stable/topics/db/transactions/#django.db.transaction.on_commit):
     a failure is logged, not raised, as the change it follows has committed, and the
@@ -87,5 +94,6 @@ def refresh_on_commit(article: Article, *, old_slug: str | None, was_live: bool)
     redirect = partial(refresh_redirects, article, old_slug=old_slug, was_live=was_live)
     transaction.on_commit(redirect, robust=True)
     transaction.on_commit(partial(refresh_search_document, article), robust=True)
+    transaction.on_commit(partial(store_parts, [article.pk]), robust=True)
     transaction.on_commit(partial(refresh_renditions, article), robust=True)
     refresh_checks_on_commit(article)

@@ -38,6 +38,8 @@ MAX_QUERY_LENGTH = 200
 # On SQLite each word costs three LIKE clauses; more words than this are ignored.
 MAX_FALLBACK_WORDS = 10
 SNIPPET_CHARS = 220
+#: The columns a search result shows (``templates/articles/search_results.html``).
+RESULT_FIELDS = ("pk", "slug", "title", "summary", "published_at", "published_on")
 
 # The body is sanitised HTML (articles/sanitize.py), whose serialiser escapes "<" and ">"
 # in text and attribute values, so a tag is exactly "<" up to the next ">". The same
@@ -97,10 +99,12 @@ def search_articles(query):
     query, _ = clean_query(query)
     if not has_words(query):
         return Article.objects.none()
-    articles = Article.objects.published().with_listing_data()
+    # Only what a result shows: not the stored search document (the largest column) nor,
+    # on PostgreSQL, the body, whose snippet is cut in SQL.
+    published = Article.objects.published()
     if connection.vendor == "postgresql":
-        return _postgres_search(articles, query)
-    return _simple_search(articles, query)
+        return _postgres_search(published.only(*RESULT_FIELDS), query)
+    return _simple_search(published.only(*RESULT_FIELDS, "body"), query)
 
 
 def with_snippets(articles, query):

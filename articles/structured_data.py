@@ -156,7 +156,7 @@ def citation_node(source):
     return work
 
 
-def article_node(article, sources, url):
+def article_node(article, citations, url):
     """The ``Article`` node: headline, dates, images, author, publisher and every citation."""
     node = {
         "@type": "Article",
@@ -174,8 +174,8 @@ def article_node(article, sources, url):
     images = image_nodes(article)
     if images:
         node["image"] = images
-    if sources:
-        node["citation"] = [citation_node(source) for _number, source, _backlinks in sources]
+    if citations:
+        node["citation"] = list(citations)
     return node
 
 
@@ -200,14 +200,15 @@ def page_node(article, topics, url):
     return page
 
 
-def article_json_ld(article, sources, topics, url):
+def article_json_ld(article, citations, topics, url):
     """The article page's JSON-LD document (a dict): ``{"@context", "@graph": [page,
     article, publisher]}``.
 
-    ``sources`` are the view's numbered entries ``(number, source, backlinks)``,
+    ``citations`` are the :func:`citation_node` dicts of the article's sources in reader
+    order (``articles.reader_parts`` keeps them),
     ``topics`` the article's topics and ``url`` the page's canonical URL (an absolute URL).
     """
     return {
         "@context": "https://schema.org",
-        "@graph": [page_node(article, topics, url), article_node(article, sources, url), publisher_node()],
+        "@graph": [page_node(article, topics, url), article_node(article, citations, url), publisher_node()],
     }

@@ -6,12 +6,21 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from . import review_dates
-from .citations import number_sources
-from .library import render_library_images
-from .models import Article, Author, Reviewer, SiteSettings, SlugRedirect, Source, Topic
-from .sanitize import sanitize_for_readers, sanitize_html
+from .models import Article, Author, Reviewer, SiteSettings, SlugRedirect, Topic
+from .reader_parts import parts_for, render_parts
+from .sanitize import sanitize_for_readers
 from .search import MAX_QUERY_LENGTH, clean_query, has_words, search_articles, with_snippets
-from .toc import add_heading_anchors, reading_time
+
+#: Article columns no reader's page shows (deferred on the article page).
+UNREAD_BY_READERS = (
+    "search_vector",
+    "check_findings",
+    "pending_revision",
+    "draft_note",
+    "webflow_item_id",
+    "webflow_fingerprint",
+    "reviewed_body_hash",
+)
 
 
 def can_preview(user):
@@ -50,7 +59,8 @@ class ArticleDetailView(DetailView):
         articles = Article.objects.select_related("author", "reviewed_by")
         if can_preview(self.request.user):
             return articles
-        return articles.published()
+        # What readers' pages never read; the search document is the largest of them.
+        return articles.published().defer(*UNREAD_BY_READERS)
 
     def get(self, request, *args, **kwargs):
         try:
@@ -86,35 +96,34 @@ class ArticleDetailView(DetailView):
 
             article, sources, related = pending_preview(live)
             topics = pending_topics(live)
+            parts = render_parts(article, sources)
+            latest = self.latest(live, related)
         else:
-            article, sources = live, list(Source.objects.cited_by(live))
-            topics = list(live.topics.all())
-            related = Article.objects.published().related_to(live, self.related_count)
-        # Sanitised before the substitutions (which need clean HTML to tell text from
-        # tags) and after them (what readers get), whatever path stored the body.
-        numbered = number_sources(sanitize_html(article.body), sources)
-        body, toc = add_heading_anchors(numbered.body)
-        body = sanitize_for_readers(render_library_images(body))
+            article, parts = live, parts_for(live)
+            topics = list(live.topics.only("name", "slug"))
+            related, latest = Article.objects.published().reading_next(
+                live, [topic.pk for topic in topics], self.related_count, self.latest_count
+            )
+        site_settings = SiteSettings.load_shared()
         context.update(
             article=article,
             showing_pending=showing_pending,
-            body=body,
-            toc=toc,
-            sources=numbered.entries,
-            reading_minutes=reading_time(article.body),
+            parts=parts,
             is_preview=(article is not live or not live.is_published)
             and not getattr(self.request, "shows_readers_view", False),
             topics=topics,
             update_notes=list(live.update_notes.all()),
             related=related,
-            # Not repeating what the related list already offers.
-            latest=Article.objects.published()
-            .with_listing_data()
-            .exclude(pk__in=[live.pk, *(a.pk for a in related)])[: self.latest_count],
-            site_settings=SiteSettings.load(),
+            latest=latest,
+            site_settings=site_settings,
         )
-        context.update(review_dates.reader_notice(article, context["site_settings"].review_interval_months))
+        context.update(review_dates.reader_notice(article, site_settings.review_interval_months))
         return context
+
+    def latest(self, live, related):
+        """The newest published articles besides ``live`` and ``related`` (a list)."""
+        shown = [live.pk, *(a.pk for a in related)]
+        return list(Article.objects.published().for_cards().exclude(pk__in=shown)[: self.latest_count])
 
 
 def listed_subjects(model, article_filter):

@@ -50,6 +50,7 @@ from articles.models import (  # noqa: E402
     Topic,
     UpdateNote,
 )
+from articles.reader_parts import store_parts  # noqa: E402
 from articles.sanitize import sanitize_html  # noqa: E402
 from articles.search import refresh_search_vectors  # noqa: E402
 from articles.slugs import slug_base  # noqa: E402
@@ -414,6 +415,7 @@ def generate(total, seed):
     RelatedArticle.objects.bulk_create(picks, batch_size=1000)
     # bulk_create skips articles.publishing, which keeps the search documents in step on commit.
     refresh_search_vectors(Article.objects.filter(pk__in=[a.pk for a in articles]))
+    store_parts(a.pk for a in articles)  # the same for the readers' rendering of each article
     UpdateNote.objects.bulk_create(
         [
             UpdateNote(

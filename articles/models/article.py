@@ -21,12 +21,13 @@ from ..slugs import unique_slug
 from .article_checks import CheckedArticle
 from .article_feed import ArticleFeedIdentity
 from .article_queryset import ArticleQuerySet
+from .article_rendered import RenderedArticle
 from .article_seo import ArticleSeoFields
 from .people import Author, Reviewer
 from .topics import Topic
 
 
-class Article(CheckedArticle, ArticleSeoFields, ArticleFeedIdentity):
+class Article(CheckedArticle, RenderedArticle, ArticleSeoFields, ArticleFeedIdentity):
     """An educational article, shown at ``/articles/<slug>/`` once published."""
 
     class Status(models.TextChoices):
@@ -201,6 +202,7 @@ class Article(CheckedArticle, ArticleSeoFields, ArticleFeedIdentity):
             "modified_at",
             "search_vector",
             *CheckedArticle.derived_fields,
+            *RenderedArticle.derived_fields,
         ]
     )
 

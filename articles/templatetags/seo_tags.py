@@ -102,8 +102,9 @@ def seo_meta(context):
 @register.simple_tag(takes_context=True)
 def article_json_ld(context):
     """The article page's JSON-LD ``<script>``, built from what the detail view loaded."""
+    citations = context["parts"].citation_nodes()
     data = structured_data.article_json_ld(
-        context["article"], context.get("sources") or [], context.get("topics") or [], canonical_url(context)
+        context["article"], citations, context.get("topics") or [], canonical_url(context)
     )
     return seo.json_ld_script(data)
 

@@ -3,12 +3,9 @@
 import re
 
 from django import template
-from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-
-from isha import cacheguard, pagecache
 
 from ..models import SiteSettings
 from ..models.site_copy import BUILT_IN_COPY
@@ -26,8 +23,8 @@ def site_copy(context):
 
     :data:`BUILT_IN_COPY` itself on error pages, which render without a request or with
     an ``exception`` in the context and must not need the database, and when the database
-    cannot be read. Otherwise the ``SiteSettings`` row's copy, kept in the cache per
-    page-cache generation (:func:`cached_site_copy`), so a page costs no query for it.
+    cannot be read. Otherwise the ``SiteSettings`` row's copy, kept in each process
+    (:func:`cached_site_copy`), so a page costs no query for it.
     """
     request = context.get("request")
     if request is None or "exception" in context:
@@ -46,22 +43,12 @@ def site_copy(context):
 
 
 def cached_site_copy():
-    """The ``SiteSettings`` row's copy (a dict), from the cache when it holds it for the
-    current page-cache generation, else read and stored there. Saving site settings
-    retires the generation (``isha.pagecache``), and with it this copy. Raises
-    ``DatabaseError`` when the row must be read and cannot be."""
-    generation = pagecache.generation()
-    key = f"site-copy:{generation}"
-    if generation is not None:
-        copy = cacheguard.guarded(lambda: cache.get(key))
-        if copy is not None:
-            return copy
-    settings = SiteSettings.load()
-    copy = {name: getattr(settings, name) for name in BUILT_IN_COPY}
-    if generation is not None:
-        # A day: a retired generation's copy is never read again, so it just expires.
-        cacheguard.guarded(lambda: cache.set(key, copy, timeout=24 * 3600))
-    return copy
+    """The ``SiteSettings`` row's copy (a dict), from this process's copy of the row
+    (:meth:`isha.singletons.SingletonModel.load_shared`: one cache read, a query only
+    after a save or in a new process). Raises ``DatabaseError`` when the row must be
+    read and cannot be."""
+    settings = SiteSettings.load_shared()
+    return {name: getattr(settings, name) for name in BUILT_IN_COPY}
 
 
 def _lines(text):

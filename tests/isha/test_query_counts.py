@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from articles.citations import marker_for
 from articles.models import Article, Image, Page, ReaderFeedback, SiteSettings, UpdateNote
+from articles.reader_parts import store_parts
 from signups.models import ErasureLog, SignupEvent, SignupFormCopy, SignupFormCopyVersion
 from tests.factories import (
     ArticleFactory,
@@ -146,6 +147,8 @@ class Library:
             marker_for(pk) for pk in self.article.citations.values_list("source_id", flat=True)
         )
         Article.objects.filter(pk=self.article.pk).update(body=f"<h2>Claims</h2><p>Studies {markers}.</p>")
+        # What articles.publishing stores once a change commits: the page reads it.
+        store_parts([self.article.pk])
 
 
 def assert_fixed_query_count(
@@ -202,7 +205,8 @@ def shows_articles(response):
 
 def shows_the_article_with_everything_attached(response):
     context = response.context
-    assert len(context["sources"]) == LARGE + 1  # its own studies and the shared one
+    assert context["parts"]["source_count"] == LARGE + 1  # its own studies and the shared one
+    assert _content(response).decode().count('<li id="source-') == LARGE + 1
     assert len(context["related"]) == LARGE
     assert len(context["update_notes"]) == LARGE
     assert [topic.name for topic in context["topics"]] == ["Depression"]
