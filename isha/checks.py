@@ -65,6 +65,40 @@ def check_numbers(app_configs=None, **kwargs):
 
 
 @register(SETTINGS_TAG)
+def check_database_pool(app_configs=None, **kwargs):
+    """The connection pool's sizes and wait make sense (psycopg_pool would otherwise fail
+    the first request with a ValueError), and ``CONN_MAX_AGE`` is 0 while the pool is on:
+    Django refuses persistent connections with a pool ("Connection pool" in Django's
+    PostgreSQL notes, https://docs.djangoproject.com/en/6.1/ref/databases/#connection-pool)."""
+    errors = at_least({"DATABASE_POOL_MIN_SIZE": 0, "DATABASE_POOL_MAX_SIZE": 1}, check_id="isha.E005")
+    if not errors and settings.DATABASE_POOL_MAX_SIZE < settings.DATABASE_POOL_MIN_SIZE:
+        errors.append(
+            _error(
+                f"DATABASE_POOL_MAX_SIZE ({settings.DATABASE_POOL_MAX_SIZE}) must be at least "
+                f"DATABASE_POOL_MIN_SIZE ({settings.DATABASE_POOL_MIN_SIZE}).",
+                "isha.E005",
+            )
+        )
+    timeout = settings.DATABASE_POOL_TIMEOUT
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 30:
+        errors.append(
+            _error(
+                f"DATABASE_POOL_TIMEOUT must be above 0 and at most 30 seconds, not {timeout!r}.", "isha.E005"
+            )
+        )
+    pooled = "pool" in settings.DATABASES["default"].get("OPTIONS", {})
+    if pooled and settings.DATABASES["default"].get("CONN_MAX_AGE"):
+        errors.append(
+            _error(
+                "CONN_MAX_AGE must be 0 (or unset) while DATABASE_POOL is on: the pool keeps the "
+                "connections open itself.",
+                "isha.E005",
+            )
+        )
+    return errors
+
+
+@register(SETTINGS_TAG)
 def check_urls(app_configs=None, **kwargs):
     """``SITE_URL`` is an origin (``https://host[:port]``), the links in emails and feeds
     start with it; ``REDIS_URL``, when set, is a redis://, rediss:// or unix:// URL."""
