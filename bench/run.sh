@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark from one command on a fresh machine (`make bench` runs this after
-# `make install`): installs wrk, Varnish and the bench extra if missing, makes sure PostgreSQL and Redis answer on 127.0.0.1,
-# then runs bench/run.py, which prints the table of every goal. Extra arguments go to run.py
+# `make install`): installs wrk, Varnish and the bench extra if missing, makes sure
+# PostgreSQL and Redis answer on 127.0.0.1, then runs bench/run.py, which prints the table of every goal. Extra arguments go to run.py
 # (e.g. --duration 30). Everything it starts, it stops; the throwaway database is dropped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
