@@ -112,8 +112,9 @@ PROXY_HEADERS = {"X-Forwarded-Proto": "https"}  # as the TLS-terminating load ba
 class Server:
     """gunicorn -c gunicorn.conf.py with the run's environment, on a free port."""
 
-    def __init__(self, processes, name, env, workdir, probe="/healthz"):
-        self.processes, self.name, self.probe = processes, name, probe
+    def __init__(self, processes, name, env, workdir, probe="/healthz", app=None):
+        # ``app``: a WSGI "module:callable" instead of the config file's isha.wsgi.
+        self.processes, self.name, self.probe, self.app = processes, name, probe, app
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
         self.env = env | {"GUNICORN_BIND": f"{HOST}:{self.port}"}
@@ -121,7 +122,9 @@ class Server:
 
     def __enter__(self):
         self.process = self.processes.start(
-            [str(GUNICORN), "-c", "gunicorn.conf.py"], self.env, self.log_path
+            [str(GUNICORN), "-c", "gunicorn.conf.py", *([self.app] if self.app else [])],
+            self.env,
+            self.log_path,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

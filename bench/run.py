@@ -186,7 +186,7 @@ def served_cases(options, settings, results, site_env, bare_env, workdir, proces
     article_path, search_path = f"/articles/{content['slug']}/", "/search/?q=ketamine+depression"
     chosen = set(options.cases)
     with (
-        Server(processes, "bare", bare_env, workdir, probe="/") as bare,
+        Server(processes, "bare", bare_env, workdir, probe="/", app="bench.bare_wsgi:application") as bare,
         Server(processes, "site-cache", site_env | {"PAGE_CACHE_SECONDS": "600"}, workdir) as cached,
         Server(processes, "site-nocache", site_env | {"PAGE_CACHE_SECONDS": "0"}, workdir) as uncached,
     ):
