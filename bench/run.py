@@ -99,11 +99,18 @@ def parse_options(argv=None):
     parser.add_argument("--export-rows", type=int, default=1_000_000, help="rows for bench/export_signups.py")
     parser.add_argument("--json", help="also write the results (and the table's rows) to this file")
     parser.add_argument("--keep", action="store_true", help="keep the database and media (for profiling)")
+    parser.add_argument(
+        "--database",
+        help="reuse this database kept by --keep (not dropped; its media are not there, so images 404)",
+    )
+    parser.add_argument("--slug", help="with --database: the measured article's slug (run.py printed it)")
     options = parser.parse_args(argv)
     options.cases = [name.strip() for name in options.cases.split(",") if name.strip()]
     unknown = sorted(set(options.cases) - set(CASES))
     if unknown:
         parser.error(f"unknown case(s) {', '.join(unknown)}; choose from {', '.join(CASES)}")
+    if bool(options.database) != bool(options.slug):
+        parser.error("--database and --slug go together")
     return options
 
 
@@ -157,6 +164,12 @@ def prepare_content(options, site_env):
         .splitlines()[-1]
     )
     run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], site_env, 600)
+    return content_figures(site_env, slug)
+
+
+def content_figures(site_env, slug):
+    """What the database holds and the measured article's size, for the report."""
+    manage = [str(PYTHON), "manage.py"]
     counts = run(
         [
             *manage,
@@ -270,7 +283,7 @@ def main(argv=None):
         sys.exit("No .venv: run `make install` first (make bench does).")
 
     token = f"{os.getpid()}{secrets.token_hex(2)}"
-    dbname = f"isha_bench_{token}"
+    dbname = options.database or f"isha_bench_{token}"
     cache_prefix = f"isha-bench-{token}"
     workdir = Path(tempfile.mkdtemp(prefix="isha-bench-"))
     processes = Processes()
@@ -286,10 +299,13 @@ def main(argv=None):
         results["load_average_before"] = tuple(round(x, 2) for x in os.getloadavg())
         if served:
             log(f"database {dbname}, media {workdir / 'media'}, cache prefix {cache_prefix}")
-            with pg_connect() as connection:
-                connection.execute(f'CREATE DATABASE "{dbname}"')
-            created_db = True
-            results["content"] = prepare_content(options, site_env)
+            if options.database:
+                results["content"] = content_figures(site_env, options.slug)
+            else:
+                with pg_connect() as connection:
+                    connection.execute(f'CREATE DATABASE "{dbname}"')
+                created_db = True
+                results["content"] = prepare_content(options, site_env)
             with pg_connect(dbname) as connection:
                 # Fresh planner statistics, as autovacuum keeps them on a live database.
                 connection.execute("VACUUM ANALYZE")

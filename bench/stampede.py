@@ -54,7 +54,14 @@ def stampede_case(settings, server, env, workdir, processes):
     first = min(EVERY_S / 2, settings.duration / 3)
     publisher_log = workdir / "publisher.log"
     publisher = processes.start(
-        [str(PYTHON), str(BENCH / "publisher.py"), "publish", ",".join(map(str, ids)), EVERY_S, first],
+        [
+            str(PYTHON),
+            str(BENCH / "publisher.py"),
+            "publish",
+            ",".join(map(str, ids)),
+            str(EVERY_S),
+            str(first),
+        ],
         env,
         publisher_log,
     )
