@@ -10,10 +10,11 @@ invalidation and reaches Redis exactly as a Publisher's save in the admin would.
     python bench/publisher.py publish IDS EVERY FIRST       # publish them, one every EVERY s
 
 ``take`` picks published articles whose slugs are not in the file (the pages readers
-load), sends them back to draft and prints their ids as one JSON line. ``publish`` waits
-FIRST seconds, then publishes one every EVERY seconds (until the ids run out or it is
-stopped) and prints one JSON line per publish: the id, seconds since it started, and the
-seconds the publish took (commit and invalidation included), or the error.
+load), sends them back to draft and prints their ids as one JSON line. ``publish`` prints
+``{"ready": true}`` once Django is set up, waits FIRST seconds, then publishes one every
+EVERY seconds (until the ids run out or it is stopped) and prints one JSON line per
+publish: the id, seconds since it was ready, and the seconds the publish took (commit and
+invalidation included), or the error.
 """
 
 import json
@@ -58,6 +59,7 @@ def take(count, excluded_file):
 
 
 def publish(ids, every, first):
+    print(json.dumps({"ready": True}), flush=True)  # Django is set up: the clock starts now
     started = time.monotonic()
     with system_actor(NAME):
         for number, pk in enumerate(ids):
