@@ -40,6 +40,8 @@ MIN_COMPRESS_BYTES = 200
 BROTLI_QUALITY = 9
 # Preference when the client weighs codings equally: smallest first.
 CODINGS = ("br", "gzip", "identity")
+# Identity's weight when the header names neither it nor "*": below any named coding.
+IDENTITY_WEIGHT = 0.0001
 
 
 def compressible(content_type: str) -> bool:
@@ -98,7 +100,8 @@ def choose_coding(header: str | None, available) -> str:
     for coding in CODINGS:
         if coding not in available:
             continue
-        default = (1.0 if star is None else star) if coding == "identity" else (star or 0.0)
+        # Identity is acceptable unless refused (by name or by *), but the least wanted.
+        default = (IDENTITY_WEIGHT if star is None else star) if coding == "identity" else (star or 0.0)
         weight = weights.get(coding, default)
         if weight > best_weight:
             best, best_weight = coding, weight

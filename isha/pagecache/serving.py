@@ -147,14 +147,20 @@ def wait_for_fresh(found: Found) -> tuple[Entry | None, bool]:
     lock = LOCK_PREFIX + found.page
     names = found.entry.keys if found.entry else _remembered.get(found.page, ())
     deadline = time.monotonic() + WAIT_SECONDS
+    pause = POLL_SECONDS
     while time.monotonic() < deadline:
-        time.sleep(POLL_SECONDS)
+        time.sleep(pause)
         read = cacheguard.guarded(partial(_read, found.page, names, lock))
         if read is None:
             return None, False
         values, versions = read
         entry = values.get(found.page)
-        if entry is not None and set(entry.keys) <= versions.keys() and _state(entry, versions) == FRESH:
+        if entry is not None and not set(entry.keys) <= versions.keys():
+            names, pause = entry.keys, 0  # a page with keys not read yet: read them now
+            continue
+        pause = POLL_SECONDS
+        if entry is not None and _state(entry, versions) == FRESH:
+            _remember(found.page, entry.keys)
             return entry, False
         if lock not in values and take_lock(found.page):
             return None, True
