@@ -42,7 +42,9 @@ def publisher(django_user_model):
 
 def command_calls(raw):
     """Calls per Redis command so far, less the INFO that asks."""
-    return {name: stats["calls"] for name, stats in raw.info("commandstats").items() if name != "cmdstat_info"}
+    return {
+        name: stats["calls"] for name, stats in raw.info("commandstats").items() if name != "cmdstat_info"
+    }
 
 
 def test_a_hit_is_one_redis_round_trip(raw):
@@ -140,7 +142,9 @@ def test_a_burst_of_readers_renders_the_page_once(change, publisher, renders):
         Client().get(url)
         from articles.models import UpdateNote
 
-        UpdateNote.objects.create(article=article, text="Corrected the dose.", is_correction=True)  # a correction: hard
+        UpdateNote.objects.create(
+            article=article, text="Corrected the dose.", is_correction=True
+        )  # a correction: hard
     renders.clear()
     responses = _burst(url, READERS)
     assert [r.status_code for r in responses] == [200] * READERS
