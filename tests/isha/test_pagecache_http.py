@@ -35,7 +35,7 @@ def get(url, client=None, **headers):
 
 def directives(response):
     return dict(
-        (part.split("=") + [""])[:2]
+        [*part.split("="), ""][:2]
         for part in (p.strip() for p in response["Cache-Control"].split(","))
         if part
     )
