@@ -338,7 +338,8 @@ def main(argv=None):
             except Exception as error:  # Redis gone: the keys expire on their own
                 removed = f"not deleted ({error})"
             shutil.rmtree(workdir, ignore_errors=True)
-            log(f"cleaned up: database {dbname} dropped, {removed} cache keys deleted, {workdir} removed")
+            dropped = "dropped" if created_db else "kept (given with --database)"
+            log(f"cleaned up: database {dbname} {dropped}, {removed} cache keys deleted, {workdir} removed")
         else:
             log(f"kept: database {dbname}, {workdir} (drop it with: dropdb -h {HOST} -U postgres {dbname})")
 
