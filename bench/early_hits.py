@@ -43,7 +43,9 @@ class AppServer(Server):
     """:class:`bench.run.Server` serving the WSGI application ``app`` (``module:name``)."""
 
     def __init__(self, processes, name, env, workdir, app):
-        super().__init__(processes, name, env, workdir)
+        super().__init__(
+            processes, name, env, workdir, probe="/healthz" if "isha" in app or "bench" in app else "/"
+        )
         self.app = app
 
     def __enter__(self):
@@ -93,7 +95,10 @@ def main():
         bare_env = common | {"DJANGO_SETTINGS_MODULE": "bench.bare_settings"}
         rows = []
         with (
-            Server(processes, "bare", bare_env, workdir, probe="/") as bare,
+            # Django's own WSGI handler: gunicorn.conf.py's isha.wsgi runs the site's checks.
+            AppServer(
+                processes, "bare", bare_env, workdir, "django.core.wsgi:get_wsgi_application()"
+            ) as bare,
             AppServer(processes, "early", site, workdir, "isha.wsgi:application") as early,
             AppServer(processes, "middleware", site, workdir, "bench.plain_wsgi:application") as middle,
         ):

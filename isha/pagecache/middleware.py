@@ -14,12 +14,11 @@ from .serving import (
     conditional,
     from_entry,
     look_up,
-    prepare,
     release_lock,
-    store,
     take_lock,
     wait_for_fresh,
 )
+from .storing import prepare, store
 
 
 class PageSpec(NamedTuple):

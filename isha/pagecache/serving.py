@@ -19,15 +19,16 @@ from functools import partial
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
 from isha import cacheguard
 
 from . import representation as rep
-from .invalidation import CHANGES_KEY, fresh_version, generation, is_hard_change, next_change, version_key
-from .keys import every_page_keys, every_page_parameters, valid
+from .invalidation import CHANGES_KEY, generation, is_hard_change, version_key
+from .keys import every_page_parameters
 
 PAGE_PREFIX = "pagecache:page:"
 LOCK_PREFIX = "pagecache:lock:"
@@ -113,8 +114,45 @@ def _state(entry, versions) -> str:
 
 
 def _read(page, names, *extra):
-    found = cache.get_many([page, CHANGES_KEY, *extra, *map(version_key, names)])
+    found = get_many([page, CHANGES_KEY, *extra, *map(version_key, names)])
     return found, {name: found.get(version_key(name)) for name in names}
+
+
+class _RedisReads:
+    """One Redis client and the backend's full key names, kept for the backend in use.
+
+    ``cache.get_many`` builds a redis-py client object and checks every key's characters
+    on each call, which costs a hit as much CPU as the round trip itself. On Django's
+    Redis backend, reads here go to the backend's own connection pool (its
+    ``RedisCacheClient``, Django's ``django/core/cache/backends/redis.py``) with one client
+    kept per process, names made once with the backend's public ``make_key``, and values
+    decoded by the backend's own serializer; any other backend gets ``get_many``.
+    """
+
+    def __init__(self):
+        self.backend = None
+        self.client = None
+        self.names: dict[str, str] = {}
+
+    def get_many(self, keys):
+        backend = caches["default"]
+        if not isinstance(backend, RedisCache):
+            return backend.get_many(keys)
+        if backend is not self.backend:
+            self.backend, self.names = backend, {}
+            self.client = backend._cache.get_client(None)
+        if len(self.names) > _REMEMBERED_MAX:
+            self.names = {}
+        full = [self.names.get(key) or self.names.setdefault(key, backend.make_key(key)) for key in keys]
+        loads = backend._cache._serializer.loads
+        return {
+            key: loads(value)
+            for key, value in zip(keys, self.client.mget(full), strict=True)
+            if value is not None
+        }
+
+
+get_many = _RedisReads().get_many
 
 
 def look_up(request, query) -> Found | None:
@@ -141,14 +179,15 @@ def look_up_key(page) -> Found | None:
         entry = None
     if entry is not None and not set(entry.keys) <= versions.keys():
         missing = [name for name in entry.keys if name not in versions]
-        more = cacheguard.guarded(partial(cache.get_many, [version_key(name) for name in missing])) or {}
+        more = cacheguard.guarded(partial(get_many, [version_key(name) for name in missing])) or {}
         versions.update({name: more.get(version_key(name)) for name in missing})
-        _remember(page, entry.keys)
+        remember(page, entry.keys)
     counter = values.get(CHANGES_KEY) or generation()
     return Found(page, entry, _state(entry, versions), versions, counter)
 
 
-def _remember(page, keys):
+def remember(page, keys):
+    """Note that ``page`` carries ``keys``, so its next look-up reads their versions with it."""
     if len(_remembered) >= _REMEMBERED_MAX:
         _remembered.clear()
     _remembered[page] = tuple(keys)
@@ -174,7 +213,7 @@ def wait_for_fresh(found: Found) -> tuple[Entry | None, bool]:
             continue
         pause = POLL_SECONDS
         if entry is not None and _state(entry, versions) == FRESH:
-            _remember(found.page, entry.keys)
+            remember(found.page, entry.keys)
             return entry, False
         if lock not in values and take_lock(found.page):
             return None, True
@@ -212,124 +251,3 @@ def conditional(request, response):
     return get_conditional_response(
         request, etag=response.get("ETag"), last_modified=modified, response=response
     )
-
-
-class Prepared(NamedTuple):
-    """A rendered page ready to store: what :class:`Entry` needs besides its headers."""
-
-    bodies: dict
-    etags: dict
-    keys: tuple
-    versions: tuple | None
-    last_modified: str
-    expires_at: float
-    cap_at: float | None
-    counter: int | None
-
-
-def storable(response) -> bool:
-    """True for a response that may be shared: 200 or 404, not streamed, no cookie set,
-    not marked private or no-store by its view."""
-    control = response.get("Cache-Control", "")
-    return (
-        response.status_code in (200, 404)
-        and not response.streaming
-        and not response.cookies
-        and "private" not in control
-        and "no-store" not in control
-    )
-
-
-def prepare(request, response, spec, found: Found | None, *, keep: bool):
-    """Give a freshly rendered cacheable ``response`` its headers and the representation
-    the client accepts; return a :class:`Prepared` when it should be stored (``keep``,
-    and the cache answered), else None. A 404 is cacheable only when the view's key
-    provider names what it stands for (``article-slug-<slug>``...)."""
-    named = valid(spec.keys(request, response)) if spec.keys else frozenset()
-    if not storable(response) or (response.status_code == 404 and not named):
-        return None
-    keys = tuple(sorted(named | every_page_keys()))
-    now = time.time()
-    counter = found.counter if found else generation()
-    moment = next_change(counter, settings.PAGE_CACHE_SECONDS or 600)
-    left = None if moment is None else moment - now
-    response["Cache-Control"] = rep.shared_cache_control(left)
-    _drop_vary_cookie(response)
-    rep.tag_headers(response, keys)
-    accept = request.META.get("HTTP_ACCEPT_ENCODING")
-    ctype = response.get("Content-Type", "")
-    if keep and found is not None:
-        bodies = rep.encode(response.content, ctype)
-    else:  # nothing stored: compress only what this client takes
-        bodies = (
-            rep.encode(response.content, ctype) if rep.choose_coding(accept, CODINGS) != "identity" else {}
-        )
-        bodies = bodies or {"identity": response.content}
-    tags = rep.etags(bodies)
-    last_modified = response.get("Last-Modified") or rep.http_date(now)
-    rep.set_body(response, bodies, tags, accept)
-    response["Last-Modified"] = last_modified
-    timeout = settings.PAGE_CACHE_SECONDS if left is None else min(settings.PAGE_CACHE_SECONDS, int(left))
-    if not keep or found is None or timeout <= 0:
-        return None
-    response["X-Page-Cache"] = "miss"
-    versions = None
-    if found.entry is not None or set(keys) <= found.versions.keys():
-        known = found.versions
-        if all(known.get(name) is not None for name in keys):
-            versions = tuple(known[name] for name in keys)  # read before the render
-    return Prepared(bodies, tags, keys, versions, last_modified, now + timeout, moment, found.counter)
-
-
-CODINGS = ("br", "gzip", "identity")
-
-
-def _drop_vary_cookie(response):
-    # Requests with the session cookie never share pages (every cache passes them), so the
-    # anonymous page does not vary by other cookies: Vary: Cookie would only split caches.
-    if "Vary" in response:
-        kept = [v.strip() for v in response["Vary"].split(",") if v.strip().lower() != "cookie"]
-        if kept:
-            response["Vary"] = ", ".join(kept)
-        else:
-            del response["Vary"]
-
-
-def _versions_after(prepared: Prepared):
-    """The keys' versions for a page whose keys were not known before its render, or None
-    when content changed meanwhile (the page may hold old rows: not stored)."""
-    names = [version_key(name) for name in prepared.keys]
-    found = cache.get_many([CHANGES_KEY, *names])
-    if found.get(CHANGES_KEY) != prepared.counter:
-        return None
-    for name in names:
-        if found.get(name) is None:
-            cache.add(name, fresh_version(), timeout=None)
-    found.update(cache.get_many([name for name in names if found.get(name) is None]))
-    return tuple(found[name] for name in names)
-
-
-def store(page, response, prepared: Prepared) -> None:
-    """Keep ``response`` (its headers as they are now) with ``prepared``'s bodies under
-    ``page``, unless it set a cookie on its way out or content changed during its render."""
-    if response.cookies:
-        return
-    versions = prepared.versions or cacheguard.guarded(partial(_versions_after, prepared))
-    if versions is None:
-        return
-    headers = tuple((name, value) for name, value in response.items() if name.lower() not in PER_RESPONSE)
-    status = response.status_code if response.status_code != 304 else 200
-    entry = Entry(
-        status,
-        headers,
-        prepared.bodies,
-        prepared.etags,
-        prepared.keys,
-        versions,
-        prepared.last_modified,
-        prepared.expires_at,
-        prepared.cap_at,
-    )
-    timeout = max(1, int(prepared.expires_at - time.time()))
-    if cacheguard.guarded(partial(cache.set, page, entry, timeout), default=False) is not False:
-        _remember(page, prepared.keys)

@@ -6,6 +6,8 @@ import gzip
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client, RequestFactory
 
 from isha.pagecache.wsgi import EarlyHits
@@ -45,9 +47,16 @@ def call(app, path, method="GET", query="", **headers):
     def start_response(status, response_headers, exc_info=None):
         answer["status"], answer["headers"] = status, dict(response_headers)
 
-    chunks = app(environ, start_response)
-    body = b"".join(chunks)
-    getattr(chunks, "close", lambda: None)()
+    # As Django's test client does: the request must not close the test's connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        chunks = app(environ, start_response)
+        body = b"".join(chunks)
+        getattr(chunks, "close", lambda: None)()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return answer["status"], answer["headers"], body
 
 
