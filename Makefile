@@ -68,7 +68,8 @@ lint: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Speed against bare Django under gunicorn on PostgreSQL and Redis (README, "Performance").
-# Installs wrk if missing; makes and drops its own database; about six minutes.
+# Installs wrk, Varnish and the bench extra if missing; makes and drops its own databases;
+# prints one table of every goal (issues 15 and 16). `bash bench/run.sh --cases ...` for a subset.
 bench: install
 	bash bench/run.sh
 

@@ -19,9 +19,6 @@ EDITOR_MODELS = (
     "topic",
     "updatenote",
 )
-# Everything public pages show (or redirect by): saving or deleting any of these retires
-# every cached page. The same models editors manage.
-PAGE_CONTENT_MODELS = EDITOR_MODELS
 
 
 def create_editorial_groups(sender, **kwargs):
@@ -59,6 +56,7 @@ class ArticlesConfig(AppConfig):
         from isha import pagecache, periodic
 
         from . import (
+            cache_keys,
             checks,  # noqa: F401  (registers the source-check settings' checks)
             reader_parts,
         )
@@ -71,7 +69,8 @@ class ArticlesConfig(AppConfig):
         post_save.connect(adopt_alt_texts, sender=self.get_model("Article"), dispatch_uid="adopt_alt_texts")
         # Before the page cache's receivers: the stored parts are written before pages retire.
         reader_parts.connect_signals({name: self.get_model(name) for name in ("Source", "Citation", "Image")})
-        pagecache.invalidate_on_changes_to(*(self.get_model(name) for name in PAGE_CONTENT_MODELS))
+        # What each page shows and each editor's change touches (surrogate keys).
+        cache_keys.register(self)
         pagecache.register_next_change(next_scheduled_publication)
         # A page saying "Next review due" must not outlive that date.
         pagecache.register_next_change(next_review_lapse)

@@ -255,6 +255,38 @@ def _report(name, result, note=""):
     return rate
 
 
+def _write_rows(path, rows, rates, peaks):
+    """The goals as ``[{"case", "figure", "value", "unit", "goal", "met", "note"}]`` (bench/run.py)."""
+    out = []
+    for fmt in ("csv", "xlsx"):
+        case = f"sign-up export {fmt.upper()}, {rows:,} rows"
+        ratio = rates[fmt] / rates[f"ie-{fmt}"]
+        note = f"{rates[fmt]:,.0f} rows/s vs {rates[f'ie-{fmt}']:,.0f}"
+        out.append(
+            {
+                "case": case,
+                "figure": "rows/s x django-import-export",
+                "value": ratio,
+                "unit": "x",
+                "goal": f">= {GOAL_RATIO}x",
+                "met": ratio >= GOAL_RATIO,
+                "note": note,
+            }
+        )
+        out.append(
+            {
+                "case": case,
+                "figure": "peak memory",
+                "value": peaks[fmt],
+                "unit": "MB",
+                "goal": f"< {GOAL_PEAK_MB} MB",
+                "met": peaks[fmt] < GOAL_PEAK_MB,
+                "note": "",
+            }
+        )
+    Path(path).write_text(json.dumps(out, indent=1))
+
+
 def bench_main(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -268,6 +300,7 @@ def bench_main(argv=None):
     )
     parser.add_argument("--dsn", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--json", help="also write the goals as bench/run.py's table rows to this file")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -328,6 +361,8 @@ def bench_main(argv=None):
                 f"{fmt}: peak memory {peaks[fmt]:.1f} MB for {args.rows:,} rows (goal < {GOAL_PEAK_MB} MB): "
                 f"{'met' if peaks[fmt] < GOAL_PEAK_MB else 'NOT met'}"
             )
+        if args.json:
+            _write_rows(args.json, args.rows, rates, peaks)
     finally:
         if args.keep:
             print(f"Kept database {name}.")

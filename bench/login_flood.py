@@ -25,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-from run import (
+from harness import (
     GUNICORN,
     HOST,
     PG,

@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # The benchmark from one command on a fresh machine (`make bench` runs this after
-# `make install`): installs wrk, makes sure PostgreSQL and Redis answer on 127.0.0.1,
-# then runs bench/run.py, which prints the summary table. Extra arguments go to run.py
+# `make install`): installs wrk, Varnish and the bench extra if missing, makes sure
+# PostgreSQL and Redis answer on 127.0.0.1, then runs bench/run.py, which prints the table of every goal. Extra arguments go to run.py
 # (e.g. --duration 30). Everything it starts, it stops; the throwaway database is dropped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "--- installing the load generator (Debian's wrk)"
+# Debian's wrk (the load generator) and varnish (issue 15's cache in front, bench/edge.py).
+MISSING=""
+command -v wrk >/dev/null 2>&1 || MISSING="$MISSING wrk"
+command -v varnishd >/dev/null 2>&1 || [ -x /usr/sbin/varnishd ] || MISSING="$MISSING varnish"
+if [ -n "$MISSING" ]; then
+  echo "--- installing Debian's$MISSING"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk >/dev/null
+  # shellcheck disable=SC2086  # one word per package
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $MISSING >/dev/null
 fi
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
@@ -24,4 +29,10 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
 fi
 
 test -x .venv/bin/python || { echo "error: no .venv; run 'make install' (make bench does)"; exit 1; }
+# The bench extra: django-import-export, the baseline of bench/export_signups.py.
+if ! .venv/bin/python -c "import import_export" 2>/dev/null; then
+  echo "--- installing the bench extra (django-import-export)"
+  UV_PROJECT_ENVIRONMENT=.venv UV_PYTHON_DOWNLOADS=never .venv/bin/uv sync --frozen --quiet \
+    --extra test --extra bench --group dev
+fi
 exec .venv/bin/python bench/run.py "$@"

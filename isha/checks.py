@@ -8,6 +8,7 @@ a malformed value stops gunicorn too, not only ``manage.py`` commands. Django's 
 check framework: https://docs.djangoproject.com/en/6.1/topics/checks/
 """
 
+import re
 from email.utils import getaddresses
 from urllib.parse import urlsplit
 
@@ -22,6 +23,9 @@ HINT = "Set it in the environment or in .env; .env.example describes every varia
 MINIMUMS = {
     "PAGE_CACHE_SECONDS": 0,
     "PAGE_CACHE_BROWSER_SECONDS": 0,
+    "EDGE_CACHE_SECONDS": 0,
+    "EDGE_STALE_WHILE_REVALIDATE_SECONDS": 0,
+    "EDGE_STALE_IF_ERROR_SECONDS": 0,
     "ARTICLES_PER_PAGE": 1,
     "IMAGE_MAX_UPLOAD_BYTES": 1,
     "IMAGE_MAX_PIXELS": 1,
@@ -34,6 +38,8 @@ MINIMUMS = {
 }
 SMTP_SECURITY_CHOICES = ("starttls", "ssl", "none")
 REDIS_SCHEMES = ("redis", "rediss", "unix")
+# Query parameters public pages read (isha.pagecache keys pages on them).
+READ_PARAMETERS = ("page", "q", "signup", "preview")
 
 
 def at_least(minimums, *, check_id):
@@ -61,6 +67,40 @@ def check_numbers(app_configs=None, **kwargs):
     conn_max_age = settings.DATABASES["default"].get("CONN_MAX_AGE") or 0
     if conn_max_age < 0:
         errors.append(_error(f"CONN_MAX_AGE must be at least 0, not {conn_max_age!r}.", "isha.E001"))
+    return errors
+
+
+@register(SETTINGS_TAG)
+def check_database_pool(app_configs=None, **kwargs):
+    """The connection pool's sizes and wait make sense (psycopg_pool would otherwise fail
+    the first request with a ValueError), and ``CONN_MAX_AGE`` is 0 while the pool is on:
+    Django refuses persistent connections with a pool ("Connection pool" in Django's
+    PostgreSQL notes, https://docs.djangoproject.com/en/6.1/ref/databases/#connection-pool)."""
+    errors = at_least({"DATABASE_POOL_MIN_SIZE": 0, "DATABASE_POOL_MAX_SIZE": 1}, check_id="isha.E005")
+    if not errors and settings.DATABASE_POOL_MAX_SIZE < settings.DATABASE_POOL_MIN_SIZE:
+        errors.append(
+            _error(
+                f"DATABASE_POOL_MAX_SIZE ({settings.DATABASE_POOL_MAX_SIZE}) must be at least "
+                f"DATABASE_POOL_MIN_SIZE ({settings.DATABASE_POOL_MIN_SIZE}).",
+                "isha.E005",
+            )
+        )
+    timeout = settings.DATABASE_POOL_TIMEOUT
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 30:
+        errors.append(
+            _error(
+                f"DATABASE_POOL_TIMEOUT must be above 0 and at most 30 seconds, not {timeout!r}.", "isha.E005"
+            )
+        )
+    pooled = "pool" in settings.DATABASES["default"].get("OPTIONS", {})
+    if pooled and settings.DATABASES["default"].get("CONN_MAX_AGE"):
+        errors.append(
+            _error(
+                "CONN_MAX_AGE must be 0 (or unset) while DATABASE_POOL is on: the pool keeps the "
+                "connections open itself.",
+                "isha.E005",
+            )
+        )
     return errors
 
 
@@ -132,6 +172,30 @@ def check_content_security_policy(app_configs=None, **kwargs):
             _error(f"CSP_IMG_SRC entries must be hosts or schemes such as https:, not {bad!r}.", "isha.E004")
         ]
     return []
+
+
+# A tracking parameter's name (RFC 3986 unreserved characters), optionally a prefix ending in "*".
+TRACKING_NAME_RE = re.compile(r"[A-Za-z0-9._~-]+\*?")
+
+
+@register(SETTINGS_TAG)
+def check_tracking_parameters(app_configs=None, **kwargs):
+    """``TRACKING_QUERY_PARAMETERS`` holds parameter names or prefixes ending in ``*``
+    (the edge's VCL is generated from or checked against it); ``page``, ``q``, ``signup``
+    and ``preview`` are read by pages and cannot be dropped."""
+    names = settings.TRACKING_QUERY_PARAMETERS
+    bad = [name for name in names if not TRACKING_NAME_RE.fullmatch(name)]
+    read = [name for name in names if name.rstrip("*") in READ_PARAMETERS or name == "*"]
+    errors = []
+    if bad:
+        errors.append(
+            _error(f"TRACKING_QUERY_PARAMETERS entries must be names or prefix*, not {bad!r}.", "isha.E005")
+        )
+    if read:
+        errors.append(
+            _error(f"TRACKING_QUERY_PARAMETERS must not list parameters pages read: {read!r}.", "isha.E005")
+        )
+    return errors
 
 
 def refuse_bad_settings():

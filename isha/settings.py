@@ -138,10 +138,20 @@ DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
     # The URL may hold a password: it is not repeated in the message.
     raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:/// URL.")
+# PostgreSQL only: each worker keeps its connections in psycopg's pool (Django's built-in pooling:
+# https://docs.djangoproject.com/en/6.1/ref/databases/#connection-pool, options from
+# https://www.psycopg.org/psycopg3/docs/api/pool.html). Not PgBouncer in transaction
+# mode: it would hand the streamed export's server-side cursor to another client.
+DATABASE_POOL = env.bool("DATABASE_POOL", default=True)
+DATABASE_POOL_MIN_SIZE = env.int("DATABASE_POOL_MIN_SIZE", default=1)
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=4)
+# Seconds a request waits for a connection before the 503 page (isha.outage): psycopg
+# raises PoolTimeout, an OperationalError, which Django wraps as its own.
+DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=3.0)
 # Tests against PostgreSQL create their own database next to the one named here.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Persistent connections (one per worker thread), checked before reuse.
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # The pool keeps connections itself; Django refuses CONN_MAX_AGE with it (isha.checks).
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DATABASE_POOL else 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # A database that does not answer fails a request within seconds (then a 503 page,
     # isha.outage) instead of holding the worker until it is killed. libpq's
@@ -149,6 +159,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
         "DATABASE_CONNECT_TIMEOUT", default=5
     )
+    if DATABASE_POOL:
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": DATABASE_POOL_MIN_SIZE,
+            "max_size": DATABASE_POOL_MAX_SIZE,
+            "timeout": DATABASE_POOL_TIMEOUT,
+            # A failed (re)connection is retried with a growing delay for this long, then
+            # given up until a request asks again: kept as short as the wait above, so a
+            # database back after an outage serves the next requests at once rather than
+            # after a backoff grown to minutes (psycopg_pool's default is 300 s).
+            "reconnect_timeout": DATABASE_POOL_TIMEOUT,
+            "name": "isha-default",
+        }
 elif PRODUCTION:
     raise ImproperlyConfigured("Production runs on PostgreSQL: DATABASE_URL must be a postgres:// URL.")
 
@@ -191,6 +213,42 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600) if PRODUCTION or REDIS_URL else 0
 # How long browsers may reuse a page without asking (0: always revalidate).
 PAGE_CACHE_BROWSER_SECONDS = env.int("PAGE_CACHE_BROWSER_SECONDS", default=0)
+# Shared caches in front (Varnish, a CDN; isha.pagecache): Cache-Control's s-maxage, capped
+# by the next scheduled change, then how long a stale copy may be served while one
+# request revalidates (RFC 5861 stale-while-revalidate) or while the site errs or is down
+# (stale-if-error). Publishing purges the edge by surrogate key (content_changed).
+EDGE_CACHE_SECONDS = env.int("EDGE_CACHE_SECONDS", default=3600)
+EDGE_STALE_WHILE_REVALIDATE_SECONDS = env.int("EDGE_STALE_WHILE_REVALIDATE_SECONDS", default=30)
+EDGE_STALE_IF_ERROR_SECONDS = env.int("EDGE_STALE_IF_ERROR_SECONDS", default=86400)
+# Query parameters that only track a visit (campaigns, ad clicks): no page reads them, so
+# no cache keys on them. Exact names, or prefixes ending in "*". The edge's list (VCL) is
+# checked against this one.
+TRACKING_QUERY_PARAMETERS = env.list(
+    "TRACKING_QUERY_PARAMETERS",
+    default=[
+        "utm_*",
+        "gclid",
+        "gclsrc",
+        "gbraid",
+        "wbraid",
+        "dclid",
+        "fbclid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "li_fat_id",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "ref_src",
+        "_ga",
+        "_gl",
+    ],
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
