@@ -185,9 +185,11 @@ def _shown(value, found, depth=0):
         if meta.app_label != "articles" or meta.model_name not in SHOWN_MODELS:
             return
         found.add(key(meta.model_name, value.pk))
+        # Read from the row's loaded values only: a card loaded without its author (deferred)
+        # shows no author, and getattr() would cost a query per card.
         for field in ("author_id", "reviewed_by_id"):
-            if getattr(value, field, None):
-                found.add(key("author" if field == "author_id" else "reviewer", getattr(value, field)))
+            if value.__dict__.get(field):
+                found.add(key("author" if field == "author_id" else "reviewer", value.__dict__[field]))
     elif isinstance(value, QuerySet):
         for row in value._result_cache or ():
             _shown(row, found, depth + 1)
