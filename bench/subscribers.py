@@ -207,7 +207,9 @@ def _print_and_rows(results, rows, load):
         f"\n{rows:,} subscribers; goal for each: under {GOAL_MS} ms (median wall time, test Client); "
         f"load {load:.1f} on {os.cpu_count()} CPUs"
     )
-    print(f"{'case':<30} {'wall ms':>8} {'cpu ms':>7} {'db ms':>7} {'queries':>7} {'slowest':>8}  result")
+    print("(cost = the worker's CPU + its queries' time: what the machine's load inflates least)")
+    header = f"{'wall ms':>8} {'cpu ms':>7} {'db ms':>7} {'cost ms':>7} {'queries':>7} {'slowest':>8}"
+    print(f"{'case':<30} {header}  result")
     out = []
     for r in results:
         met = r["status"] in (200, 302) and r["wall_ms"] < GOAL_MS
@@ -218,7 +220,8 @@ def _print_and_rows(results, rows, load):
         notes += ["slowest query scans the whole table"] if r["seq_scan"] else []
         notes += [f"list says {r['shown']!r}"] if r["shown"] else []
         print(
-            f"{r['case']:<30} {r['wall_ms']:>8.0f} {r['cpu_ms']:>7.0f} {r['db_ms']:>7.0f} {r['queries']:>7} "
+            f"{r['case']:<30} {r['wall_ms']:>8.0f} {r['cpu_ms']:>7.0f} {r['db_ms']:>7.0f} "
+            f"{r['cpu_ms'] + r['db_ms']:>7.0f} {r['queries']:>7} "
             f"{r['slowest_ms']:>8.0f}  {'met' if met else 'NOT met'}"
             f"{' (seq scan)' if r['seq_scan'] else ''}{' [' + r['shown'] + ']' if r['shown'] else ''}"
         )
@@ -230,7 +233,9 @@ def _print_and_rows(results, rows, load):
                 "unit": "ms",
                 "goal": f"< {GOAL_MS} ms at {rows:,} rows",
                 "met": met,
-                "note": f"worker CPU {r['cpu_ms']:.0f} ms; " + "; ".join(notes) + f"; load {load:.1f}",
+                "note": f"worker CPU {r['cpu_ms']:.0f} ms + queries {r['db_ms']:.0f} ms; "
+                + "; ".join(notes)
+                + f"; load {load:.1f}",
             }
         )
     return out
