@@ -30,7 +30,8 @@ from django.utils.text import smart_split, unescape_string_literal
 from .addresses import normalize_email
 from .models import Subscriber
 
-#: Lists up to this many rows are counted exactly; longer ones are estimated.
+#: Lists up to this many rows are counted exactly; longer ones are estimated. More than the
+#: admin's page (100) and its "Show all" (200), so a long list is always paginated.
 EXACT_COUNT_LIMIT = 10_000
 
 
@@ -95,7 +96,8 @@ class EstimatedCountPaginator(Paginator):
         except EmptyPage:
             if not (self.count_is_estimate or self.count_is_lower_bound) or int(number) < 1:
                 raise
-            return int(number)
+            # Any page past the end is the same empty page (and a huge number no OFFSET).
+            return self.num_pages + 1
 
 
 def search_subscribers(queryset, search_term):
