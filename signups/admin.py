@@ -107,8 +107,8 @@ class SubscriberAdmin(ChangeExportAdminMixin, ExportAdminMixin, admin.ModelAdmin
     search_help_text = _("Part of an address (its start, or a domain such as @example.com) or a name.")
     date_hierarchy = "created_at"
     # A million rows (admin_list): counts above 10,000 are estimated (or "more than 10,000"
-    # for a search), and the filters' counts
-    # per choice, each a pass over the whole list, are not offered.
+    # for a search), and the filters' counts per choice, each a pass over the whole list,
+    # are not offered.
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
