@@ -152,6 +152,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 elif PRODUCTION:
     raise ImproperlyConfigured("Production runs on PostgreSQL: DATABASE_URL must be a postgres:// URL.")
 
+# An optional read replica of the primary (PostgreSQL streaming replication). Only the
+# dashboard and the exports read there (signups.routing.reporting_database); everything
+# else, and every write and migration, stays on the primary (signups.routing.PrimaryRouter).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL to be a postgres:// URL.")
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL.")
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
+        CONN_HEALTH_CHECKS=True,
+        OPTIONS={**DATABASES["replica"].get("OPTIONS", {}), **DATABASES["default"]["OPTIONS"]},
+        # Tests read the replica's alias from the primary's test database (Django's
+        # "Testing primary/replica configurations").
+        TEST={"MIRROR": "default"},
+    )
+DATABASE_ROUTERS = ["signups.routing.PrimaryRouter"]
+
 # Redis when REDIS_URL is set (always in production: shared by every web host, so the
 # page cache and the sign-up rate limit are site-wide); else this process's memory.
 # The site works without it (isha.cacheguard): nothing is kept only in the cache.

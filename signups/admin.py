@@ -17,6 +17,7 @@ from . import (
 from .addresses import validate_address
 from .admin_changes import ChangeExportAdminMixin
 from .admin_export import ExportAdminMixin
+from .admin_list import EstimatedCountPaginator, SourceArticleFilter, search_subscribers
 from .admin_logs import ReadOnlyAdminMixin
 from .admin_times import SafeChangeList, SafeDateFieldListFilter, time_column
 from .models import SignupEvent, SignupFormCopy, SignupFormCopyVersion, Subscriber
@@ -97,12 +98,19 @@ class SubscriberAdmin(ChangeExportAdminMixin, ExportAdminMixin, admin.ModelAdmin
     list_filter = (
         "status",
         "held_reason",
-        ("source_article", admin.RelatedOnlyFieldListFilter),
+        ("source_article", SourceArticleFilter),
         ("created_at", SafeDateFieldListFilter),
     )
     list_select_related = ("source_article",)
-    search_fields = ("email", "first_name", "last_name")
+    # Searched by search_subscribers (the normalised address through its trigram index).
+    search_fields = ("email_normalized", "first_name", "last_name")
+    search_help_text = _("Part of an address (its start, or a domain such as @example.com) or a name.")
     date_hierarchy = "created_at"
+    # A million rows (admin_list): counts above 10,000 are estimated, and the filters' counts
+    # per choice, each a pass over the whole list, are not offered.
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     # Everything but the address is recorded by the sign-up, the emails and the actions.
     consent_fields = (
         "status",
@@ -132,6 +140,9 @@ class SubscriberAdmin(ChangeExportAdminMixin, ExportAdminMixin, admin.ModelAdmin
 
     def get_changelist(self, request, **kwargs):
         return SafeChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_subscribers(queryset, search_term), False
 
     def get_readonly_fields(self, request, obj=None):
         # An erased row has no address to correct, and must not be given one back.

@@ -6,6 +6,9 @@ and 9999, so converting it to the site's zone raises ``OverflowError`` and the p
 shows it answers 500. Django's admin converts every time it shows (list columns, read-only
 fields, the date drill-down), so the sign-up admin shows its times through
 :func:`shown_time`, :class:`SafeChangeList` and :class:`SafeDateFieldListFilter` instead.
+
+The date drill-down's choices come from :func:`distinct_periods`, which reads one index
+entry per year, month or day shown instead of every row (``{% subscriber_date_hierarchy %}``).
 """
 
 from datetime import UTC, datetime, timedelta
@@ -127,3 +130,45 @@ class SafeDateFieldListFilter(admin.DateFieldListFilter):
         if isinstance(moment, datetime) and timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
         return min(max(moment, FILTER_FLOOR), FILTER_CEILING)
+
+
+def _period_start(moment: datetime, kind: str) -> datetime:
+    """The start of the year, month or day (``kind``) holding ``moment``, in the site's zone."""
+    day = timezone.localtime(moment).date()
+    if kind in ("year", "month"):
+        day = day.replace(day=1, **({"month": 1} if kind == "year" else {}))
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def _next_period(start: datetime, kind: str) -> datetime:
+    naive = timezone.make_naive(start)
+    if kind == "year":
+        naive = naive.replace(year=naive.year + 1)
+    elif kind == "month":
+        naive = naive.replace(year=naive.year + naive.month // 12, month=naive.month % 12 + 1)
+    else:
+        naive += timedelta(days=1)
+    return timezone.make_aware(naive)
+
+
+def distinct_periods(queryset, field_name: str, kind: str) -> list[datetime]:
+    """The years, months or days (``kind``) in which ``queryset`` has a ``field_name`` time.
+
+    The same as ``queryset.datetimes(field_name, kind)`` (aware datetimes at the start of
+    each period, in the site's zone, oldest first), found by asking for the first time at
+    or after the start of each next period: one indexed ``ORDER BY ... LIMIT 1`` per period
+    shown, where ``datetimes()``'s ``DISTINCT`` reads every row (seconds at a million
+    sign-ups). A period past year 9999 ends the list.
+    """
+    times = queryset.order_by(field_name).values_list(field_name, flat=True)
+    found = []
+    moment = times.first()
+    while moment is not None:
+        try:
+            start = _period_start(moment, kind)
+            following = _next_period(start, kind)
+        except (OverflowError, ValueError):
+            break
+        found.append(start)
+        moment = times.filter(**{f"{field_name}__gte": following}).first()
+    return found
