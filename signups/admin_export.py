@@ -30,6 +30,7 @@ from .admin_export_jobs import ExportJobsAdminMixin
 from .export import background
 from .importers import EARLIEST_DAY
 from .models import ExportLog
+from .routing import reporting_database
 
 FORMAT_CHOICES = [("csv", _("CSV (any size; opens in Excel)")), ("xlsx", _("Excel (XLSX)"))]
 
@@ -192,6 +193,7 @@ class ExportAdminMixin(ExportJobsAdminMixin):
     def _export(self, request, form, queryset, *, via, filters):
         """The export's response, or the page again with the reason it cannot be made."""
         cleaned = form.cleaned_data
+        queryset = queryset.using(reporting_database())  # the read replica, if there is one
         total = export.count(queryset, cleaned["preset"])
         try:
             if cleaned["format"] == "xlsx":

@@ -35,6 +35,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from ..models import ExportJob, Subscriber
+from ..routing import reporting_database
 from .audit import log_export
 from .queries import count, rows
 from .writers import TooManyRows, check_xlsx, csv_chunks, write_xlsx
@@ -117,10 +118,9 @@ def make_export(*, job_id: int) -> str:
 
 def _write(job: ExportJob, part: Path) -> str:
     """Write ``job``'s file to ``part``, then rename it; return its name in the storage."""
-    queryset = Subscriber.objects.all()
+    # From the read replica when there is one (issue 16); the job's row is written to the primary.
+    queryset = Subscriber.objects.using(reporting_database())
     queryset.query = pickle.loads(job.query)  # written by start(), never from a request
-    # REPLICA (issue 16): read through signups.routing.reporting_database() once the
-    # read-replica router lands (branch "million"); until then the default database.
     total = count(queryset, job.preset)
     ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
     data = _progress(job.pk, rows(queryset, job.preset, include_source=job.include_source))
