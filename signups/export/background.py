@@ -22,13 +22,14 @@ import errno
 import logging
 import pickle
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import timedelta
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
 from django.tasks import task
@@ -54,17 +55,30 @@ class Cancelled(Exception):
     """The job is no longer running (an erasure failed it): stop and keep nothing."""
 
 
-def storage():
+def storage() -> FileSystemStorage:
     """The private storage of export files (``STORAGES["signup_exports"]``)."""
-    return storages["signup_exports"]
+    store = storages["signup_exports"]
+    assert isinstance(store, FileSystemStorage)  # the worker writes a local file, then renames it
+    return store
 
 
 def in_background(row_count: int) -> bool:
     """True if an admin export of ``row_count`` rows should be made in the background."""
-    return row_count > settings.SIGNUP_EXPORT_BACKGROUND_ROWS
+    return row_count > int(settings.SIGNUP_EXPORT_BACKGROUND_ROWS)
 
 
-def start(queryset: QuerySet[Subscriber], *, user, via, format, preset, include_source, bom, filters, total):
+def start(
+    queryset: QuerySet[Subscriber],
+    *,
+    user: AbstractBaseUser,
+    via: str,
+    format: str,
+    preset: str,
+    include_source: bool,
+    bom: bool,
+    filters: Mapping[str, Any],
+    total: int,
+) -> ExportJob:
     """Record a background export of ``queryset`` for ``user`` and queue it; returns the job.
 
     ``filters`` are recorded as the export log records them (addresses masked); ``total``
@@ -74,7 +88,7 @@ def start(queryset: QuerySet[Subscriber], *, user, via, format, preset, include_
     from .audit import recorded_filters
 
     job = ExportJob.objects.create(
-        user=user,
+        user_id=user.pk,  # by id: any user model (AUTH_USER_MODEL)
         via=via,
         format=format,
         preset=getattr(preset, "name", preset),
@@ -194,7 +208,8 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return "The disk that holds exports is full. Ask an administrator to free space, then export again."
     if isinstance(exc, OSError):
-        return f"The export file could not be written ({exc.strerror or type(exc).__name__}). Export again later."
+        reason = exc.strerror or type(exc).__name__
+        return f"The export file could not be written ({reason}). Export again later."
     if isinstance(exc, DatabaseError):
         return "The database could not be read while the export was made. Export again later."
     return (
@@ -212,7 +227,7 @@ def _fail(job_id: int, message: str) -> None:
         logger.exception("Could not record the failure of background export %s", job_id)
 
 
-def fail_stale(now=None) -> int:
+def fail_stale(now: datetime | None = None) -> int:
     """Mark failed the jobs a stopped worker left; returns how many.
 
     Running jobs without progress for ``SIGNUP_EXPORT_STALE_SECONDS``, and queued jobs
@@ -244,7 +259,7 @@ def delete_files(jobs: QuerySet[ExportJob], message: str) -> int:
     names = list(jobs.exclude(file_name="").values_list("file_name", flat=True))
     changed = jobs.update(state=State.DELETED, file_name="", message=message)
 
-    def remove():
+    def remove() -> None:
         for name in names:
             storage().delete(name)
 
@@ -252,7 +267,7 @@ def delete_files(jobs: QuerySet[ExportJob], message: str) -> int:
     return changed
 
 
-def expire(now=None) -> tuple[int, int]:
+def expire(now: datetime | None = None) -> tuple[int, int]:
     """Delete expired files and forget long-finished jobs; returns ``(files, rows)``.
 
     Also deletes temporary ``.part`` files a killed worker left (older than a stale job).

@@ -8,6 +8,7 @@ without a reload by hand.
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -70,7 +71,7 @@ def test_a_big_export_is_followed_and_downloaded(browser, live_server, marketing
     expect(page.locator("progress")).to_have_attribute("value", "100")
     with page.expect_download() as download:
         link.click()
-    body = open(download.value.path(), encoding="utf-8-sig").read()
+    body = Path(download.value.path()).read_text(encoding="utf-8-sig")
     emails = sorted(row["Email"] for row in csv.DictReader(io.StringIO(body)))
     assert emails == ["ana@example.com", "bo@example.com", "cy@example.com", "di@example.com"]
     assert download.value.suggested_filename.startswith("signups-full-")

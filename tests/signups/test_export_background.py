@@ -223,9 +223,9 @@ def test_the_file_is_deleted_when_it_expires(
     path = export_folder / job.file_name
     assert job.expires_at - job.finished_at == timedelta(hours=2)
 
-    with time_machine.travel(job.expires_at + timedelta(minutes=1)):
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("expire_exports", stdout=io.StringIO())
+    later = job.expires_at + timedelta(minutes=1)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        call_command("expire_exports", stdout=io.StringIO())
 
     job.refresh_from_db()
     assert not path.exists()
