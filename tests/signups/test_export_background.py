@@ -385,3 +385,45 @@ def test_the_export_folder_may_not_be_under_public_media(settings):
     [error] = check_export_folder()
 
     assert error.id == "signups.E003"
+
+
+@pytest.mark.faults
+def test_the_database_going_away_mid_export_ends_failed_not_running(
+    database_outage, export_folder, django_user_model, monkeypatch, settings
+):
+    import pickle
+
+    for number in range(5):
+        ConfirmedSubscriberFactory(email=f"p{number}@example.com")
+    user = staff_in("Marketing", django_user_model)
+    job = ExportJob.objects.create(
+        user=user,
+        via="admin",
+        format="csv",
+        preset="full",
+        query=pickle.dumps(Subscriber.objects.all().query),
+    )
+    monkeypatch.setattr(background, "PROGRESS_SECONDS", 0)
+    monkeypatch.setattr(background, "PROGRESS_EVERY_ROWS", 1)
+    original = background._progress
+
+    def outage_midway(job_id, data):
+        for index, row in enumerate(original(job_id, data)):
+            if index == 2:
+                database_outage.stop()
+            yield row
+
+    monkeypatch.setattr(background, "_progress", outage_midway)
+
+    assert background.make_export.call(job_id=job.pk) == "failed"
+
+    database_outage.start()
+    assert not list(export_folder.iterdir())  # the partial file is gone
+    job.refresh_from_db()
+    assert job.state == State.RUNNING  # the failure could not be recorded with the database away...
+    settings.SIGNUP_EXPORT_STALE_SECONDS = 60
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert background.fail_stale() == 1  # ...so it is failed once its progress is stale
+    job.refresh_from_db()
+    assert job.state == State.FAILED
+    assert "stopped making progress" in job.message
