@@ -143,16 +143,19 @@ def case_time(dsn, repeat):
     export_signups._django(dsn)
     from django.contrib.auth.models import Group, User
     from django.db import connection
+    from django.db.models import Max
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     from signups.models import Subscriber
 
+    setup_test_environment()  # the test Client's host, "testserver", is allowed
     user, _ = User.objects.get_or_create(username="bench-marketing", defaults={"is_staff": True})
     user.groups.add(Group.objects.get(name="Marketing"))
     client = Client()
     client.force_login(user)
-    sample = Subscriber.objects.filter(status="confirmed", pk__gt=500_000).values_list("email", flat=True)[0]
+    middle = Subscriber.objects.aggregate(last=Max("pk"))["last"] // 2  # not the newest, not the oldest
+    sample = Subscriber.objects.filter(status="confirmed", pk__gt=middle).values_list("email", flat=True)[0]
     article_id = Subscriber.objects.exclude(source_article=None).values_list("source_article", flat=True)[0]
     results = []
     for name, path, query in _cases(article_id, sample):
@@ -175,6 +178,7 @@ def case_time(dsn, repeat):
                 "cpu_ms": statistics.median(cpus),
                 "queries": len(queries.captured_queries),
                 "slowest_ms": float(slowest["time"]) * 1000,
+                "db_ms": sum(float(q["time"]) for q in queries.captured_queries) * 1000,
                 "seq_scan": _reads_whole_table(connection, slowest["sql"]),
                 "shown": _shown_count(response),
             }
@@ -200,17 +204,26 @@ def _shown_count(response):
     return " ".join(match.group(1).split()) if match else ""
 
 
-def _print_and_rows(results, rows):
-    print(f"\n{rows:,} subscribers; goal for each: under {GOAL_MS} ms (median wall time, test Client)")
-    print(f"{'case':<30} {'wall ms':>8} {'cpu ms':>7} {'queries':>7} {'slowest':>8}  result")
+def _print_and_rows(results, rows, load):
+    print(
+        f"\n{rows:,} subscribers; goal for each: under {GOAL_MS} ms (median wall time, test Client); "
+        f"load {load:.1f} on {os.cpu_count()} CPUs"
+    )
+    print("(cost = the worker's CPU + its queries' time: what the machine's load inflates least)")
+    header = f"{'wall ms':>8} {'cpu ms':>7} {'db ms':>7} {'cost ms':>7} {'queries':>7} {'slowest':>8}"
+    print(f"{'case':<30} {header}  result")
     out = []
     for r in results:
         met = r["status"] in (200, 302) and r["wall_ms"] < GOAL_MS
-        notes = [f"HTTP {r['status']}", f"{r['queries']} queries, slowest {r['slowest_ms']:.0f} ms"]
+        notes = [
+            f"HTTP {r['status']}",
+            f"{r['queries']} queries, {r['db_ms']:.0f} ms in all, slowest {r['slowest_ms']:.0f} ms",
+        ]
         notes += ["slowest query scans the whole table"] if r["seq_scan"] else []
         notes += [f"list says {r['shown']!r}"] if r["shown"] else []
         print(
-            f"{r['case']:<30} {r['wall_ms']:>8.0f} {r['cpu_ms']:>7.0f} {r['queries']:>7} "
+            f"{r['case']:<30} {r['wall_ms']:>8.0f} {r['cpu_ms']:>7.0f} {r['db_ms']:>7.0f} "
+            f"{r['cpu_ms'] + r['db_ms']:>7.0f} {r['queries']:>7} "
             f"{r['slowest_ms']:>8.0f}  {'met' if met else 'NOT met'}"
             f"{' (seq scan)' if r['seq_scan'] else ''}{' [' + r['shown'] + ']' if r['shown'] else ''}"
         )
@@ -222,7 +235,9 @@ def _print_and_rows(results, rows):
                 "unit": "ms",
                 "goal": f"< {GOAL_MS} ms at {rows:,} rows",
                 "met": met,
-                "note": f"worker CPU {r['cpu_ms']:.0f} ms; " + "; ".join(notes),
+                "note": f"worker CPU {r['cpu_ms']:.0f} ms + queries {r['db_ms']:.0f} ms; "
+                + "; ".join(notes)
+                + f"; load {load:.1f}",
             }
         )
     return out
@@ -262,7 +277,8 @@ def bench_main(argv=None):
             print(f"Filled {args.rows:,} subscribers in {time.perf_counter() - start:.1f} s.", flush=True)
         with psycopg.connect(dsn) as connection:
             rows = connection.execute("SELECT count(*) FROM signups_subscriber").fetchone()[0]
-        print(f"Load on the machine: {os.getloadavg()[0]:.2f} (1-minute average)", flush=True)
+        load = os.getloadavg()[0]
+        print(f"Load on the machine: {load:.2f} (1-minute average)", flush=True)
         result = subprocess.run(
             [sys.executable, __file__, "--case", "time", "--dsn", dsn, "--repeat", str(args.repeat)],
             capture_output=True,
@@ -273,7 +289,7 @@ def bench_main(argv=None):
         if result.returncode:
             sys.stderr.write(result.stderr)
             raise SystemExit("the timing process failed")
-        out = _print_and_rows(json.loads(result.stdout.strip().splitlines()[-1]), rows)
+        out = _print_and_rows(json.loads(result.stdout.strip().splitlines()[-1]), rows, load)
         if args.json:
             args.json.write_text(json.dumps(out, indent=1))
     finally:

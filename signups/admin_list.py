@@ -7,7 +7,7 @@ table, seconds at a million rows. Here:
 - :class:`EstimatedCountPaginator` counts exactly up to :data:`EXACT_COUNT_LIMIT` rows (a
   bounded count stops there) and above it takes PostgreSQL's planner estimate (``EXPLAIN``,
   https://www.postgresql.org/docs/current/using-explain.html), which the list shows as
-  "about N";
+  "about N", or for search results says "more than 10,000";
 - :func:`search_subscribers` searches the normalised address with ``LIKE`` (served by the
   trigram index of migration 0010, pg_trgm:
   https://www.postgresql.org/docs/current/pgtrgm.html#PGTRGM-INDEX) and the names;
@@ -30,7 +30,8 @@ from django.utils.text import smart_split, unescape_string_literal
 from .addresses import normalize_email
 from .models import Subscriber
 
-#: Lists up to this many rows are counted exactly; longer ones are estimated.
+#: Lists up to this many rows are counted exactly; longer ones are estimated. More than the
+#: admin's page (100) and its "Show all" (200), so a long list is always paginated.
 EXACT_COUNT_LIMIT = 10_000
 
 
@@ -57,22 +58,34 @@ def rounded(number):
 class EstimatedCountPaginator(Paginator):
     """A paginator whose :attr:`count` is exact for short lists and estimated for long ones.
 
-    ``count_is_estimate`` says which (the templates write "about N"). A page past the end
-    of an estimated list is empty rather than an error: the estimate may be a little high.
-    Counting is bounded: at most :data:`EXACT_COUNT_LIMIT` + 1 rows are read to find out.
+    Counting is bounded: at most :data:`EXACT_COUNT_LIMIT` + 1 rows are read to find out
+    whether a list is short. A long list's count is then PostgreSQL's estimate
+    (``count_is_estimate``: "about N") when ``estimate`` is True, which the admin passes
+    for the list and its filters, whose columns PostgreSQL keeps statistics on; for search
+    results, whose estimate can be several times off, it is the limit
+    (``count_is_lower_bound``: "more than N"). A page past the end of such a list is
+    empty rather than an error.
     """
 
     count_is_estimate = False
+    count_is_lower_bound = False
+
+    def __init__(self, *args, estimate=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.estimate = estimate
 
     @cached_property
     def count(self):
-        """Rows in the list (``int``): exact up to :data:`EXACT_COUNT_LIMIT`, else estimated."""
+        """Rows in the list (``int``): exact up to :data:`EXACT_COUNT_LIMIT`, else as above."""
         queryset = self.object_list
         if connections[queryset.db].vendor != "postgresql":
             return queryset.count()
         bounded = queryset.order_by()[: EXACT_COUNT_LIMIT + 1].count()
         if bounded <= EXACT_COUNT_LIMIT:
             return bounded
+        if not self.estimate:
+            self.count_is_lower_bound = True
+            return EXACT_COUNT_LIMIT
         self.count_is_estimate = True
         return max(rounded(planner_estimate(queryset)), bounded)
 
@@ -81,9 +94,10 @@ class EstimatedCountPaginator(Paginator):
         try:
             return super().validate_number(number)
         except EmptyPage:
-            if not self.count_is_estimate or int(number) < 1:
+            if not (self.count_is_estimate or self.count_is_lower_bound) or int(number) < 1:
                 raise
-            return int(number)
+            # Any page past the end is the same empty page (and a huge number no OFFSET).
+            return self.num_pages + 1
 
 
 def search_subscribers(queryset, search_term):

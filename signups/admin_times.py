@@ -75,7 +75,8 @@ class SafeChangeList(ChangeList):
     filter or lookup time the site's zone cannot convert raises ``OverflowError``: all become
     :class:`IncorrectLookupParameters`, which the admin answers by showing the list
     unfiltered with an error flag. The date drill-down is left out when the list holds a
-    time the site's zone cannot show (Django's template tag would fail on it).
+    time the site's zone cannot show (Django's template tag would fail on it), and for
+    search results.
     """
 
     def get_filters(self, request):
@@ -94,6 +95,11 @@ class SafeChangeList(ChangeList):
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
+        if self.date_hierarchy and self.query:
+            # Search results are offered without the drill-down: finding the first and last
+            # time among a few matches walks the whole time index (PostgreSQL cannot tell
+            # how rare a match is), seconds at a million rows.
+            self.date_hierarchy = None
         if self.date_hierarchy:
             bounds = queryset.aggregate(first=Min(self.date_hierarchy), last=Max(self.date_hierarchy))
             if not all(fits_local_calendar(value) for value in bounds.values()):

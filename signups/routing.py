@@ -9,13 +9,16 @@ shows a reader an article that was archived a second ago.
 Django's multi-database routing: https://docs.djangoproject.com/en/6.1/topics/db/multi-db/
 """
 
+from typing import Any
+
 from django.conf import settings
+from django.db.models import Model
 
 DEFAULT = "default"
 REPLICA = "replica"
 
 
-def reporting_database():
+def reporting_database() -> str:
     """The alias reporting reads from (``str``): ``"replica"`` when a replica is configured
     (``DATABASE_REPLICA_URL``), else ``"default"``. Use as ``queryset.using(reporting_database())``;
     a replica's rows may be a moment old, so never use it for anything that is then written."""
@@ -32,18 +35,18 @@ class PrimaryRouter:
     schema by replication.
     """
 
-    def db_for_read(self, model, **hints):
+    def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
         """No opinion: Django then reads the instance's own database, or the default."""
         return None
 
-    def db_for_write(self, model, **hints):
+    def db_for_write(self, model: type[Model], **hints: Any) -> str:
         """Always the primary."""
         return DEFAULT
 
-    def allow_relation(self, obj1, obj2, **hints):
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool | None:
         """The replica holds the primary's rows, so objects from either may be related."""
         return {obj1._state.db, obj2._state.db} <= {DEFAULT, REPLICA} or None
 
-    def allow_migrate(self, db, app_label, model_name=None, **hints):
+    def allow_migrate(self, db: str, app_label: str, model_name: str | None = None, **hints: Any) -> bool:
         """Only outside the replica."""
         return db != REPLICA

@@ -271,3 +271,46 @@ class TestSecurityHeaders:
         response = admin_client.get("/admin/")
         nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
         assert nonce and f'nonce="{nonce.group(1)}"' in response.content.decode()
+
+
+def test_a_read_replica_is_a_second_postgresql_alias_that_tests_read_from_the_primary(fork_server):
+    script = (
+        "import json; from django.conf import settings as s; r = s.DATABASES['replica']; "
+        "print(json.dumps([r['NAME'], r['ENGINE'], r['TEST']['MIRROR'], s.DATABASE_ROUTERS]))"
+    )
+    primary = "postgres://isha@127.0.0.1:5432/isha"
+    with_replica = manage(
+        fork_server,
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        env={**env_example(), "DATABASE_URL": primary, "DATABASE_REPLICA_URL": "postgres://ro@10.0.0.2/isha"},
+    )
+    assert json.loads(with_replica.stdout.strip().splitlines()[-1]) == [
+        "isha",
+        "django.db.backends.postgresql",
+        "default",
+        ["signups.routing.PrimaryRouter"],
+    ], with_replica.stderr
+
+
+@pytest.mark.parametrize(
+    ("primary", "replica", "message"),
+    [
+        (
+            "",
+            "postgres://ro@10.0.0.2/isha",
+            "DATABASE_REPLICA_URL needs DATABASE_URL to be a postgres:// URL.",
+        ),
+        (
+            "postgres://isha@127.0.0.1/isha",
+            "sqlite:///x.db",
+            "DATABASE_REPLICA_URL must be a postgres:// URL.",
+        ),
+    ],
+)
+def test_a_read_replica_needs_postgresql_on_both_sides(fork_server, primary, replica, message):
+    env = {**env_example(), "DATABASE_URL": primary, "DATABASE_REPLICA_URL": replica}
+    result = manage(fork_server, "check", env=env)
+    assert result.returncode != 0 and message in result.stderr
