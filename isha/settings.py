@@ -354,7 +354,21 @@ if AWS_STORAGE_BUCKET_NAME:
 else:
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 
+# Sign-up exports made in the background (signups.export.background): personal data, so
+# never under MEDIA_ROOT or STATIC_ROOT (checked at start-up) and served only by an admin
+# view to the person who asked. The worker (db_worker) and the web servers must share this
+# folder: run them on one host, or mount it on each.
+SIGNUP_EXPORT_DIR = BASE_DIR / env.str("SIGNUP_EXPORT_DIR", default="private/exports")
+
 STORAGES = {
+    "signup_exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": SIGNUP_EXPORT_DIR,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
     "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
@@ -546,6 +560,14 @@ SIGNUP_RATE_LIMIT = env.str("SIGNUP_RATE_LIMIT", default="20/m")
 FEEDBACK_RATE_LIMIT = env.str("FEEDBACK_RATE_LIMIT", default="10/10m")
 # Proxies in front of the site that append to X-Forwarded-For (0: use REMOTE_ADDR).
 SIGNUP_TRUSTED_PROXY_HOPS = env.int("SIGNUP_TRUSTED_PROXY_HOPS", default=0)
+# Admin exports of more rows than this are made in the background by the task queue and
+# downloaded from the admin when ready (0: always); smaller ones stream at once.
+SIGNUP_EXPORT_BACKGROUND_ROWS = env.int("SIGNUP_EXPORT_BACKGROUND_ROWS", default=50_000)
+# A background export's file is deleted this many hours after it was made.
+SIGNUP_EXPORT_KEEP_HOURS = env.int("SIGNUP_EXPORT_KEEP_HOURS", default=24)
+# A background export that has shown no progress for this many seconds was left by a
+# stopped worker and is marked failed (it reports progress every few seconds).
+SIGNUP_EXPORT_STALE_SECONDS = env.int("SIGNUP_EXPORT_STALE_SECONDS", default=300)
 # Key for the one-way hash of erased addresses. Keep it stable: a new key forgets who was
 # erased. Defaults to SECRET_KEY; set it separately so SECRET_KEY can be rotated.
 SIGNUP_ERASURE_KEY = env.str("SIGNUP_ERASURE_KEY", default="") or SECRET_KEY

@@ -12,6 +12,7 @@ import tempfile
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -25,8 +26,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from . import dashboard, export
+from .admin_export_jobs import ExportJobsAdminMixin
+from .export import background
 from .importers import EARLIEST_DAY
 from .models import ExportLog
+from .routing import reporting_database
 
 FORMAT_CHOICES = [("csv", _("CSV (any size; opens in Excel)")), ("xlsx", _("Excel (XLSX)"))]
 
@@ -124,8 +128,12 @@ def export_response(queryset, *, format, preset, include_source=False, bom=True)
     return response
 
 
-class ExportAdminMixin:
-    """For SubscriberAdmin: the export page and action, the dashboard, and links to both."""
+class ExportAdminMixin(ExportJobsAdminMixin):
+    """For SubscriberAdmin: the export page and action, the dashboard, and links to both.
+
+    An export of more than ``SIGNUP_EXPORT_BACKGROUND_ROWS`` rows is made in the
+    background (:mod:`signups.admin_export_jobs`); smaller ones are sent at once.
+    """
 
     export_template = "signups/admin/export.html"
     dashboard_template = "signups/admin/dashboard.html"
@@ -176,6 +184,8 @@ class ExportAdminMixin:
             ],
             "mailable": export.count(queryset, "mailchimp"),
             "changelist_url": reverse("admin:signups_subscriber_changelist"),
+            "export_jobs_url": reverse("admin:signups_subscriber_export_jobs"),
+            "background_rows": settings.SIGNUP_EXPORT_BACKGROUND_ROWS,
             **context,
         }
         return TemplateResponse(request, self.export_template, context)
@@ -183,7 +193,15 @@ class ExportAdminMixin:
     def _export(self, request, form, queryset, *, via, filters):
         """The export's response, or the page again with the reason it cannot be made."""
         cleaned = form.cleaned_data
+        queryset = queryset.using(reporting_database())  # the read replica, if there is one
+        total = export.count(queryset, cleaned["preset"])
         try:
+            if cleaned["format"] == "xlsx":
+                export.check_xlsx(total)
+            if background.in_background(total):
+                return self.start_background_export(
+                    request, queryset, cleaned, via=via, filters=filters, total=total
+                )
             response = export_response(
                 queryset,
                 format=cleaned["format"],
@@ -194,7 +212,7 @@ class ExportAdminMixin:
         except export.TooManyRows as exc:
             form.add_error("format", str(exc))
             return None
-        self._log(request, via, cleaned, filters, export.count(queryset, cleaned["preset"]))
+        self._log(request, via, cleaned, filters, total)
         return response
 
     def export_view(self, request):

@@ -72,6 +72,11 @@ class SignupsConfig(AppConfig):
             enabled=uses_database_queue,
         )
         periodic.register(
+            "expire_exports",
+            every=timedelta(minutes=5),
+            description="delete background export files past SIGNUP_EXPORT_KEEP_HOURS, fail stopped ones",
+        )
+        periodic.register(
             "expire_signups",
             every=timedelta(days=1),
             description="delete sign-ups never confirmed (pending 30 days, held 90: retention settings)",

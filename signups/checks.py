@@ -7,6 +7,8 @@ them when it cannot work), so it is refused at start-up instead. Registered by
 start (``isha/wsgi.py``).
 """
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.checks import Error, register
 
@@ -23,6 +25,9 @@ MINIMUMS = {
     "SIGNUP_TASK_STALE_SECONDS": 60,
     "SIGNUP_MIN_FILL_SECONDS": 0,
     "SIGNUP_TRUSTED_PROXY_HOPS": 0,
+    "SIGNUP_EXPORT_BACKGROUND_ROWS": 0,
+    "SIGNUP_EXPORT_KEEP_HOURS": 1,
+    "SIGNUP_EXPORT_STALE_SECONDS": 60,
 }
 
 
@@ -47,3 +52,23 @@ def check_signup_settings(app_configs=None, **kwargs):
                 )
             )
     return errors
+
+
+@register(SETTINGS_TAG)
+def check_export_folder(app_configs=None, **kwargs):
+    """``SIGNUP_EXPORT_DIR`` is not under ``MEDIA_ROOT`` or ``STATIC_ROOT`` (nor holds them),
+    where a web server or a proxy could hand its files to anyone. Returns a list of
+    ``Error`` (id ``signups.E003``)."""
+    folder = Path(settings.SIGNUP_EXPORT_DIR).resolve()
+    for name in ("MEDIA_ROOT", "STATIC_ROOT"):
+        public = Path(getattr(settings, name)).resolve()
+        if folder == public or public in folder.parents or folder in public.parents:
+            return [
+                Error(
+                    f"SIGNUP_EXPORT_DIR ({folder}) must not be inside {name} ({public}) or hold it: "
+                    "exports hold personal data and are served only through the admin.",
+                    hint=HINT,
+                    id="signups.E003",
+                )
+            ]
+    return []

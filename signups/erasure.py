@@ -110,6 +110,27 @@ def _remove_from_export_logs(subscriber, email_normalized):
             ExportLog.objects.filter(pk=log.pk).update(filters=scrubbed)
 
 
+@erasure_step
+def _remove_background_exports(subscriber, email_normalized):
+    # Any finished export file made before now may hold the person: delete them all (on
+    # commit). One being made may have read them already: fail it; its worker then keeps
+    # nothing (signups.export.background). A queued one reads after this erasure.
+    from .export import background
+    from .models import ExportJob
+
+    when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    background.delete_files(
+        ExportJob.objects.filter(state=ExportJob.State.DONE),
+        f"Deleted at {when}: someone who may be in it asked to be erased. Export again.",
+    )
+    ExportJob.objects.filter(state=ExportJob.State.RUNNING).update(
+        state=ExportJob.State.FAILED,
+        finished_at=timezone.now(),
+        query=b"",
+        message=f"Stopped at {when}: someone who may be in it asked to be erased. Export again.",
+    )
+
+
 @transaction.atomic
 def erase(subscriber, *, staff=None, via="admin"):
     """Erase ``subscriber`` (a :class:`Subscriber`) and log it; returns the subscriber.

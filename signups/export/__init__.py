@@ -6,7 +6,7 @@ signed up (page, article, UTM values, referrer) is left out unless the caller pa
 ``include_source=True``: for a clinic the article read is an inferred health interest. Memory stays flat
 however long the list: rows come from ``values_list().iterator()`` (a server-side cursor
 on PostgreSQL), CSV is produced in small chunks that a streaming response sends as they
-come, and XLSX is written by XlsxWriter in constant-memory mode to a file.
+come, and XLSX is streamed into its zip by :mod:`.spreadsheetml`.
 
 Every text cell a spreadsheet would read as a formula (it starts with ``=``, ``+``,
 ``-``, ``@``, tab or carriage return) gets a leading single quote, as OWASP's "CSV
@@ -19,7 +19,7 @@ The package, by part:
 - :mod:`.layouts`: the columns of each layout (full, Mailchimp, Ghost) and who they hold;
 - :mod:`.expressions`: the SQL that neutralises formulas and formats times in the database;
 - :mod:`.queries`: the rows themselves, their count, and the command's and dashboard's filters;
-- :mod:`.writers`: CSV chunks and the XLSX file;
+- :mod:`.writers`: CSV chunks and the XLSX file, written by :mod:`.spreadsheetml`;
 - :mod:`.audit`: the export log, with addresses in search terms masked;
 - :mod:`.changes`: the change export since a previous export (Mailchimp and Ghost).
 

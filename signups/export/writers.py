@@ -5,7 +5,9 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from os import PathLike
-from typing import Any
+from typing import IO, Any
+
+from .spreadsheetml import write_rows
 
 # A worksheet holds 1,048,576 rows; one is the header.
 XLSX_MAX_ROWS = 1_048_575
@@ -52,39 +54,23 @@ def csv_chunks(
         yield chunk
 
 
-def write_xlsx(rows: Iterable[Sequence[Any]], path: str | PathLike[str]) -> int:
+def write_xlsx(rows: Iterable[Sequence[Any]], path: str | PathLike[str] | IO[bytes]) -> int:
     """Write ``rows`` (header first) to an XLSX file at ``path``; return the number of data rows.
 
-    XlsxWriter in constant-memory mode writes each row to disk as it comes. It is told
-    never to turn strings into formulas, links or numbers: a cell is exactly the text
-    given (already neutralised by :func:`signups.export.rows`). Raises
-    :class:`TooManyRows` past :data:`XLSX_MAX_ROWS` data rows (the file is then incomplete).
+    Streamed by :func:`signups.export.spreadsheetml.write_rows`: memory stays flat, and a
+    cell is exactly the text given (already neutralised by :func:`signups.export.rows`),
+    never a formula. ``path`` may also be a binary file open for writing. Raises
+    :class:`TooManyRows` past :data:`XLSX_MAX_ROWS` data rows (the file is then
+    incomplete) and ``OSError`` when the file cannot be written.
     """
-    import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(
-        str(path),
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    sheet = workbook.add_worksheet("Sign-ups")
-    bold = workbook.add_format({"bold": True})
-    written = -1
-    try:
+    def bounded() -> Iterator[Sequence[Any]]:
         for index, row in enumerate(rows):
             if index > XLSX_MAX_ROWS:
                 raise TooManyRows(index)
-            sheet.write_row(index, 0, row, bold if index == 0 else None)
-            written = index
-        if written >= 0:
-            sheet.freeze_panes(1, 0)
-    finally:
-        workbook.close()
-    return max(written, 0)
+            yield row
+
+    return write_rows(bounded(), path)
 
 
 def check_xlsx(count: int) -> None:

@@ -5,6 +5,7 @@
   visitors consented to (:class:`SignupFormCopyVersion`), with their launch defaults;
 - :mod:`.erasures`: :class:`ErasedAddress` and :class:`ErasureLog`;
 - :mod:`.exports`: :class:`ExportLog`;
+- :mod:`.export_jobs`: :class:`ExportJob` (exports made in the background);
 - :mod:`.retention`: :class:`RetentionSettings` and :class:`ExpiredSignupCount`.
 
 Everything is importable from ``signups.models``; migrations refer to
@@ -12,6 +13,7 @@ Everything is importable from ``signups.models``; migrations refer to
 """
 
 from .erasures import ErasedAddress, ErasureLog
+from .export_jobs import ExportJob
 from .exports import ExportLog
 from .form_copy import DEFAULTS, SignupFormCopy, SignupFormCopyVersion
 from .retention import ExpiredSignupCount, RetentionSettings
@@ -31,6 +33,7 @@ __all__ = [
     "ErasedAddress",
     "ErasureLog",
     "ExpiredSignupCount",
+    "ExportJob",
     "ExportLog",
     "RetentionSettings",
     "SignupEvent",
