@@ -55,7 +55,10 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from isha import pagecache, periodic
 
-        from . import cache_keys, checks  # noqa: F401  (checks registers the source-check settings' checks)
+        from . import (
+            cache_keys,
+            checks,  # noqa: F401  (registers the source-check settings' checks)
+        )
         from .library import adopt_alt_texts
         from .review_dates import next_review_lapse
         from .search import register_sqlite_fold
