@@ -20,9 +20,10 @@ draft saved                        nothing (readers see neither state)
 correction note                    ``article-<pk>``, ``feeds``                   yes
 author / reviewer / topic          ``<kind>-<pk>``, ``article-list``             on delete
 source                             ``source-<pk>``, ``article-<pk>`` citing it   on delete
-standalone page                    ``page-<pk>``, ``page-slug-<slug>``, ``site``  when removed
-                                   when it has a purpose (linked in the footer)
-site settings, images              ``site``                                      yes
+standalone page                    ``page-<pk>``, ``page-slug-<slug>``; ``site``  when removed
+                                   if it has a purpose (footer link)
+site settings                      ``site``                                      yes
+library image                      ``site``                                      on delete
 =================================  ============================================  =====
 """
 
@@ -140,8 +141,14 @@ def page_changes(page, deleted):
 
 
 def everything(instance, deleted):
-    """Site settings (layout, footer, disclosures) and library images (inside bodies)."""
+    """Site settings: the layout, footer and disclosures on every page."""
     return Change(frozenset({SITE}), hard=True)
+
+
+def image_changes(image, deleted):
+    """A library image may sit in any body: an edit (its alt text) retires every page
+    softly, a deletion hard (no page may keep pointing at it)."""
+    return Change(frozenset({SITE}), hard=deleted)
 
 
 CHANGES = {
@@ -156,7 +163,7 @@ CHANGES = {
     "SlugRedirect": redirect_changes,
     "Page": page_changes,
     "SiteSettings": everything,
-    "Image": everything,
+    "Image": image_changes,
 }
 
 
