@@ -51,6 +51,7 @@ TARGET_TOTAL_ARTICLES = 1000
 TRANSFER_BUDGET = 100 * 1024
 VIEWPORT_PX = 1280  # a laptop browser at 1x, for picking image candidates
 GOALS = {"article-warm": 0.7, "article-cold": 0.15}
+CASES = ("article-warm", "article-cold", "home-warm", "home-cold", "signup", "search")
 
 
 def log(message):
@@ -429,6 +430,12 @@ def main():
     parser.add_argument("--articles", type=int, default=TARGET_TOTAL_ARTICLES)
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--keep", action="store_true", help="keep the database and media (for profiling)")
+    parser.add_argument(
+        "--cases",
+        type=lambda value: set(value.split(",")),
+        default=set(CASES),
+        help=f"comma-separated cases to run (default all: {','.join(CASES)}); bare Django always runs",
+    )
     options = parser.parse_args()
     settings = WrkSettings(options.threads, options.connections, options.duration, options.warmup, timeout=10)
 
@@ -553,6 +560,8 @@ def main():
             bare_runs = [measure(settings, "bare", bare, "/")]
 
             def bracketed(key, run_case):
+                if key not in options.cases:
+                    return
                 results[key] = run_case()
                 bare_runs.append(measure(settings, "bare", bare, "/", warmup=False))
                 results[key]["bare_rps"] = (bare_runs[-2]["rps"] + bare_runs[-1]["rps"]) / 2
@@ -586,7 +595,8 @@ def main():
                 "errors": sum(r["errors"] for r in bare_runs),
                 "connections": settings.connections,
             }
-            results["transfer"] = transfer_size(cached.base, article_path, media_root)
+            if "article-warm" in options.cases:
+                results["transfer"] = transfer_size(cached.base, article_path, media_root)
         results["load_average_after"] = tuple(round(x, 2) for x in os.getloadavg())
         results["content"] = content
         results["settings"] = settings.describe()
@@ -594,7 +604,8 @@ def main():
         print_summary(results, settings)
         if options.json:
             Path(options.json).write_text(json.dumps(results, indent=2, default=str))
-        return 0 if results["signup"]["consistent"] and results["signup"]["errors"] == 0 else 1
+        signup = results.get("signup", {"consistent": True, "errors": 0})
+        return 0 if signup["consistent"] and signup["errors"] == 0 else 1
     finally:
         processes.stop_all()
         if not options.keep:
@@ -703,6 +714,8 @@ def print_summary(results, settings):
         ("search", "search ?q=ketamine+depression"),
     ]
     for key, label in labels:
+        if key not in results:
+            continue
         r = results[key]
         rps = r["rps_signups"] if key == "signup" else r["rps"]
         bare_rps = r.get("bare_rps", bare["rps"])
@@ -714,13 +727,20 @@ def print_summary(results, settings):
             f"{r['p50_us'] / 1000:>9.1f}{r['p99_us'] / 1000:>9.1f}"
             f"{bare_rps:>11.0f}{ratio:>8.3f}{r['cpu_ms']:>11.2f}{r['errors']:>8}  {verdict}"
         )
-    s = results["signup"]
     print("-" * width)
     print("x bare: requests/s divided by the mean of the bare-Django runs just before and after the case.")
     print(
         "CPU ms/req: user+system CPU of the two gunicorn workers per request "
         "(PostgreSQL, Redis and wrk apart)."
     )
+    if "signup" in results:
+        print_signup_summary(results["signup"])
+    if "transfer" in results:
+        print_transfer_summary(results["transfer"])
+    print(f"Run took {results['elapsed_s']} s.")
+
+
+def print_signup_summary(s):
     print(
         f"Sign-up: {s['sent']} sent in the first {s['active_window_s']} s of the run "
         f"by {s['connections']} connections "
@@ -732,7 +752,10 @@ def print_summary(results, settings):
         f"new subscribers stored: {s['subscribers_new']} -> "
         f"{'equal: nothing lost, nothing doubled' if s['consistent'] else 'MISMATCH'}"
     )
-    rows, images = results["transfer"]
+
+
+def print_transfer_summary(transfer):
+    rows, images = transfer
     print()
     print(f"Transfer size of the article page, images apart (target < {TRANSFER_BUDGET // 1024} KB):")
     total = 0
@@ -747,7 +770,6 @@ def print_summary(results, settings):
     )
     for kind, url, size, encoding in images:
         print(f"    {size / 1024:>6.1f} KB  {kind} ({encoding})  {url}")
-    print(f"Run took {results['elapsed_s']} s.")
 
 
 if __name__ == "__main__":
