@@ -142,8 +142,10 @@ PROXY_HEADERS = {"X-Forwarded-Proto": "https"}  # as the TLS-terminating load ba
 class Server:
     """gunicorn -c gunicorn.conf.py with the run's environment, on a free port."""
 
-    def __init__(self, processes, name, env, workdir, probe="/healthz"):
+    def __init__(self, processes, name, env, workdir, probe="/healthz", app=None):
         self.processes, self.name, self.probe = processes, name, probe
+        # gunicorn's positional APP argument overrides the config file's wsgi_app.
+        self.app = [app] if app else []
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
         self.env = env | {"GUNICORN_BIND": f"{HOST}:{self.port}"}
@@ -151,7 +153,7 @@ class Server:
 
     def __enter__(self):
         self.process = self.processes.start(
-            [str(GUNICORN), "-c", "gunicorn.conf.py"], self.env, self.log_path
+            [str(GUNICORN), "-c", "gunicorn.conf.py", *self.app], self.env, self.log_path
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -553,7 +555,10 @@ def main():
         # Bare Django is measured before and after every case, and each case is compared
         # with the mean of those two runs: other load on the machine then moves both.
         with (
-            Server(processes, "bare", bare_env, workdir, probe="/") as bare,
+            # Django's own WSGI entry point: the site's (isha.wsgi) checks the site's settings.
+            Server(
+                processes, "bare", bare_env, workdir, probe="/", app="django.core.wsgi:get_wsgi_application()"
+            ) as bare,
             Server(processes, "site-cache", site_env | {"PAGE_CACHE_SECONDS": "600"}, workdir) as cached,
             Server(processes, "site-nocache", site_env | {"PAGE_CACHE_SECONDS": "0"}, workdir) as uncached,
         ):
