@@ -49,8 +49,10 @@ def _succeeded(request, copy, next_path):
         )
     # The thanks message has its own, never cached, address: shown on the page the form
     # came from, it would make that page differ by a parameter, and a cache in front could
-    # keep one visitor's "thank you" for the next.
-    return HttpResponseRedirect(f"{reverse('signups:thanks')}?{urlencode({'next': next_path})}#signup")
+    # keep one visitor's "thank you" for the next. No #fragment: browsers skip autofocus
+    # on a page opened at one (HTML, "flush autofocus candidates"), and the message must
+    # take the focus.
+    return HttpResponseRedirect(f"{reverse('signups:thanks')}?{urlencode({'next': next_path})}")
 
 
 def _rate_limited(request, copy):

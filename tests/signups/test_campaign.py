@@ -38,7 +38,9 @@ def test_a_page_visited_with_utm_parameters_does_not_carry_them(client, article_
     assert "spring-news" not in html
 
 
-def test_a_cached_page_shared_by_visits_with_and_without_a_campaign_holds_none(client, settings, article_path):
+def test_a_cached_page_shared_by_visits_with_and_without_a_campaign_holds_none(
+    client, settings, article_path
+):
     settings.PAGE_CACHE_SECONDS = 600
 
     first = client.get(f"{article_path}?utm_source=spring-news")

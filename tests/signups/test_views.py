@@ -25,7 +25,7 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 
 def thanks(next_path):
     """Where a sign-up without JavaScript from ``next_path`` is sent."""
-    return f"{THANKS_URL}?{urlencode({'next': next_path})}#signup"
+    return f"{THANKS_URL}?{urlencode({'next': next_path})}"
 
 
 @pytest.fixture
