@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.tasks import Task
 from django.utils import timezone
 
 from .models import SignupEvent, Subscriber, new_token
@@ -19,7 +20,7 @@ Status = Subscriber.Status
 Kind = SignupEvent.Kind
 
 
-def enqueue_on_commit(task, *args) -> None:
+def enqueue_on_commit(task: Task, *args: object) -> None:
     """Enqueue ``task(*args)`` (a ``django.tasks`` task) to run only if the current
     transaction commits.
 

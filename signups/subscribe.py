@@ -13,6 +13,7 @@ the list. A sign-up that looked automated never changes an existing subscriber.
 """
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import Resolver404, resolve
@@ -92,7 +93,9 @@ def subscribe(
     return subscriber, False
 
 
-def _create(email, email_normalized, copy_version_id, hold, event) -> Subscriber:
+def _create(
+    email: str, email_normalized: str, copy_version_id: int | None, hold: Hold | None, event: dict[str, Any]
+) -> Subscriber:
     """A first sign-up: the subscriber (pending with its confirmation requested, or held),
     its event and, when pending, the confirmation email's task."""
     now = timezone.now()
