@@ -55,12 +55,13 @@ def utm_from_referer(request: HttpRequest) -> dict[str, str]:
     referer = request.headers.get("Referer", "")
     try:
         parts = urlsplit(referer)
-    except ValueError:
+        origin = f"{request.scheme}://{request.get_host()}"
+        if not parts.query or f"{parts.scheme}://{parts.netloc}".lower() != origin.lower():
+            return {}
+        # Bounded: an address with more fields than any page of ours is evidence of nothing.
+        query = parse_qs(parts.query, max_num_fields=100)
+    except ValueError:  # not a URL, or over the field limit
         return {}
-    origin = f"{request.scheme}://{request.get_host()}"
-    if not parts.query or f"{parts.scheme}://{parts.netloc}".lower() != origin.lower():
-        return {}
-    query = parse_qs(parts.query, max_num_fields=100)
     return {name: query[name][0][:EVIDENCE_MAX_LENGTH] for name in UTM_FIELDS if query.get(name, [""])[0]}
 
 

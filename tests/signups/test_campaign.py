@@ -82,6 +82,15 @@ def test_another_sites_address_gives_no_campaign(sign_up, referer):
     assert utm_of(Subscriber.objects.get()) == ("", "", "")
 
 
+def test_an_address_with_hundreds_of_parameters_gives_no_campaign_and_no_error(sign_up):
+    referer = "http://testserver/?utm_source=x&" + "&".join(f"p{n}=1" for n in range(150))
+
+    response = sign_up("jane@example.com", HTTP_REFERER=referer)
+
+    assert response.status_code == 302
+    assert utm_of(Subscriber.objects.get()) == ("", "", "")
+
+
 def test_the_scripts_fields_win_over_the_referer(sign_up, article_path):
     sign_up(
         "jane@example.com",

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
+from signups.forms import SignupForm
 from signups.models import (
     DEFAULT_CHECK_INBOX,
     DEFAULT_ERROR,
@@ -68,6 +69,20 @@ def test_an_article_page_shows_the_form_posting_to_signup_with_the_page_as_next(
 
     assert f'action="{SIGNUP_URL}"' in response.text
     assert f'name="next" value="{article.get_absolute_url()}"' in response.text
+
+
+def test_the_blocks_plain_markup_matches_the_forms_fields(client, article):
+    # The block is written out by hand (no form rendering): it must say what the form checks.
+    text = client.get(article.get_absolute_url()).text
+
+    email = SignupForm.base_fields["email"]
+    assert f'maxlength="{email.max_length}"' in text
+    assert f'autocomplete="{email.widget.attrs["autocomplete"]}"' in text
+    assert f'placeholder="{email.widget.attrs["placeholder"]}"' in text
+    assert f'for="id_email" class="form-label requiredField">{email.label}<' in text
+    for name, field in SignupForm.base_fields.items():
+        kind = "hidden" if field.widget.is_hidden else field.widget.input_type
+        assert f'<input type="{kind}" name="{name}"' in text
 
 
 def test_the_form_carries_no_csrf_token_so_cached_pages_stay_shareable(client, article):
