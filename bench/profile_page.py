@@ -2,13 +2,16 @@
 
     DATABASE_URL=... REDIS_URL=... (the production environment, as bench/run.py sets it)
     .venv/bin/python bench/profile_page.py /articles/<slug>/ [-n 200] [--cprofile]
+    .venv/bin/python bench/profile_page.py /signup/ --post 'email=p-{n}%40example.com&next=/'
 
 Warms up (connections, template loader, first queries), then serves the path ``-n``
 times through Django's WSGI handler and prints where the time went: pyinstrument's tree
 when it is installed (``pip install pyinstrument``), else (or with ``--cprofile``)
 cProfile's top functions, timed in CPU time so that waits and other load drop out.
 Also prints the per-request time and the queries of one request. Use it against the
-database of ``bench/run.py --keep``.
+database of ``bench/run.py --keep``. ``--post BODY`` sends a form POST as the sign-up
+page's script does (JSON answer, same-origin), ``{n}`` in BODY replaced by a number
+no other request of the run uses (unique addresses).
 """
 
 import argparse
@@ -28,6 +31,7 @@ def main():
     parser.add_argument("-n", type=int, default=200)
     parser.add_argument("--cprofile", action="store_true", help="use cProfile even if pyinstrument is there")
     parser.add_argument("--sort", default="cumulative", help="cProfile's sort key (cumulative, tottime)")
+    parser.add_argument("--post", help="POST this form body ({n}: a number unique in the run)")
     options = parser.parse_args()
 
     from django.core.wsgi import get_wsgi_application
@@ -36,10 +40,13 @@ def main():
 
     application = get_wsgi_application()
     path, _, query = options.path.partition("?")
+    run = f"{os.getpid()}-{time.time_ns()}"
+    served = iter(range(10**9))
 
     def serve():
+        body = (options.post or "").replace("{n}", f"{run}-{next(served)}").encode()
         environ = {
-            "REQUEST_METHOD": "GET",
+            "REQUEST_METHOD": "POST" if options.post else "GET",
             "PATH_INFO": path,
             "QUERY_STRING": query,
             "SERVER_NAME": "127.0.0.1",
@@ -47,7 +54,11 @@ def main():
             "HTTP_HOST": "127.0.0.1",
             "HTTP_X_FORWARDED_PROTO": "https",
             "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(),
+            "wsgi.input": io.BytesIO(body),
+            "CONTENT_LENGTH": str(len(body)),
+            "CONTENT_TYPE": "application/x-www-form-urlencoded",
+            "HTTP_ACCEPT": "application/json" if options.post else "text/html",
+            "HTTP_SEC_FETCH_SITE": "same-origin",
             "wsgi.errors": sys.stderr,
             "wsgi.version": (1, 0),
             "wsgi.multithread": False,
@@ -68,11 +79,12 @@ def main():
     for q in queries.captured_queries:
         print(f"  {q['time']}s  {q['sql'][:160]}")
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for _ in range(options.n):
         serve()
     print(
-        f"{(time.perf_counter() - start) / options.n * 1000:.2f} ms per request (unprofiled, n={options.n})"
+        f"{(time.perf_counter() - start) / options.n * 1000:.2f} ms per request, "
+        f"{(time.process_time() - cpu_start) / options.n * 1000:.2f} ms of CPU (unprofiled, n={options.n})"
     )
 
     try:

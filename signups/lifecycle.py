@@ -2,8 +2,8 @@
 
 Each change is one conditional ``UPDATE`` (``filter(status=...).update(...)``), so two
 requests racing for the same change make it once, and each made change adds one
-:class:`SignupEvent` to the subscriber's history. Emails are enqueued only after the
-transaction commits (``transaction.on_commit``), so a rolled-back sign-up sends nothing.
+:class:`SignupEvent` to the subscriber's history. Emails are enqueued so that they go
+only if the transaction commits (:func:`enqueue_on_commit`): a rolled-back sign-up sends nothing.
 """
 
 from datetime import timedelta
@@ -11,12 +11,31 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.tasks import Task
 from django.utils import timezone
 
-from .models import SignupEvent, SignupFormCopyVersion, Subscriber, new_token
+from .models import SignupEvent, Subscriber, new_token
 
 Status = Subscriber.Status
 Kind = SignupEvent.Kind
+
+
+def enqueue_on_commit(task: Task, *args: object) -> None:
+    """Enqueue ``task(*args)`` (a ``django.tasks`` task) to run only if the current
+    transaction commits.
+
+    With django-tasks-db's queue (production) the task's row is written now, inside the
+    transaction: it commits or rolls back with the change that asked for it, in the same
+    commit (no second transaction per sign-up, and no moment in which the change is
+    committed but its email not yet queued). Any other backend (development's immediate
+    one runs the task at once) is called from ``transaction.on_commit``.
+    """
+    from .apps import uses_database_queue
+
+    if uses_database_queue():
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args))
 
 
 def request_confirmation(subscriber: Subscriber, *, force: bool = False) -> bool:
@@ -43,8 +62,7 @@ def request_confirmation(subscriber: Subscriber, *, force: bool = False) -> bool
         email_error="",
     ):
         return False
-    subscriber_id = subscriber.pk
-    transaction.on_commit(lambda: send_confirmation.enqueue(subscriber_id))
+    enqueue_on_commit(send_confirmation, subscriber.pk)
     return True
 
 
@@ -63,8 +81,7 @@ def confirm(subscriber: Subscriber, nonce: str) -> bool:
     ).update(status=Status.CONFIRMED, confirmed_at=now, confirmation_nonce="", changed_at=now)
     if done:
         SignupEvent.objects.create(subscriber=subscriber, kind=Kind.CONFIRMED)
-        subscriber_id = subscriber.pk
-        transaction.on_commit(lambda: send_welcome.enqueue(subscriber_id))
+        enqueue_on_commit(send_welcome, subscriber.pk)
     return bool(done)
 
 
@@ -98,13 +115,11 @@ def release(subscriber: Subscriber, *, note: str = "") -> bool:
 
 
 @transaction.atomic
-def return_to_pending(
-    subscriber: Subscriber, *, consent_version: SignupFormCopyVersion | None = None
-) -> bool:
+def return_to_pending(subscriber: Subscriber, *, consent_version_id: int | None = None) -> bool:
     """An unsubscribed person signed up again: pending, with a new link; True if changed.
 
-    ``consent_version`` (the copy they saw this time) replaces the recorded one: it is
-    this consent that a confirmation would confirm.
+    ``consent_version_id`` (the :class:`SignupFormCopyVersion` they saw this time)
+    replaces the recorded one: it is this consent that a confirmation would confirm.
     """
     changes: dict[str, object] = {
         "status": Status.PENDING,
@@ -112,8 +127,8 @@ def return_to_pending(
         "unsubscribed_at": None,
         "changed_at": timezone.now(),
     }
-    if consent_version is not None:
-        changes["consent_version"] = consent_version
+    if consent_version_id is not None:
+        changes["consent_version_id"] = consent_version_id
     done = Subscriber.objects.filter(pk=subscriber.pk, status=Status.UNSUBSCRIBED).update(**changes)
     if done:
         request_confirmation(subscriber, force=True)

@@ -13,27 +13,26 @@ the list. A sign-up that looked automated never changes an existing subscriber.
 """
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
 from . import lifecycle
 from .abuse import Hold
-from .models import SignupEvent, SignupFormCopy, SignupFormCopyVersion, Subscriber, new_token
-
-if TYPE_CHECKING:
-    from articles.models import Article
+from .models import SignupEvent, SignupFormCopy, Subscriber, new_token
 
 Status = Subscriber.Status
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign")
 
 
-def article_for_path(path: str) -> "Article | None":
-    """Return the published article whose page is ``path``, or ``None``.
+def article_for_path(path: str) -> int | None:
+    """Return the id of the published article whose page is ``path``, or ``None``.
 
     Only the path is trusted, never an ID from the form: a visitor can only name an
-    article that is publicly visible anyway.
+    article that is publicly visible anyway. Only the id is read: the sign-up records
+    which article, and the article's row (its body among it) is large.
     """
     from articles.models import Article
 
@@ -43,11 +42,12 @@ def article_for_path(path: str) -> "Article | None":
         return None
     if match.view_name != "articles:detail":
         return None
-    article: Article | None = Article.objects.published().filter(slug=match.kwargs.get("slug")).first()
-    return article
+    found: int | None = (
+        Article.objects.published().filter(slug=match.kwargs.get("slug")).values_list("pk", flat=True).first()
+    )
+    return found
 
 
-@transaction.atomic
 def subscribe(
     email: str,
     email_normalized: str,
@@ -55,7 +55,7 @@ def subscribe(
     *,
     utm: Mapping[str, str] | None = None,
     referrer: str = "",
-    copy_version: SignupFormCopyVersion | None = None,
+    copy_version_id: int | None = None,
     hold: Hold | None = None,
 ) -> tuple[Subscriber, bool]:
     """Record a sign-up for ``email`` from the page at ``path``; return ``(subscriber, created)``.
@@ -63,56 +63,81 @@ def subscribe(
     ``email`` is the address as typed (trimmed) and ``email_normalized`` its comparison
     key (:func:`signups.addresses.validate_address` checks the one and gives the other);
     ``utm`` maps ``utm_source``/``utm_medium``/``utm_campaign`` to the visit's values;
-    ``referrer`` is the referring site; ``copy_version`` the
+    ``referrer`` is the referring site; ``copy_version_id`` the id of the
     :class:`~signups.models.SignupFormCopyVersion` the visitor saw (default: the current
     one); ``hold`` (:func:`signups.abuse.hold_for`), when given, says why the form looked
     automated: a new subscriber is then held for review, with its reason, instead of emailed.
 
     Creates the subscriber on first sign-up (its source is this page, article, visit
-    and copy); any sign-up adds a :class:`SignupEvent`. Safe under concurrency: the
-    database's unique constraint decides which of two simultaneous first sign-ups
-    creates the row, and the other becomes a repeat.
+    and copy); any sign-up adds a :class:`SignupEvent`. Each sign-up is one transaction
+    (a first one: the subscriber, its event and its email's task, one commit). Safe
+    under concurrency: the database's unique constraint decides which of two
+    simultaneous first sign-ups creates the row, and the other becomes a repeat.
+    Raises ``IntegrityError`` for any other constraint the rows break.
     """
-    article = article_for_path(path) if path else None
-    if copy_version is None:
-        copy_version = SignupFormCopy.load().current_version
+    if copy_version_id is None:
+        copy_version_id = SignupFormCopy.load().current_version_id
     evidence = {**dict.fromkeys(UTM_KEYS, ""), **(utm or {}), "referrer": referrer}
+    event = {"path": path, "article_id": article_for_path(path) if path else None, **evidence}
     try:
         with transaction.atomic():
-            subscriber = Subscriber.objects.create(
-                email=email,
-                email_normalized=email_normalized,
-                status=Status.HELD if hold else Status.PENDING,
-                held_reason=hold.reason if hold else "",
-                source_path=path,
-                source_article=article,
-                consent_version=copy_version,
-                confirmation_nonce=new_token(),
-                **evidence,
-            )
-        created = True
+            subscriber = _create(email, email_normalized, copy_version_id, hold, event)
+        return subscriber, True
     except IntegrityError:
+        if not Subscriber.objects.filter(email_normalized=email_normalized).exists():
+            raise  # not the address's unique constraint
+    with transaction.atomic():
         subscriber = Subscriber.objects.get(email_normalized=email_normalized)
-        created = False
-    note = _follow_up(subscriber, created, copy_version, hold)
-    SignupEvent.objects.create(
-        subscriber=subscriber, path=path, article=article, copy_version=copy_version, note=note, **evidence
+        note = _follow_up(subscriber, copy_version_id, hold)
+        SignupEvent.objects.create(subscriber=subscriber, copy_version_id=copy_version_id, note=note, **event)
+    return subscriber, False
+
+
+def _create(
+    email: str, email_normalized: str, copy_version_id: int | None, hold: Hold | None, event: dict[str, Any]
+) -> Subscriber:
+    """A first sign-up: the subscriber (pending with its confirmation requested, or held),
+    its event and, when pending, the confirmation email's task."""
+    now = timezone.now()
+    requested = (
+        {}
+        if hold
+        else {
+            "confirmation_requested_at": now,
+            "email_status": Subscriber.EmailStatus.QUEUED,
+            "email_status_at": now,
+        }
     )
-    return subscriber, created
+    subscriber = Subscriber.objects.create(
+        email=email,
+        email_normalized=email_normalized,
+        status=Status.HELD if hold else Status.PENDING,
+        held_reason=hold.reason if hold else "",
+        source_path=event["path"],
+        source_article_id=event["article_id"],
+        consent_version_id=copy_version_id,
+        confirmation_nonce=new_token(),
+        **{name: event[name] for name in (*UTM_KEYS, "referrer")},
+        **requested,
+    )
+    note = f"Held: {hold.note}" if hold else ""
+    SignupEvent.objects.create(subscriber=subscriber, copy_version_id=copy_version_id, note=note, **event)
+    if not hold:
+        from .tasks import send_confirmation
+
+        lifecycle.enqueue_on_commit(send_confirmation, subscriber.pk)
+    return subscriber
 
 
-def _follow_up(
-    subscriber: Subscriber, created: bool, copy_version: SignupFormCopyVersion | None, hold: Hold | None
-) -> str:
-    """Email, re-email or return to pending as the subscriber's status says; the event's note."""
+def _follow_up(subscriber: Subscriber, copy_version_id: int | None, hold: Hold | None) -> str:
+    """A repeat sign-up: email, re-email or return to pending as the subscriber's status
+    says; the event's note."""
     if hold:
-        return f"Held: {hold.note}" if created else f"Looked automated, only recorded: {hold.note}"
-    if created:
-        lifecycle.request_confirmation(subscriber)
-    elif subscriber.status == Status.PENDING and lifecycle.request_confirmation(subscriber):
+        return f"Looked automated, only recorded: {hold.note}"
+    if subscriber.status == Status.PENDING and lifecycle.request_confirmation(subscriber):
         return "Confirmation email sent again."
-    elif subscriber.status == Status.UNSUBSCRIBED and lifecycle.return_to_pending(
-        subscriber, consent_version=copy_version
+    if subscriber.status == Status.UNSUBSCRIBED and lifecycle.return_to_pending(
+        subscriber, consent_version_id=copy_version_id
     ):
         return "Signed up again after unsubscribing: back to pending."
     return ""

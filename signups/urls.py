@@ -10,6 +10,7 @@ urlpatterns = [
     # GETs are cached for anonymous visitors (keyed on ?signup=, which every page reads);
     # POSTs always reach the view.
     path("signup/", cache_public_page(views.signup), name="signup"),
+    path("signup/thanks/", views.thanks, name="thanks"),
     path("signup/confirm/<str:token>/", views.confirm, name="confirm"),
     path("signup/confirmed/", views.confirmed, name="confirmed"),
     path("signup/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

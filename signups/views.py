@@ -1,5 +1,7 @@
 """The sign-up endpoint and the pages behind the emailed links (confirm, unsubscribe)."""
 
+from urllib.parse import urlencode
+
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -7,11 +9,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from modern_csrf.decorators import csrf_protect as fetch_metadata_csrf_protect
 
 from . import abuse, lifecycle, preferences, tokens
-from .forms import HONEYPOT, SUCCESS_PARAM, SUCCESS_VALUE, UTM_FIELDS, SignupForm, form_initial, shows_success
+from .forms import HONEYPOT, SignupForm, blank_form
 from .models import SignupFormCopy
 from .subscribe import subscribe
 
@@ -45,7 +47,12 @@ def _succeeded(request, copy, next_path):
         return JsonResponse(
             {"ok": True, "message": copy.success_message, "detail": copy.check_inbox_message, "errors": {}}
         )
-    return HttpResponseRedirect(f"{next_path}?{SUCCESS_PARAM}={SUCCESS_VALUE}#signup")
+    # The thanks message has its own, never cached, address: shown on the page the form
+    # came from, it would make that page differ by a parameter, and a cache in front could
+    # keep one visitor's "thank you" for the next. No #fragment: browsers skip autofocus
+    # on a page opened at one (HTML, "flush autofocus candidates"), and the message must
+    # take the focus.
+    return HttpResponseRedirect(f"{reverse('signups:thanks')}?{urlencode({'next': next_path})}")
 
 
 def _rate_limited(request, copy):
@@ -56,7 +63,8 @@ def _rate_limited(request, copy):
         )
     else:
         form = SignupForm(request.POST)
-        context = {"form": form, "copy": copy, "failed": True, "rate_limited": True}
+        fields = form.shown(form.campaign(request))
+        context = {"fields": fields, "copy": copy, "failed": True, "rate_limited": True}
         response = render(request, "signups/signup.html", context, status=429)
     response["Retry-After"] = "60"
     return response
@@ -71,53 +79,68 @@ def _rate_limited(request, copy):
 def signup(request):
     """``/signup/``: GET shows the form; POST subscribes.
 
-    POST answers a plain form with a redirect back to the page it came from (showing
-    the success message there) or, on invalid input, this page with the error message,
-    the field's error and the typed value (status 400); a client over
+    POST answers a plain form with a redirect to ``/signup/thanks/`` (the success
+    message, and a link back to the page it came from) or, on invalid input, this page
+    with the error message, the field's error and the typed value (status 400); a client over
     ``SIGNUP_RATE_LIMIT`` gets the error copy and a "try again" note (status 429). The
     page script gets JSON: ``{"ok": bool, "message": str, "detail": str,
     "errors": {field: [str]}}``. A sign-up that looks automated (trap field filled in,
     sent too fast, timestamp missing, forged or expired) is answered the same and stored
     as held, never emailed until staff release it (see :func:`signups.abuse.hold_for`).
+    The visit's UTM parameters come from the page script, else from the ``Referer``
+    (:meth:`signups.forms.SignupForm.campaign`).
     """
     copy = SignupFormCopy.load()
     if request.method in ("GET", "HEAD"):
-        form = SignupForm(initial=form_initial(request, copy))
-        context = {"form": form, "copy": copy, "succeeded": shows_success(request)}
+        context = {"fields": blank_form(request.path, copy), "copy": copy}
         return render(request, "signups/signup.html", context)
 
     if abuse.over_rate_limit(request):
         return _rate_limited(request, copy)
     next_path = safe_next(request, request.POST.get("next"))
-    form = SignupForm(request.POST)
+    form = SignupForm(request.POST, current_version_id=copy.current_version_id)
     if not form.is_valid():
         if wants_json(request):
             errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
             return JsonResponse(
                 {"ok": False, "message": copy.error_message, "detail": "", "errors": errors}, status=400
             )
-        return render(
-            request, "signups/signup.html", {"form": form, "copy": copy, "failed": True}, status=400
-        )
+        context = {"fields": form.shown(form.campaign(request)), "copy": copy, "failed": True}
+        return render(request, "signups/signup.html", context, status=400)
 
     data = form.cleaned_data
     subscribe(
         data["email"],
         data["email_normalized"],
         path=next_path,
-        utm={name: data[name] for name in UTM_FIELDS},
+        utm=form.campaign(request),
         referrer=data["referrer"],
-        copy_version=data["copy_version"],
+        copy_version_id=data["copy_version"] or copy.current_version_id,
         hold=abuse.hold_for(data["rendered_at"], data[HONEYPOT]),
     )
     return _succeeded(request, copy, next_path)
+
+
+# Never cached: reached only by the redirect after a sign-up without JavaScript.
+@never_cache
+@require_safe
+def thanks(request):
+    """``/signup/thanks/``: the success message and "check your inbox" copy after a
+    sign-up sent without JavaScript, with a link back to ``?next=`` (a path on this site;
+    anything else, or the sign-up page itself, gives no link). The same for everyone:
+    it says nothing about who signed up."""
+    copy = SignupFormCopy.load()
+    back = safe_next(request, request.GET.get("next", ""))
+    if back == reverse("signups:signup"):
+        back = ""
+    return render(request, "signups/thanks.html", {"copy": copy, "succeeded": True, "back": back})
 
 
 def _link_expired(request, copy, *, resend_token="", status=410):
     context = {
         "copy": copy,
         "resend_token": resend_token,
-        "form": SignupForm(initial=form_initial(request, copy) | {"next": reverse("signups:signup")}),
+        "fields": blank_form(reverse("signups:signup"), copy),
     }
     return render(request, "signups/link_expired.html", context, status=status)
 

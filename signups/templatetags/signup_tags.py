@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..forms import SignupForm, form_initial, shows_success
+from ..forms import blank_form
 from ..models import SignupFormCopy
 
 register = template.Library()
@@ -12,14 +12,9 @@ register = template.Library()
 def signup_form(context):
     """Render the sign-up block with the admin-edited copy.
 
-    After a plain-form sign-up the page is shown again with ``?signup=thanks``; the
-    block then shows the success message and the "check your inbox" copy in place of
-    the form. The hidden fields hold nothing per visitor, so the page can be cached.
+    The form holds nothing per visitor (see :func:`signups.forms.blank_form`), so the
+    page can be cached and shared; after a sign-up without JavaScript the visitor is
+    sent to ``/signup/thanks/``, so no page here ever shows someone's success message.
     """
-    request = context["request"]
     copy = SignupFormCopy.load()
-    return {
-        "copy": copy,
-        "form": SignupForm(initial=form_initial(request, copy)),
-        "succeeded": shows_success(request),
-    }
+    return {"copy": copy, "fields": blank_form(context["request"].path, copy)}

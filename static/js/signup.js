@@ -18,16 +18,20 @@
     status.focus();
   }
 
-  // Consent evidence the server cannot see on a cached page: the visit's UTM parameters
-  // (the page's own URL) and the site the visitor came from (document.referrer).
+  // Consent evidence the server cannot see on a cached page, which is shared by every
+  // visitor: the visit's UTM parameters (this page's own URL) and the site the visitor
+  // came from (document.referrer). A parameter the URL lacks empties its field, so a value
+  // left in the page (an older cached copy, a restored form) never reaches this visitor's
+  // record. A form the server filled from the visitor's own POST (an error page) is kept.
   function fillEvidence(form) {
+    if (form.hasAttribute("data-signup-evidence-kept")) { return; }
     var params = new URLSearchParams(window.location.search);
     ["utm_source", "utm_medium", "utm_campaign"].forEach(function (name) {
       var field = form.querySelector('input[name="' + name + '"]');
-      if (field && params.get(name)) { field.value = params.get(name).slice(0, 200); }
+      if (field) { field.value = (params.get(name) || "").slice(0, 200); }
     });
     var referrer = form.querySelector('input[name="referrer"]');
-    if (referrer && document.referrer) { referrer.value = document.referrer.slice(0, 500); }
+    if (referrer) { referrer.value = document.referrer.slice(0, 500); }
   }
 
   function enhance(form) {

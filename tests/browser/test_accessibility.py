@@ -93,7 +93,7 @@ def page_types(site):
         "search without results": reverse("articles:search") + "?q=zzzzqqq",
         "sign-up": reverse("signups:signup"),
         "sign-up error": signup_error_page,
-        "sign-up thanks": reverse("signups:signup") + "?signup=thanks#signup",
+        "sign-up thanks": reverse("signups:thanks") + "?next=/",
         "confirm": reverse("signups:confirm", args=[tokens.make_confirmation_token(subscriber)]),
         "confirmed": reverse("signups:confirmed"),
         "confirm link expired": reverse("signups:confirm", args=["not-a-token"]),
@@ -440,9 +440,9 @@ def test_without_javascript_the_keyboard_sign_up_error_takes_the_focus_and_names
 
     status = page.locator("#signup").get_by_role("status")
     expect(status.get_by_role("paragraph").first).to_have_text(DEFAULT_SUCCESS)
-    # The thanks page's address ends in #signup, and browsers skip autofocus on a page
-    # opened at a fragment; the fragment itself scrolls to the message and moves the
-    # keyboard's starting point there, so the next Tab goes on from the message.
+    # The thanks page (/signup/thanks/, no #fragment, on which browsers would skip
+    # autofocus) gives the message the focus, so the next Tab goes on from the message.
+    expect(status).to_be_focused()
     expect(status).to_be_in_viewport()
     page.keyboard.press("Tab")
     assert status.evaluate(

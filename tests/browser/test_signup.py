@@ -129,11 +129,17 @@ def test_without_javascript_the_form_posts_and_the_article_shows_the_success_mes
     email.fill("jane@example.com")
     block.get_by_role("button", name="Sign up").click()
 
-    expect(page).to_have_url(article_url + "?signup=thanks#signup")
+    expect(page).to_have_url(re.compile(r"/signup/thanks/\?next=[^#]*$"))
     block, status, email = signup_block(page)
     expect_success(status)
+    expect(status).to_be_focused()
     expect(email).to_have_count(0)
     assert Subscriber.objects.get().email == "jane@example.com"
+
+    page.get_by_role("link", name="Back to the page you were reading").click()
+    expect(page).to_have_url(article_url)
+    # The article itself never shows anyone's success message.
+    expect(signup_block(page)[2]).to_be_visible()
 
 
 def test_without_javascript_an_invalid_address_shows_the_error_page_with_the_value_kept(
@@ -193,3 +199,58 @@ def test_the_script_sends_the_visits_utm_parameters_and_referring_site(page, art
     )
     assert subscriber.referrer == "https://www.google.com"
     assert subscriber.source_path == article_path
+
+
+def submit_signup(page, email):
+    block, status, field = signup_block(page)
+    field.fill(email)
+    block.get_by_role("button", name="Sign up").click()
+    return status
+
+
+def campaign_of(email):
+    subscriber = Subscriber.objects.get(email=email)
+    return subscriber.utm_source, subscriber.events.get(kind="signed_up").utm_source
+
+
+@pytest.mark.parametrize("script", ["js", "no-js"])
+def test_a_campaign_is_recorded_for_its_own_visit_only_through_the_page_cache(
+    browser, settings, article_url, script
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    page = browser.new_context(java_script_enabled=script == "js").new_page()
+
+    first = page.goto(article_url + "?utm_source=x")
+    assert first.headers["x-page-cache"] == "miss"
+    status = submit_signup(page, "first@example.com")
+    if script == "js":
+        expect_success(status)
+    else:
+        expect(page).to_have_url(re.compile(r"/signup/thanks/"))
+    assert campaign_of("first@example.com") == ("x", "x")
+
+    page.goto(article_url)  # stores the page under its plain address, if the visit above did not
+    again = page.goto(article_url)
+    assert again.headers["x-page-cache"] == "hit"
+    status = submit_signup(page, "second@example.com")
+    if script == "js":
+        expect_success(status)
+    else:
+        expect(page).to_have_url(re.compile(r"/signup/thanks/"))
+    assert campaign_of("second@example.com") == ("", "")
+
+
+def test_the_script_empties_campaign_fields_a_stored_page_still_carries(page, article_url):
+    # A copy stored before the server stopped writing the campaign into the page (or by any
+    # cache that kept one visit's): the script empties what this visit's address lacks.
+    def stale_copy(route):
+        response = route.fetch()
+        body = response.text().replace('name="utm_source"', 'name="utm_source" value="someone-elses"')
+        route.fulfill(response=response, body=body)
+
+    page.route(article_url, stale_copy)
+    page.goto(article_url)
+    expect(page.locator('input[name="utm_source"]')).to_have_value("")
+
+    expect_success(submit_signup(page, "jane@example.com"))
+    assert campaign_of("jane@example.com") == ("", "")

@@ -85,7 +85,7 @@ def test_a_filled_trap_is_held_for_review_not_dropped_and_not_emailed(sign_up, m
         }
     else:
         assert response.status_code == 302
-        assert response["Location"] == "/signup/?signup=thanks#signup"
+        assert response["Location"] == "/signup/thanks/?next=%2Fsignup%2F"
     subscriber = Subscriber.objects.get()
     assert (subscriber.email, subscriber.status) == ("jane@example.com", Subscriber.Status.HELD)
     assert subscriber.held_reason == Subscriber.HeldReason.TRAP

@@ -76,7 +76,7 @@ def test_every_visitor_is_told_the_same_thing_whoever_they_are(sign_up, client, 
     as_json = sign_up("jane@example.com", "/signup/", **JSON)
 
     assert redirect.status_code == 302
-    assert redirect["Location"] == "/signup/?signup=thanks#signup"
+    assert redirect["Location"] == "/signup/thanks/?next=%2Fsignup%2F"
     assert as_json.json() == {
         "ok": True,
         "message": DEFAULT_SUCCESS,

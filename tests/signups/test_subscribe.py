@@ -72,4 +72,4 @@ def test_a_path_that_is_not_a_published_article_resolves_to_none(path):
 def test_an_articles_path_resolves_to_that_article():
     article = ArticleFactory()
 
-    assert article_for_path(article.get_absolute_url()) == article
+    assert article_for_path(article.get_absolute_url()) == article.pk

@@ -1,8 +1,11 @@
+from urllib.parse import urlencode
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
+from signups.forms import SignupForm
 from signups.models import (
     DEFAULT_CHECK_INBOX,
     DEFAULT_ERROR,
@@ -17,8 +20,13 @@ from tests.signups.conftest import form_stamp
 pytestmark = pytest.mark.django_db
 
 SIGNUP_URL = reverse("signups:signup")
-THANKS = "?signup=thanks#signup"
+THANKS_URL = reverse("signups:thanks")
 JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def thanks(next_path):
+    """Where a sign-up without JavaScript from ``next_path`` is sent."""
+    return f"{THANKS_URL}?{urlencode({'next': next_path})}"
 
 
 @pytest.fixture
@@ -63,6 +71,20 @@ def test_an_article_page_shows_the_form_posting_to_signup_with_the_page_as_next(
     assert f'name="next" value="{article.get_absolute_url()}"' in response.text
 
 
+def test_the_blocks_plain_markup_matches_the_forms_fields(client, article):
+    # The block is written out by hand (no form rendering): it must say what the form checks.
+    text = client.get(article.get_absolute_url()).text
+
+    email = SignupForm.base_fields["email"]
+    assert f'maxlength="{email.max_length}"' in text
+    assert f'autocomplete="{email.widget.attrs["autocomplete"]}"' in text
+    assert f'placeholder="{email.widget.attrs["placeholder"]}"' in text
+    assert f'for="id_email" class="form-label requiredField">{email.label}<' in text
+    for name, field in SignupForm.base_fields.items():
+        kind = "hidden" if field.widget.is_hidden else field.widget.input_type
+        assert f'<input type="{kind}" name="{name}"' in text
+
+
 def test_the_form_carries_no_csrf_token_so_cached_pages_stay_shareable(client, article):
     response = client.get(article.get_absolute_url())
 
@@ -79,12 +101,19 @@ def test_admin_edited_copy_appears_on_article_pages_and_the_signup_page(client, 
         assert "Sign up for the Isha Health newsletter" not in text
 
 
-def test_admin_edited_success_message_replaces_the_form_after_a_sign_up(client, article, edited_copy):
-    text = client.get(article.get_absolute_url() + "?signup=thanks").text
+def test_admin_edited_success_message_replaces_the_form_on_the_thanks_page(client, article, edited_copy):
+    text = client.get(THANKS_URL).text
 
     assert "You are on the list, welcome." in text
     assert text.index("You are on the list, welcome.") < text.index("Look for our email.")
     assert "data-signup-form" not in text
+
+
+def test_the_old_thanks_parameter_no_longer_changes_a_page(client, article, edited_copy):
+    text = client.get(article.get_absolute_url() + "?signup=thanks").text
+
+    assert "You are on the list, welcome." not in text
+    assert "data-signup-form" in text
 
 
 def test_admin_edited_error_message_appears_on_an_invalid_sign_up(client, edited_copy):
@@ -122,10 +151,35 @@ def test_a_valid_sign_up_redirects_to_next_and_that_page_then_shows_the_success_
     response = post(client, "jane@example.com", article.get_absolute_url())
 
     assert response.status_code == 302
-    assert response["Location"] == article.get_absolute_url() + THANKS
+    assert response["Location"] == thanks(article.get_absolute_url())
     page = client.get(response["Location"])
     assert "You are on the list, welcome." in page.text
     assert 'name="email"' not in page.text
+    assert f'<a href="{article.get_absolute_url()}">Back to the page you were reading</a>' in page.text
+
+
+def test_the_thanks_page_is_never_stored_by_any_cache(client, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+
+    for _ in range(2):
+        response = client.get(THANKS_URL + "?next=/")
+        assert "X-Page-Cache" not in response
+        assert "no-store" in response["Cache-Control"]
+        assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("next_path", ["https://evil.example/", "//evil.example", "javascript:alert(1)", ""])
+def test_the_thanks_page_links_back_only_to_this_site(client, next_path):
+    text = client.get(THANKS_URL, {"next": next_path}).text
+
+    assert "Back to the page you were reading" not in text
+    assert "evil.example" not in text
+    assert DEFAULT_SUCCESS in text
+
+
+def test_the_thanks_page_answers_only_get_and_head(client):
+    assert client.head(THANKS_URL).status_code == 200
+    assert client.post(THANKS_URL).status_code == 405
 
 
 def test_a_sign_up_from_an_article_records_the_page_and_the_article(client, article):
@@ -151,10 +205,11 @@ def test_a_sign_up_from_a_draft_articles_path_does_not_link_the_draft(client):
 def test_a_sign_up_from_the_signup_page_comes_back_to_it_with_the_success_message(client):
     response = post(client, "jane@example.com", SIGNUP_URL)
 
-    assert response["Location"] == SIGNUP_URL + THANKS
+    assert response["Location"] == thanks(SIGNUP_URL)
     page = client.get(response["Location"]).text
     assert DEFAULT_SUCCESS in page
     assert DEFAULT_CHECK_INBOX in page
+    assert "Back to the page you were reading" not in page
 
 
 @pytest.mark.parametrize("again", ["JANE@example.COM", "  jane@example.com  ", "Jane@Example.Com\t"])
@@ -166,7 +221,7 @@ def test_the_same_address_again_succeeds_without_a_new_subscriber_but_with_a_new
     response = post(client, again, SIGNUP_URL)
 
     assert response.status_code == 302
-    assert response["Location"] == SIGNUP_URL + THANKS
+    assert response["Location"] == thanks(SIGNUP_URL)
     subscriber = Subscriber.objects.get()
     assert subscriber.email == "jane@example.com"
     assert subscriber.source_article == article
@@ -181,7 +236,7 @@ def test_the_next_page_loses_its_query_string_and_fragment(client, article):
 
     response = post(client, "jane@example.com", f"{url}?signup=thanks&utm_source=x#refs")
 
-    assert response["Location"] == url + THANKS
+    assert response["Location"] == thanks(url)
     assert Subscriber.objects.get().source_path == url
 
 
@@ -206,7 +261,7 @@ def test_a_next_outside_this_site_redirects_to_the_signup_page(client, next_path
     response = post(client, "jane@example.com", next_path)
 
     assert response.status_code == 302
-    assert response["Location"] == SIGNUP_URL + THANKS
+    assert response["Location"] == thanks(SIGNUP_URL)
     assert Subscriber.objects.get().source_path == SIGNUP_URL
 
 
