@@ -50,9 +50,9 @@ class SignupsConfig(AppConfig):
 
         post_migrate.connect(create_marketing_group, sender=self)
         post_migrate.connect(create_form_copy, sender=self)
-        # The sign-up block is on every public page, which shows its thanks after a
-        # plain-form sign-up (?signup=thanks); a copy change is never served stale.
-        pagecache.on_every_page(keys=("signup-copy",), query=("signup",))
+        # The sign-up block is on every public page (its plain-form thanks has its own,
+        # uncached address); a copy change is never served stale.
+        pagecache.on_every_page(keys=("signup-copy",))
         copy = self.get_model("SignupFormCopy")
         pagecache.register_model(
             copy, lambda instance, deleted: pagecache.Change(frozenset({"signup-copy"}), hard=True)
