@@ -16,5 +16,5 @@ def signup_form(context):
     page can be cached and shared; after a sign-up without JavaScript the visitor is
     sent to ``/signup/thanks/``, so no page here ever shows someone's success message.
     """
-    copy = SignupFormCopy.load()
+    copy = SignupFormCopy.load_shared()  # read once per process while unchanged
     return {"copy": copy, "fields": blank_form(context["request"].path, copy)}
