@@ -35,6 +35,8 @@ from signups.apps import create_marketing_group
 from signups.models import SignupFormCopy
 from tests.factories import ArticleFactory, ConfirmedSubscriberFactory, image_bytes
 
+from .keyboard import tab_until_focused
+
 pytestmark = pytest.mark.browser
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -232,14 +234,8 @@ def is_focused(locator):
 
 def tab_to(page, target, limit=TAB_LIMIT):
     """Press Tab from the top of the page until ``target`` (a locator) has the focus; fail
-    with the last focused element if it never does."""
-    page.locator("body").evaluate("body => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if is_focused(target):
-            return
-    last = page.evaluate("document.activeElement?.outerHTML.slice(0, 200)")
-    pytest.fail(f"Tab never reached {target} in {limit} presses; focus ended on {last}")
+    with the last focused element if it never does (:mod:`tests.browser.keyboard`)."""
+    tab_until_focused(page, target, limit)
 
 
 def focus_is_visible(locator):
