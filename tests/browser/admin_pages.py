@@ -9,10 +9,12 @@ the body editor's included, may be refused anything by the policy.
 
 import io
 import re
+import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import OperationalError
 from django.test import Client
 from playwright.sync_api import expect
 
@@ -58,7 +60,18 @@ def log_in(page, live_server, user):
     context. Quicker than the login form (two page loads and a redirect to the admin's
     index per sign-in), which tests/browser/test_two_factor.py drives as a person does."""
     client = Client()
-    client.force_login(user)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.force_login(user)
+            break
+        except OperationalError as error:
+            # The live server's in-memory SQLite database is shared between threads and
+            # refuses a write at once ("database table is locked", no busy timeout) while
+            # a request thread (another page's autosave) is writing: try again shortly.
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
     name = settings.SESSION_COOKIE_NAME
     page.context.add_cookies([{"name": name, "value": client.cookies[name].value, "url": live_server.url}])
 

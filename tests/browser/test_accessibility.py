@@ -20,8 +20,6 @@ from signups import tokens
 from signups.models import DEFAULT_ERROR, DEFAULT_SUCCESS, Subscriber
 from tests.factories import SubscriberFactory
 
-from .keyboard import tab_until_focused
-
 pytestmark = pytest.mark.browser
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -361,8 +359,11 @@ def test_motion_is_off_for_readers_who_ask_for_less(browser, live_server, clinic
 
 
 def tab_to(page, locator, limit=40):
-    """Press Tab on from where the focus is until ``locator`` has it (:mod:`tests.browser.keyboard`)."""
-    tab_until_focused(page, locator, limit, from_top=False)
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("element => element === document.activeElement"):
+            return
+    pytest.fail(f"Tab never reached {locator}")
 
 
 def test_by_keyboard_alone_the_live_region_announces_the_sign_up(page, live_server, clinic_site):
