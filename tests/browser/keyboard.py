@@ -8,7 +8,8 @@ the page notes when the target receives the focus and from then on swallows furt
 key events (``preventDefault`` on the capture phase of ``window``, before any of the
 page's own handlers), so the presses left in the batch do not move the focus on. The
 focus is then where a person who stopped pressing Tab at the target would have it, and
-the caller checks it there as before.
+the caller checks it there as before. The listener is the page's JavaScript: on a page
+opened with JavaScript turned off, press and ask one Tab at a time instead.
 """
 
 import pytest
