@@ -22,7 +22,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -34,6 +33,9 @@ from articles.models import SiteSettings
 from signups.apps import create_marketing_group
 from signups.models import SignupFormCopy
 from tests.factories import ArticleFactory, ConfirmedSubscriberFactory, image_bytes
+
+from .admin_pages import log_in
+from .keyboard import tab_until_focused
 
 pytestmark = pytest.mark.browser
 
@@ -202,13 +204,10 @@ def role_page(browser, live_server, django_user_model, admin_content):
             reviewer = admin_content["reviewer"]
             reviewer.user = user
             reviewer.save(update_fields=["user"])
-        client = Client()
-        client.force_login(user)
         context = browser.new_context()
         contexts.append(context)
-        cookie = client.cookies["sessionid"]
-        context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
         page = context.new_page()
+        log_in(page, live_server, user)
         page.console_errors = []
         page.on(
             "console",
@@ -232,14 +231,8 @@ def is_focused(locator):
 
 def tab_to(page, target, limit=TAB_LIMIT):
     """Press Tab from the top of the page until ``target`` (a locator) has the focus; fail
-    with the last focused element if it never does."""
-    page.locator("body").evaluate("body => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if is_focused(target):
-            return
-    last = page.evaluate("document.activeElement?.outerHTML.slice(0, 200)")
-    pytest.fail(f"Tab never reached {target} in {limit} presses; focus ended on {last}")
+    with the last focused element if it never does (:mod:`tests.browser.keyboard`)."""
+    tab_until_focused(page, target, limit)
 
 
 def focus_is_visible(locator):

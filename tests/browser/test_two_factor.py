@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.isha.test_login_two_factor import totp
 
-from .admin_pages import PASSWORD, staff_user
+from .admin_pages import PASSWORD, staff_user, watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +32,10 @@ def fill_sign_in(page, live_server, code=None):
 
 
 def test_a_marketing_user_enrols_signs_out_and_signs_in_with_a_code(page, live_server, marketing):
+    # Most browser tests sign staff in with a session cookie, not this form: its pages
+    # must log no script or Content Security Policy error either.
+    problems = []
+    watch(page, problems, every_console_error=True)
     fill_sign_in(page, live_server)
     expect(page).to_have_url(live_server.url + "/admin/two-factor/")
     expect(page.get_by_text("needs two-step sign-in")).to_be_visible()
@@ -54,3 +58,4 @@ def test_a_marketing_user_enrols_signs_out_and_signs_in_with_a_code(page, live_s
     fill_sign_in(page, live_server, code=totp(secret, time.time() + 30))
     expect(page).to_have_url(live_server.url + "/admin/signups/subscriber/")
     expect(page.get_by_role("heading", name="Select subscriber to change")).to_be_visible()
+    assert problems == [], "\n".join(problems)
