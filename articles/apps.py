@@ -19,9 +19,6 @@ EDITOR_MODELS = (
     "topic",
     "updatenote",
 )
-# Everything public pages show (or redirect by): saving or deleting any of these retires
-# every cached page. The same models editors manage.
-PAGE_CONTENT_MODELS = EDITOR_MODELS
 
 
 def create_editorial_groups(sender, **kwargs):
@@ -58,7 +55,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from isha import pagecache, periodic
 
-        from . import checks  # noqa: F401  (registers the source-check settings' checks)
+        from . import cache_keys, checks  # noqa: F401  (checks registers the source-check settings' checks)
         from .library import adopt_alt_texts
         from .review_dates import next_review_lapse
         from .search import register_sqlite_fold
@@ -66,7 +63,8 @@ class ArticlesConfig(AppConfig):
         post_migrate.connect(create_editorial_groups, sender=self)
         connection_created.connect(register_sqlite_fold, dispatch_uid="articles_sqlite_fold")
         post_save.connect(adopt_alt_texts, sender=self.get_model("Article"), dispatch_uid="adopt_alt_texts")
-        pagecache.invalidate_on_changes_to(*(self.get_model(name) for name in PAGE_CONTENT_MODELS))
+        # What each page shows and each editor's change touches (surrogate keys).
+        cache_keys.register(self)
         pagecache.register_next_change(next_scheduled_publication)
         # A page saying "Next review due" must not outlive that date.
         pagecache.register_next_change(next_review_lapse)

@@ -8,6 +8,7 @@ a malformed value stops gunicorn too, not only ``manage.py`` commands. Django's 
 check framework: https://docs.djangoproject.com/en/6.1/topics/checks/
 """
 
+import re
 from email.utils import getaddresses
 from urllib.parse import urlsplit
 
@@ -22,6 +23,9 @@ HINT = "Set it in the environment or in .env; .env.example describes every varia
 MINIMUMS = {
     "PAGE_CACHE_SECONDS": 0,
     "PAGE_CACHE_BROWSER_SECONDS": 0,
+    "EDGE_CACHE_SECONDS": 0,
+    "EDGE_STALE_WHILE_REVALIDATE_SECONDS": 0,
+    "EDGE_STALE_IF_ERROR_SECONDS": 0,
     "ARTICLES_PER_PAGE": 1,
     "IMAGE_MAX_UPLOAD_BYTES": 1,
     "IMAGE_MAX_PIXELS": 1,
@@ -34,6 +38,8 @@ MINIMUMS = {
 }
 SMTP_SECURITY_CHOICES = ("starttls", "ssl", "none")
 REDIS_SCHEMES = ("redis", "rediss", "unix")
+# Query parameters public pages read (isha.pagecache keys pages on them).
+READ_PARAMETERS = ("page", "q", "signup", "preview")
 
 
 def at_least(minimums, *, check_id):
@@ -132,6 +138,30 @@ def check_content_security_policy(app_configs=None, **kwargs):
             _error(f"CSP_IMG_SRC entries must be hosts or schemes such as https:, not {bad!r}.", "isha.E004")
         ]
     return []
+
+
+# A tracking parameter's name (RFC 3986 unreserved characters), optionally a prefix ending in "*".
+TRACKING_NAME_RE = re.compile(r"[A-Za-z0-9._~-]+\*?")
+
+
+@register(SETTINGS_TAG)
+def check_tracking_parameters(app_configs=None, **kwargs):
+    """``TRACKING_QUERY_PARAMETERS`` holds parameter names or prefixes ending in ``*``
+    (the edge's VCL is generated from or checked against it); ``page``, ``q``, ``signup``
+    and ``preview`` are read by pages and cannot be dropped."""
+    names = settings.TRACKING_QUERY_PARAMETERS
+    bad = [name for name in names if not TRACKING_NAME_RE.fullmatch(name)]
+    read = [name for name in names if name.rstrip("*") in READ_PARAMETERS or name == "*"]
+    errors = []
+    if bad:
+        errors.append(
+            _error(f"TRACKING_QUERY_PARAMETERS entries must be names or prefix*, not {bad!r}.", "isha.E005")
+        )
+    if read:
+        errors.append(
+            _error(f"TRACKING_QUERY_PARAMETERS must not list parameters pages read: {read!r}.", "isha.E005")
+        )
+    return errors
 
 
 def refuse_bad_settings():

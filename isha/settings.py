@@ -191,6 +191,42 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600) if PRODUCTION or REDIS_URL else 0
 # How long browsers may reuse a page without asking (0: always revalidate).
 PAGE_CACHE_BROWSER_SECONDS = env.int("PAGE_CACHE_BROWSER_SECONDS", default=0)
+# Shared caches in front (Varnish, a CDN; isha.pagecache): Cache-Control's s-maxage, capped
+# by the next scheduled change, then how long a stale copy may be served while one
+# request revalidates (RFC 5861 stale-while-revalidate) or while the site errs or is down
+# (stale-if-error). Publishing purges the edge by surrogate key (content_changed).
+EDGE_CACHE_SECONDS = env.int("EDGE_CACHE_SECONDS", default=3600)
+EDGE_STALE_WHILE_REVALIDATE_SECONDS = env.int("EDGE_STALE_WHILE_REVALIDATE_SECONDS", default=30)
+EDGE_STALE_IF_ERROR_SECONDS = env.int("EDGE_STALE_IF_ERROR_SECONDS", default=86400)
+# Query parameters that only track a visit (campaigns, ad clicks): no page reads them, so
+# no cache keys on them. Exact names, or prefixes ending in "*". The edge's list (VCL) is
+# checked against this one.
+TRACKING_QUERY_PARAMETERS = env.list(
+    "TRACKING_QUERY_PARAMETERS",
+    default=[
+        "utm_*",
+        "gclid",
+        "gclsrc",
+        "gbraid",
+        "wbraid",
+        "dclid",
+        "fbclid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "li_fat_id",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "ref_src",
+        "_ga",
+        "_gl",
+    ],
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

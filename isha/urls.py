@@ -6,11 +6,13 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from articles.cache_keys import robots_keys, sitemap_keys
 from articles.sitemaps import SITEMAPS
 
 from . import health
 from .media import serve_image
 from .outbox import outbox_view
+from .pagecache import cache_public_page
 from .two_factor import AdminLoginForm
 from .two_factor_views import two_factor
 from .view_on_site import view_on_site
@@ -34,10 +36,18 @@ urlpatterns = [
     # The admin's view-on-site redirect, only for objects the user may view (isha.view_on_site).
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Shared by every cache like the pages (isha.pagecache); a large sitemap pages by ?p=.
+    path(
+        "sitemap.xml",
+        cache_public_page(sitemap, query=("p",), keys=sitemap_keys),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path(
         "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        cache_public_page(
+            TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), keys=robots_keys
+        ),
         name="robots",
     ),
     path("", include("signups.urls")),

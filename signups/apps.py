@@ -50,7 +50,14 @@ class SignupsConfig(AppConfig):
 
         post_migrate.connect(create_marketing_group, sender=self)
         post_migrate.connect(create_form_copy, sender=self)
-        pagecache.invalidate_on_changes_to(self.get_model("SignupFormCopy"))
+        # The sign-up block is on every public page, which shows its thanks after a
+        # plain-form sign-up (?signup=thanks); a copy change is never served stale.
+        pagecache.on_every_page(keys=("signup-copy",), query=("signup",))
+        copy = self.get_model("SignupFormCopy")
+        pagecache.register_model(
+            copy, lambda instance, deleted: pagecache.Change(frozenset({"signup-copy"}), hard=True)
+        )
+        pagecache.invalidate_on_changes_to(copy)
         # With the database down, a sign-up keeps the typed address and says nothing was stored.
         outage.respond_when_database_is_down("signups:signup", signup_unavailable)
         periodic.register(

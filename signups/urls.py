@@ -7,7 +7,8 @@ from . import views
 app_name = "signups"
 
 urlpatterns = [
-    # GETs are cached for anonymous visitors; POSTs always reach the view.
+    # GETs are cached for anonymous visitors (keyed on ?signup=, which every page reads);
+    # POSTs always reach the view.
     path("signup/", cache_public_page(views.signup), name="signup"),
     path("signup/confirm/<str:token>/", views.confirm, name="confirm"),
     path("signup/confirmed/", views.confirmed, name="confirmed"),
