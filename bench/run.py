@@ -40,6 +40,8 @@ import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
+import edge  # bench/edge.py: Varnish in front of the site (run as a script, bench/ is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -50,7 +52,7 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", f"redis://{HOST}:6379/0")
 TARGET_TOTAL_ARTICLES = 1000
 TRANSFER_BUDGET = 100 * 1024
 VIEWPORT_PX = 1280  # a laptop browser at 1x, for picking image candidates
-GOALS = {"article-warm": 0.7, "article-cold": 0.15}
+GOALS = {"article-warm": 0.7, "article-cold": 0.15, "edge-article-warm": 5}
 
 
 def log(message):
@@ -577,6 +579,9 @@ def main():
                 ),
             )
             bracketed("search", lambda: measure(settings, "search", uncached, search_path))
+            results["purge-to-visible"] = edge.edge_cases(
+                sys.modules[__name__], bracketed, settings, processes, cached, site_env, article_path, slug
+            )
             results["bare"] = {
                 "runs": [r["rps"] for r in bare_runs],
                 "rps": sorted(r["rps"] for r in bare_runs)[len(bare_runs) // 2],
@@ -701,6 +706,7 @@ def print_summary(results, settings):
         ("home-cold", "home page, no cache"),
         ("signup", "sign-up POST, unique emails"),
         ("search", "search ?q=ketamine+depression"),
+        ("edge-article-warm", "article through Varnish, warm"),
     ]
     for key, label in labels:
         r = results[key]
@@ -716,6 +722,8 @@ def print_summary(results, settings):
         )
     s = results["signup"]
     print("-" * width)
+    for line in edge.summary_rows(results):
+        print(line)
     print("x bare: requests/s divided by the mean of the bare-Django runs just before and after the case.")
     print(
         "CPU ms/req: user+system CPU of the two gunicorn workers per request "
