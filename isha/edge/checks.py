@@ -7,7 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import CheckMessage, Error, register
 from django.core.checks import Warning as CheckWarning
 
 from isha.checks import HINT, SETTINGS_TAG, at_least
@@ -24,13 +24,13 @@ MINIMUMS = {
 }
 
 
-def _http_url(value):
+def _http_url(value: object) -> bool:
     parts = urlsplit(value) if isinstance(value, str) else None
     return bool(parts and parts.scheme in ("http", "https") and parts.hostname)
 
 
 @register(SETTINGS_TAG)
-def check_edge(app_configs=None, **kwargs):
+def check_edge(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
     """The backend is a known one and has what it needs: Varnish URLs, or Cloudflare's
     zone id, token and API URL; the times and the number of tries are in range."""
     backend = settings.EDGE_PURGE_BACKEND
@@ -42,7 +42,7 @@ def check_edge(app_configs=None, **kwargs):
                 id="isha.edge.E001",
             )
         ]
-    errors = at_least(MINIMUMS, check_id="isha.edge.E002")
+    errors: list[CheckMessage] = at_least(MINIMUMS, check_id="isha.edge.E002")
     if backend == "varnish" and (
         not settings.EDGE_VARNISH_URLS or not all(map(_http_url, settings.EDGE_VARNISH_URLS))
     ):
@@ -59,12 +59,13 @@ def check_edge(app_configs=None, **kwargs):
     return errors
 
 
-def _cloudflare_errors():
-    errors = []
+def _cloudflare_errors() -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
     if not ZONE_ID.fullmatch(settings.CLOUDFLARE_ZONE_ID):
         errors.append(
             Error(
-                f"CLOUDFLARE_ZONE_ID must be the zone's 32-character id, not {settings.CLOUDFLARE_ZONE_ID!r}.",
+                "CLOUDFLARE_ZONE_ID must be the zone's 32-character id, "
+                f"not {settings.CLOUDFLARE_ZONE_ID!r}.",
                 hint=HINT,
                 id="isha.edge.E004",
             )
@@ -86,7 +87,7 @@ def _cloudflare_errors():
 
 
 @register(SETTINGS_TAG)
-def check_edge_task_queue(app_configs=None, **kwargs):
+def check_edge_task_queue(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
     """With an edge to purge, the task backend should be able to defer (``run_after``):
     without it failed purges are not retried and the re-purge never runs."""
     if not settings.EDGE_PURGE_BACKEND:

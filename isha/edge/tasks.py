@@ -44,7 +44,9 @@ EVERYTHING = frozenset({"site"})
 RETRY, REPURGE = "retry", "repurge"
 
 
-def purge_on_change(sender: object = None, *, keys: Iterable[str] = (), hard: bool = False, **_kwargs) -> str:
+def purge_on_change(
+    sender: object = None, *, keys: Iterable[str] = (), hard: bool = False, **_kwargs: object
+) -> str:
     """Receiver of ``content_changed``: purge ``keys`` (an iterable of surrogate keys) now,
     queue a retry if that fails, and queue the re-purge. Returns ``"off"`` (no edge
     configured), ``"purged"`` or ``"queued"`` (failed now, retried later).
@@ -80,8 +82,9 @@ def purge_on_change(sender: object = None, *, keys: Iterable[str] = (), hard: bo
 def retry_delay(attempt: int) -> timedelta:
     """The wait after failed try ``attempt`` (1 for the first): ``EDGE_PURGE_RETRY_SECONDS``
     doubled for each try so far, at most :data:`MAX_RETRY_DELAY`."""
-    base = timedelta(seconds=settings.EDGE_PURGE_RETRY_SECONDS)
-    return min(base * 2 ** (attempt - 1), MAX_RETRY_DELAY)
+    base = timedelta(seconds=float(settings.EDGE_PURGE_RETRY_SECONDS))
+    delay: timedelta = min(base * 2 ** (attempt - 1), MAX_RETRY_DELAY)
+    return delay
 
 
 @task

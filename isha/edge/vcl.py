@@ -70,9 +70,7 @@ def generated_block(parameters: Iterable[str], session_cookie: str, read: Iterab
         raise ValueError(f"SESSION_COOKIE_NAME {session_cookie!r} cannot be matched safely in VCL.")
     alternatives = tracking_alternatives(parameters)
     kept = tracking_alternatives(read)
-    other_parameters = (
-        f"(?!(?:{kept})(?:=|&|$))[^&]*(?:&|$)" if kept else "[^&]*(?:&|$)"
-    )
+    other_parameters = f"(?!(?:{kept})(?:=|&|$))[^&]*(?:&|$)" if kept else "[^&]*(?:&|$)"
     strip = (
         f'    set req.url = regsuball(req.url, "(?<=[?&])(?:{alternatives})(?:=[^&]*)?(?:&|$)", "");\n'
         if alternatives
@@ -100,7 +98,9 @@ def generated_block(parameters: Iterable[str], session_cookie: str, read: Iterab
 
 def current_block() -> str:
     """The block for the running settings."""
-    return generated_block(settings.TRACKING_QUERY_PARAMETERS, settings.SESSION_COOKIE_NAME, read_parameters())
+    return generated_block(
+        settings.TRACKING_QUERY_PARAMETERS, settings.SESSION_COOKIE_NAME, read_parameters()
+    )
 
 
 def with_block(vcl: str, block: str) -> str:

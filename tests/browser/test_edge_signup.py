@@ -29,7 +29,9 @@ def signup_block(page):
 
 
 def test_with_javascript_a_reader_signs_up_from_the_cached_page_with_their_campaign(
-    page, cached_article, edge  # noqa: F811
+    page,
+    cached_article,
+    edge,  # noqa: F811
 ):
     response = page.goto(cached_article + "?utm_source=news&utm_medium=email&utm_campaign=spring")
     assert response.headers["x-cache"] == "hit"  # the tracking parameters did not split the cache
@@ -41,7 +43,11 @@ def test_with_javascript_a_reader_signs_up_from_the_cached_page_with_their_campa
     expect(status).to_contain_text(DEFAULT_SUCCESS)
     subscriber = Subscriber.objects.get()
     assert subscriber.email == "jane@example.com"
-    assert (subscriber.utm_source, subscriber.utm_medium, subscriber.utm_campaign) == ("news", "email", "spring")
+    assert (subscriber.utm_source, subscriber.utm_medium, subscriber.utm_campaign) == (
+        "news",
+        "email",
+        "spring",
+    )
 
     # The next reader, on the same cached page without a campaign, sends none.
     page.goto(cached_article)

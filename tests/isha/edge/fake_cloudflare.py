@@ -82,8 +82,12 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             return (400, 1012, "Request must be valid JSON")
         tags = payload.get("tags") if isinstance(payload, dict) else None
-        if set(payload) != {"tags"} or not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-            return (400, 1012, "Expected {\"tags\": [...]}")
+        if (
+            set(payload) != {"tags"}
+            or not isinstance(tags, list)
+            or not all(isinstance(t, str) for t in tags)
+        ):
+            return (400, 1012, 'Expected {"tags": [...]}')
         if not 1 <= len(tags) <= 30:
             return (400, 1134, "You may purge up to 30 tags in one API call")
         return None

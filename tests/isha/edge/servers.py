@@ -8,6 +8,7 @@ and Varnish sees connections refused. :class:`Varnish` runs ``varnishd -F`` with
 :func:`fetch` is a plain HTTP client (no proxy, no decompression, no redirects).
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -120,7 +121,9 @@ class SlowRenders:
                 # database access in every thread (Django's request_started handler
                 # checks the connection): the server's own answer, as isha.health's
                 # /healthz/live gives it, tells Varnish the process is up.
-                start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store")])
+                start_response(
+                    "200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store")]
+                )
                 return [b'{"status": "ok"}']
             with self._lock:
                 hold = self._holds.pop(environ.get("PATH_INFO", ""), None)
@@ -164,10 +167,8 @@ class _OriginServer(ThreadedWSGIServer):
         """Cut every open connection, then wait for the request threads to end (they
         use the test's shared database connection until they do)."""
         for sock in list(self.open_sockets):
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         for thread in list(self.busy):
             thread.join(START_SECONDS)
 
@@ -200,7 +201,9 @@ class Origin:
         self.slow = SlowRenders()
         self.thread = None
         self._shared = {
-            conn.alias: conn for conn in connections.all() if conn.vendor == "sqlite" and conn.is_in_memory_db()
+            conn.alias: conn
+            for conn in connections.all()
+            if conn.vendor == "sqlite" and conn.is_in_memory_db()
         }
 
     @property

@@ -109,7 +109,9 @@ def test_a_sign_up_copy_change_shows_on_every_cached_page_at_the_first_read(edge
     for path in pages:
         cached_at_the_edge(edge, path)
     copy = SignupFormCopy.load()
-    data = {f.name: getattr(copy, f.name) for f in SignupFormCopy._meta.fields if f.editable and f.name != "id"}
+    data = {
+        f.name: getattr(copy, f.name) for f in SignupFormCopy._meta.fields if f.editable and f.name != "id"
+    }
 
     url = reverse("admin:signups_signupformcopy_change", args=[copy.pk])
     response = admin_client.post(url, data | {"heading": "Letters from the clinic"})

@@ -208,4 +208,7 @@ def test_the_queued_arguments_are_plain_json(cloudflare, queue):
     tasks.purge_on_change(keys={"home", "article-1"}, hard=True)
 
     [row] = DBTaskResult.objects.all()
-    assert json.loads(json.dumps(row.args_kwargs)) == {"args": [["article-1", "home"], 1, "repurge"], "kwargs": {}}
+    assert json.loads(json.dumps(row.args_kwargs)) == {
+        "args": [["article-1", "home"], 1, "repurge"],
+        "kwargs": {},
+    }

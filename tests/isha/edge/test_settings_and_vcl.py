@@ -72,7 +72,9 @@ def test_the_shipped_vcl_matches_the_settings_and_the_pages_query_parameters():
     assert "up to date" in out.getvalue()
 
 
-def test_the_check_fails_when_a_tracking_parameter_is_added_and_the_command_fixes_the_file(settings, tmp_path):
+def test_the_check_fails_when_a_tracking_parameter_is_added_and_the_command_fixes_the_file(
+    settings, tmp_path
+):
     copy = tmp_path / "default.vcl"
     shutil.copy(vcl.VCL_PATH, copy)
     settings.TRACKING_QUERY_PARAMETERS = [*settings.TRACKING_QUERY_PARAMETERS, "campaign_*"]

@@ -12,7 +12,9 @@ from .servers import fetch
 
 pytestmark = pytest.mark.edge
 
-TRACKING = "utm_source=newsletter&utm_medium=email&utm_campaign=dec&mc_cid=ab12&mc_eid=cd34&gclid=x1&fbclid=y2"
+TRACKING = (
+    "utm_source=newsletter&utm_medium=email&utm_campaign=dec&mc_cid=ab12&mc_eid=cd34&gclid=x1&fbclid=y2"
+)
 
 
 def test_an_anonymous_page_is_a_hit_the_second_time(edge):
@@ -102,7 +104,9 @@ def _ban_from(source_address, url, keys):
     for a host outside the ``purgers`` ACL)."""
     host, port = url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=5, source_address=(source_address, 0)) as sock:
-        sock.sendall(f"BAN / HTTP/1.1\r\nHost: x\r\nSurrogate-Key: {keys}\r\nConnection: close\r\n\r\n".encode())
+        sock.sendall(
+            f"BAN / HTTP/1.1\r\nHost: x\r\nSurrogate-Key: {keys}\r\nConnection: close\r\n\r\n".encode()
+        )
         return sock.recv(200).decode().split("\r\n")[0]
 
 

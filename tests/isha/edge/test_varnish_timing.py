@@ -60,7 +60,9 @@ def test_with_the_origin_down_readers_get_stale_pages_within_stale_if_error_but_
 def test_a_scheduled_article_appears_through_varnish_at_its_time(edge, settings):
     ArticleFactory(title="Already live")
     publish_at = timezone.now() + timedelta(seconds=3)
-    scheduled = ArticleFactory(title="Ketamine and sleep", status=Article.Status.PUBLISHED, published_at=publish_at)
+    scheduled = ArticleFactory(
+        title="Ketamine and sleep", status=Article.Status.PUBLISHED, published_at=publish_at
+    )
     home, path = reverse("articles:list"), scheduled.get_absolute_url()
     cached_at_the_edge(edge, home)
     assert edge.get(path).status == 404
