@@ -188,7 +188,9 @@ def retire_on_commit(changes, using=None) -> None:
         if isinstance(batch, _Pending) and not batch.group.flushed:
             group = batch.group
     # robust: the change is committed by then; a cache outage is logged, not raised.
-    transaction.on_commit(partial(invalidate, _Pending(hardness, group or _Group())), using=using, robust=True)
+    transaction.on_commit(
+        partial(invalidate, _Pending(hardness, group or _Group())), using=using, robust=True
+    )
 
 
 def invalidate_on_commit(*, using=None, instance=None, keys=None, hard=False, **signal_kwargs) -> None:

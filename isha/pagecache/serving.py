@@ -88,9 +88,14 @@ def page_key(request, query) -> str:
     """The cache key of ``request``'s page: its path and the values of the parameters
     the view reads (``query``, plus those every page reads); the last value of a repeated
     parameter, as ``QueryDict.get`` reads it. Other parameters never split the cache."""
+    return page_key_for(request.path, request.GET, query)
+
+
+def page_key_for(path, get, query) -> str:
+    """:func:`page_key` from the parts: ``path`` (``request.path``), ``get`` (a ``QueryDict``)."""
     names = sorted(set(query) | every_page_parameters())
-    pairs = "&".join(f"{name}={request.GET[name]}" for name in names if name in request.GET)
-    return f"{PAGE_PREFIX}{request.path}?{pairs}"
+    pairs = "&".join(f"{name}={get[name]}" for name in names if name in get)
+    return f"{PAGE_PREFIX}{path}?{pairs}"
 
 
 def _state(entry, versions) -> str:
@@ -117,7 +122,16 @@ def look_up(request, query) -> Found | None:
     reached. Raises ``DisallowedHost`` (a 400) for a host outside ``ALLOWED_HOSTS``, as
     Django's ``CommonMiddleware`` would further in: a hit must not skip that check."""
     request.get_host()
-    page = page_key(request, query)
+    return look_up_key(page_key(request, query))
+
+
+def look_up_parts(path, get, query) -> Found | None:
+    """:func:`look_up` without a request (the WSGI-level path): the caller checked the host."""
+    return look_up_key(page_key_for(path, get, query))
+
+
+def look_up_key(page) -> Found | None:
+    """The stored page under cache key ``page`` and its state (None: cache unreachable)."""
     found = cacheguard.guarded(partial(_read, page, _remembered.get(page, ())))
     if found is None:
         return None
@@ -147,14 +161,20 @@ def wait_for_fresh(found: Found) -> tuple[Entry | None, bool]:
     lock = LOCK_PREFIX + found.page
     names = found.entry.keys if found.entry else _remembered.get(found.page, ())
     deadline = time.monotonic() + WAIT_SECONDS
+    pause = POLL_SECONDS
     while time.monotonic() < deadline:
-        time.sleep(POLL_SECONDS)
+        time.sleep(pause)
         read = cacheguard.guarded(partial(_read, found.page, names, lock))
         if read is None:
             return None, False
         values, versions = read
         entry = values.get(found.page)
-        if entry is not None and set(entry.keys) <= versions.keys() and _state(entry, versions) == FRESH:
+        if entry is not None and not set(entry.keys) <= versions.keys():
+            names, pause = entry.keys, 0  # a page with keys not read yet: read them now
+            continue
+        pause = POLL_SECONDS
+        if entry is not None and _state(entry, versions) == FRESH:
+            _remember(found.page, entry.keys)
             return entry, False
         if lock not in values and take_lock(found.page):
             return None, True

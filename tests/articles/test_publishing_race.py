@@ -80,8 +80,8 @@ def race(url, decide, saved=Article):
     the gap after each save of a ``saved`` row (see :func:`a_reader_in_the_gap`).
 
     Returns ``(before, after)``: the responses (status, body) of reads that ended before
-    ``decide()`` was called, and of those that started after it returned, ``READS_AFTER``
-    per reader (or as many as the deadline allowed).
+    ``decide()`` was called, and (status, body, started, ended) of those that started after
+    it returned, ``READS_AFTER`` per reader (or as many as the deadline allowed).
     """
     done_at = [None]
     warmed = threading.Barrier(READERS + 1)
@@ -124,13 +124,22 @@ def race(url, decide, saved=Article):
     assert response.status_code == 302, "the admin refused the decision"
     every = [entry for mine in reads for entry in mine]
     before = [(status, body) for _started, ended, status, body in every if ended < deciding_at]
-    after = [(status, body) for started, _ended, status, body in every if started > done_at[0]]
+    after = [(status, body, started, ended) for started, ended, status, body in every if started > done_at[0]]
     assert len(after) >= READERS * 10, f"the readers made {len(after)} reads after the decision"
     return before, after
 
 
 def shows(title):
     return lambda response: response[0] == 200 and title in response[1]
+
+
+def settles_on(title, after):
+    """An ordinary publish is a soft change (isha.pagecache): while one reader renders the
+    page again, the others may still get the previous copy, but once any reader got the
+    new version, every read that starts later gets it too."""
+    first_new = min((ended for *response, _started, ended in after if shows(title)(response)), default=None)
+    assert first_new is not None, "no reader got the new version"
+    assert all(shows(title)(response) for response in after if response[2] > first_new)
 
 
 def republish(article, publisher):
@@ -188,7 +197,7 @@ def test_every_reader_gets_pending_changes_once_a_publisher_publishes_them(clien
         before, after = race(article.get_absolute_url(), publish_pending)
 
         assert any(map(shows(old_title), before))
-        assert all(map(shows(new_title), after))
+        settles_on(new_title, after)
         article.refresh_from_db()
 
 
@@ -209,7 +218,7 @@ def test_every_reader_finds_an_article_in_the_list_once_a_publisher_publishes_it
         before, after = race(reverse("articles:list"), publish)
 
         assert any(map(shows("Already live"), before)) and not any(map(shows(title), before))
-        assert all(map(shows(title), after))
+        settles_on(title, after)
 
 
 def test_every_reader_gets_the_new_disclosure_once_a_publisher_saves_the_site_settings(client, publisher):
