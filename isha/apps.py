@@ -6,7 +6,8 @@ class IshaConfig(AppConfig):
     Django's own periodic housekeeping (:mod:`isha.periodic`).
 
     It knows no app: ``articles`` and ``signups`` connect their content to the page
-    cache (:mod:`isha.pagecache`) in their own ``ready()``.
+    cache (:mod:`isha.pagecache`) in their own ``ready()``. Here the edge (the HTTP cache
+    in front, :mod:`isha.edge`) is purged after each committed content change.
     """
 
     name = "isha"
@@ -19,6 +20,11 @@ class IshaConfig(AppConfig):
             checks,  # noqa: F401  (registers the checks)
             periodic,
         )
+        from .edge import checks as edge_checks  # noqa: F401  (registers the checks)
+        from .edge.tasks import purge_on_change
+        from .pagecache import content_changed
+
+        content_changed.connect(purge_on_change, dispatch_uid="isha-edge-purge")
 
         # Sessions live in the database (settings.SESSION_ENGINE); Django leaves expired
         # ones there until clearsessions deletes them.

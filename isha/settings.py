@@ -571,3 +571,26 @@ SIGNUP_EXPORT_STALE_SECONDS = env.int("SIGNUP_EXPORT_STALE_SECONDS", default=300
 # Key for the one-way hash of erased addresses. Keep it stable: a new key forgets who was
 # erased. Defaults to SECRET_KEY; set it separately so SECRET_KEY can be rotated.
 SIGNUP_ERASURE_KEY = env.str("SIGNUP_ERASURE_KEY", default="") or SECRET_KEY
+
+# --- The edge: the HTTP cache in front of the site, purged on publish (isha.edge) ------------
+# Which cache to purge after a content change: "" (none), "varnish" or "cloudflare".
+EDGE_PURGE_BACKEND = env.str("EDGE_PURGE_BACKEND", default="")
+# Varnish: the address of each Varnish (comma-separated http:// URLs) that accepts BAN
+# requests from this host (deploy/varnish/default.vcl's `purgers` ACL).
+EDGE_VARNISH_URLS = env.list("EDGE_VARNISH_URLS", default=[])
+# Cloudflare: the zone's id, an API token allowed to purge its cache (Zone > Cache Purge),
+# and the API's base URL (a setting so tests can point it at a local server).
+CLOUDFLARE_ZONE_ID = env.str("CLOUDFLARE_ZONE_ID", default="")
+CLOUDFLARE_API_TOKEN = env.str("CLOUDFLARE_API_TOKEN", default="")
+CLOUDFLARE_API_URL = env.str("CLOUDFLARE_API_URL", default="https://api.cloudflare.com/client/v4")
+# Seconds the editor's request waits for the purge (all caches together); a purge that
+# fails or takes longer is retried in the background.
+EDGE_PURGE_TIMEOUT = env.float("EDGE_PURGE_TIMEOUT", default=2.0)
+# A failed purge is tried again after this many seconds, doubled each time (at most 10
+# minutes apart), EDGE_PURGE_MAX_ATTEMPTS tries in all.
+EDGE_PURGE_RETRY_SECONDS = env.float("EDGE_PURGE_RETRY_SECONDS", default=5.0)
+EDGE_PURGE_MAX_ATTEMPTS = env.int("EDGE_PURGE_MAX_ATTEMPTS", default=8)
+# Every purge is sent again after this many seconds, longer than the slowest render the
+# edge stores (Varnish's first_byte_timeout, 15 s in the shipped VCL), so a render that
+# began before the change cannot leave the old page at the edge.
+EDGE_REPURGE_SECONDS = env.float("EDGE_REPURGE_SECONDS", default=20.0)
