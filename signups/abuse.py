@@ -121,11 +121,19 @@ def stamp_max_age():
     """Seconds after which a form's stamp has expired (the sign-up is then held).
 
     Longer than any copy of the page can live: ``PAGE_CACHE_SECONDS`` in the page cache,
+    then ``EDGE_CACHE_SECONDS`` plus ``EDGE_STALE_WHILE_REVALIDATE_SECONDS`` in a shared
+    cache in front (Varnish, a CDN: a Django hit is given a whole new shared lifetime),
     then ``PAGE_CACHE_BROWSER_SECONDS`` in a browser's cache, then
     :data:`STAMP_GRACE_SECONDS` open in a tab. A replayed old stamp (a bot that fetched
     the page once) stops passing after that.
     """
-    return settings.PAGE_CACHE_SECONDS + settings.PAGE_CACHE_BROWSER_SECONDS + STAMP_GRACE_SECONDS
+    return (
+        settings.PAGE_CACHE_SECONDS
+        + settings.EDGE_CACHE_SECONDS
+        + settings.EDGE_STALE_WHILE_REVALIDATE_SECONDS
+        + settings.PAGE_CACHE_BROWSER_SECONDS
+        + STAMP_GRACE_SECONDS
+    )
 
 
 def hold_for(stamp, trap=""):

@@ -18,7 +18,7 @@ from .serving import (
     take_lock,
     wait_for_fresh,
 )
-from .storing import prepare, store
+from .storing import next_change_before_render, prepare, store
 
 
 class PageSpec(NamedTuple):
@@ -48,8 +48,9 @@ def serve(request, spec: PageSpec, render, *, defer_store: bool):
                 return from_entry(request, entry, FRESH)
     released = False
     try:
+        moment = next_change_before_render(found)
         response = render()
-        prepared = prepare(request, response, spec, found, keep=found is not None)
+        prepared = prepare(request, response, spec, found, keep=found is not None, moment=moment)
         if prepared is not None and defer_store:
             # Stored (and the lock released) when the server closes the response.
             answer = conditional(request, response)

@@ -124,16 +124,20 @@ def shared_cache_control(seconds_left: float | None) -> str:
     """``Cache-Control`` of a cacheable anonymous response, ``seconds_left`` being the
     time until the next scheduled change (``None``: none). ``s-maxage`` is
     ``EDGE_CACHE_SECONDS`` capped by it; browsers get ``PAGE_CACHE_BROWSER_SECONDS``,
-    capped the same; the stale allowances only while the page may be kept at all."""
+    capped the same; the stale allowances only while the page may be kept at all, and no
+    ``stale-while-revalidate`` when the scheduled change is what ends its lifetime: the
+    first reader after a scheduled publication must get the new page, not the old one
+    while a cache refreshes it (RFC 5861, section 3)."""
     shared = settings.EDGE_CACHE_SECONDS
+    capped = seconds_left is not None and seconds_left < shared
     if seconds_left is not None:
         shared = max(0, min(shared, int(seconds_left)))
     browser = min(settings.PAGE_CACHE_BROWSER_SECONDS, shared)
     value = f"public, max-age={browser}, s-maxage={shared}"
     if shared:
+        revalidate = 0 if capped else settings.EDGE_STALE_WHILE_REVALIDATE_SECONDS
         value += (
-            f", stale-while-revalidate={settings.EDGE_STALE_WHILE_REVALIDATE_SECONDS}"
-            f", stale-if-error={settings.EDGE_STALE_IF_ERROR_SECONDS}"
+            f", stale-while-revalidate={revalidate}, stale-if-error={settings.EDGE_STALE_IF_ERROR_SECONDS}"
         )
     return value
 

@@ -47,18 +47,26 @@ def storable(response) -> bool:
     )
 
 
-def prepare(request, response, spec, found: Found | None, *, keep: bool):
+def next_change_before_render(found: Found | None) -> float | None:
+    """The POSIX time of the next scheduled change, to be read BEFORE the page renders: a
+    render that straddles a scheduled publication shows the state before it, so it must
+    not be kept past that moment (read afterwards, the moment would already be the next
+    one). ``None``: nothing scheduled."""
+    counter = found.counter if found else generation()
+    return next_change(counter, settings.PAGE_CACHE_SECONDS or 600)
+
+
+def prepare(request, response, spec, found: Found | None, *, keep: bool, moment: float | None):
     """Give a freshly rendered cacheable ``response`` its headers and the representation
     the client accepts; return a :class:`Prepared` when it should be stored (``keep``,
-    and the cache answered), else None. A 404 is cacheable only when the view's key
-    provider names what it stands for (``article-slug-<slug>``...)."""
+    and the cache answered), else None. ``moment``: :func:`next_change_before_render`'s
+    answer. A 404 is cacheable only when the view's key provider names what it stands
+    for (``article-slug-<slug>``...)."""
     named = valid(spec.keys(request, response)) if spec.keys else frozenset()
     if not storable(response) or (response.status_code == 404 and not named):
         return None
     keys = tuple(sorted(named | every_page_keys()))
     now = time.time()
-    counter = found.counter if found else generation()
-    moment = next_change(counter, settings.PAGE_CACHE_SECONDS or 600)
     left = None if moment is None else moment - now
     response["Cache-Control"] = rep.shared_cache_control(left)
     _drop_vary_cookie(response)

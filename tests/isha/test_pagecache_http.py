@@ -63,10 +63,13 @@ def test_shared_lifetime_is_capped_by_the_next_scheduled_publication():
         ArticleFactory(published_at=start + timedelta(minutes=5))
         first = get(article.get_absolute_url())
         assert directives(first)["s-maxage"] == "300"
+        # The first reader after the publication gets the new page, not a stale copy.
+        assert directives(first)["stale-while-revalidate"] == "0"
     with time_machine.travel(start + timedelta(minutes=4), tick=False):
         hit = get(article.get_absolute_url())
         assert hit["X-Page-Cache"] == "hit"
         assert 59 <= int(directives(hit)["s-maxage"]) <= 60
+        assert directives(hit)["stale-while-revalidate"] == "0"
 
 
 @pytest.mark.parametrize("url", ["/admin/login/", "/signup/manage/not-a-token/", "/signup/confirmed/"])

@@ -152,13 +152,18 @@ def test_a_page_from_a_cache_only_makes_the_check_more_lenient(client, sign_up, 
     assert abuse.fill_time_problem(form_stamp(seconds_ago=3600)) == ""  # an hour-old cached page
 
 
-@pytest.mark.parametrize(("server", "browser"), [(0, 0), (600, 0), (3600, 300), (86400, 3600)])
+@pytest.mark.parametrize(
+    ("server", "edge", "browser"),
+    [(0, 0, 0), (600, 0, 0), (600, 3600, 0), (3600, 3600, 300), (86400, 0, 3600)],
+)
 def test_a_stamp_as_old_as_any_cache_may_keep_the_page_is_still_fine(
-    sign_up, mailoutbox, settings, server, browser
+    sign_up, mailoutbox, settings, server, edge, browser
 ):
     settings.PAGE_CACHE_SECONDS, settings.PAGE_CACHE_BROWSER_SECONDS = server, browser
-    # Kept the longest by the page cache, then by the browser, then left open in a tab for an hour.
-    oldest = server + browser + 3600
+    settings.EDGE_CACHE_SECONDS, settings.EDGE_STALE_WHILE_REVALIDATE_SECONDS = edge, 30
+    # Kept the longest by the page cache, then by Varnish or a CDN (served stale while it
+    # refreshes), then by the browser, then left open in a tab for an hour.
+    oldest = server + edge + 30 + browser + 3600
 
     assert abuse.stamp_max_age() > oldest
     sign_up("jane@example.com", data={"rendered_at": form_stamp(seconds_ago=oldest)})
