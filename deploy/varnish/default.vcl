@@ -60,7 +60,7 @@ sub isha_strip_tracking_parameters {
 
 sub isha_hash_url {
     # The URL without the query parameters no cacheable page reads.
-    hash_data(regsub(regsuball(req.url, "(?<=[?&])(?!(?:p|page|q|signup)(?:=|&|$))[^&]*(?:&|$)", ""), "[?&]+$", ""));
+    hash_data(regsub(regsuball(req.url, "(?<=[?&])(?!(?:p|page|q)(?:=|&|$))[^&]*(?:&|$)", ""), "[?&]+$", ""));
 }
 
 sub isha_pass_sessions {

@@ -117,6 +117,7 @@ def test_the_sitemap_runs_the_same_number_of_queries_whatever_the_number_of_arti
         record_sign_off(article, ReviewerFactory())
 
     add_article()
+    queries()  # what a process reads once is read
     few = queries()
     for _ in range(5):
         add_article()
