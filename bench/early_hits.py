@@ -17,9 +17,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench.run import (
+from harness import (
     BENCH,
     HOST,
     PG,
@@ -39,26 +39,10 @@ from bench.run import (
 )
 
 
-class AppServer(Server):
-    """:class:`bench.run.Server` serving the WSGI application ``app`` (``module:name``)."""
-
-    def __init__(self, processes, name, env, workdir, app):
-        super().__init__(
-            processes, name, env, workdir, probe="/healthz" if "isha" in app or "bench" in app else "/"
-        )
-        self.app = app
-
-    def __enter__(self):
-        start = self.processes.start
-
-        def with_app(args, env, log_path):
-            return start([*args, self.app], env, log_path)
-
-        self.processes.start = with_app
-        try:
-            return super().__enter__()
-        finally:
-            self.processes.start = start
+def app_server(processes, name, env, workdir, app):
+    """:class:`harness.Server` serving the WSGI application ``app`` (``module:name``)."""
+    probe = "/healthz" if "isha" in app or "bench" in app else "/"
+    return Server(processes, name, env, workdir, probe=probe, app=app)
 
 
 def main():
@@ -96,11 +80,11 @@ def main():
         rows = []
         with (
             # Django's own WSGI handler: gunicorn.conf.py's isha.wsgi runs the site's checks.
-            AppServer(
+            app_server(
                 processes, "bare", bare_env, workdir, "django.core.wsgi:get_wsgi_application()"
             ) as bare,
-            AppServer(processes, "early", site, workdir, "isha.wsgi:application") as early,
-            AppServer(processes, "middleware", site, workdir, "bench.plain_wsgi:application") as middle,
+            app_server(processes, "early", site, workdir, "isha.wsgi:application") as early,
+            app_server(processes, "middleware", site, workdir, "bench.plain_wsgi:application") as middle,
         ):
             runs = [measure(settings, "bare", bare, "/")]
             for name, server in (("hit (WSGI level)", early), ("hit (middleware)", middle)):
