@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -39,6 +40,31 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+class _RequestsInFlight:
+    """How many requests the live server is answering now: Django sends
+    ``request_started`` when its handler takes a request and ``request_finished`` when the
+    response is closed (https://docs.djangoproject.com/en/stable/ref/signals/#request-started).
+    A thread merely holding a kept-alive connection open (Chromium's socket pool, Varnish's
+    backend connections) answers nothing and is not waited for."""
+
+    def __init__(self):
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def started(self, **_kwargs):
+        with self.lock:
+            self.count += 1
+
+    def finished(self, **_kwargs):
+        with self.lock:
+            self.count = max(0, self.count - 1)
+
+
+_in_flight = _RequestsInFlight()
+request_started.connect(_in_flight.started, dispatch_uid="browser-tests-in-flight-started")
+request_finished.connect(_in_flight.finished, dispatch_uid="browser-tests-in-flight-finished")
+
+
 @pytest.fixture(autouse=True)
 def close_pages_before_the_database_is_flushed(live_server, browser):
     """Close every browser context a test opened (pytest-playwright's ``page`` and any
@@ -48,14 +74,17 @@ def close_pages_before_the_database_is_flushed(live_server, browser):
     yield
     for context in browser.contexts:
         context.close()
-    # A request already sent (an autosave) is still being answered by one of the live
-    # server's request threads (socketserver names them after process_request_thread):
-    # let them finish, so none writes while the database is flushed.
-    deadline = time.monotonic() + 15
-    while any("process_request_thread" in thread.name for thread in threading.enumerate()):
-        if time.monotonic() > deadline:
+    # A request already sent (an autosave) may still be being answered: let it finish, so
+    # none writes while the database is flushed.
+    # Idle means none in flight for 0.1 s: a request accepted just before the close has
+    # reached Django's handler by then.
+    deadline, idle_since = time.monotonic() + 15, None
+    while time.monotonic() < deadline:
+        now = time.monotonic()
+        idle_since = (idle_since or now) if not _in_flight.count else None
+        if idle_since is not None and now - idle_since >= 0.1:
             break
-        time.sleep(0.05)
+        time.sleep(0.02)
 
 
 # --- Shared by the accessibility, layout and screenshot tests ----------------------------
