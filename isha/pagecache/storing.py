@@ -76,10 +76,9 @@ def prepare(request, response, spec, found: Found | None, *, keep: bool, moment:
     if keep and found is not None:
         bodies = rep.encode(response.content, ctype)
     else:  # nothing stored: compress only what this client takes
-        bodies = (
-            rep.encode(response.content, ctype) if rep.choose_coding(accept, CODINGS) != "identity" else {}
-        )
-        bodies = bodies or {"identity": response.content}
+        chosen = rep.choose_coding(accept, CODINGS)
+        codings = () if chosen == "identity" else (chosen,)
+        bodies = rep.encode(response.content, ctype, codings)
     tags = rep.etags(bodies)
     last_modified = response.get("Last-Modified") or rep.http_date(now)
     rep.set_body(response, bodies, tags, accept)

@@ -140,10 +140,13 @@ def test_no_header_and_every_coding_refused_get_identity():
     assert choose_coding("br", {"identity"}) == "identity"
 
 
+@pytest.mark.parametrize("cached", [True, False], ids=["page-cache-on", "page-cache-off"])
 @pytest.mark.parametrize(
     ("accept", "coding", "decode"), [("gzip", "gzip", gzip.decompress), ("br", "br", brotli.decompress)]
 )
-def test_pages_are_sent_compressed_with_their_own_etag(accept, coding, decode):
+def test_pages_are_sent_compressed_with_their_own_etag(accept, coding, decode, cached, settings):
+    # Without the page cache, only the coding this client takes is made (nothing is stored).
+    settings.PAGE_CACHE_SECONDS = 600 if cached else 0
     article = ArticleFactory()
     plain = get(article.get_absolute_url())
     for _ in range(2):  # the miss, then the hit
