@@ -156,10 +156,26 @@ def tag_headers(response, keys) -> None:
     response["Cache-Tag"] = ",".join(ordered)
 
 
-def set_body(response, bodies: dict[str, bytes], tags: dict[str, str], accept_encoding: str | None) -> None:
+def negotiable(body: bytes, content_type: str) -> bool:
+    """True when :func:`encode` would offer compressed bodies for ``body``: its
+    representations then depend on ``Accept-Encoding``, whichever one is sent."""
+    return len(body) >= MIN_COMPRESS_BYTES and compressible(content_type)
+
+
+def set_body(
+    response,
+    bodies: dict[str, bytes],
+    tags: dict[str, str],
+    accept_encoding: str | None,
+    *,
+    negotiated: bool = False,
+) -> None:
     """Give ``response`` the representation its client accepts, with its ``ETag``,
     ``Content-Encoding`` and ``Content-Length``, and ``Vary: Accept-Encoding`` when
-    there was a choice."""
+    there was a choice, or ``negotiated`` (a choice exists although only the client's
+    body was made): every representation of a negotiated resource names what it
+    varies on, the uncompressed one included, so no shared cache keeps it for all
+    clients (RFC 9110, section 12.5.5)."""
     coding = choose_coding(accept_encoding, bodies)
     response.content = bodies[coding]
     response["ETag"] = tags[coding]
@@ -168,5 +184,5 @@ def set_body(response, bodies: dict[str, bytes], tags: dict[str, str], accept_en
         response["Content-Encoding"] = coding
     elif "Content-Encoding" in response:
         del response["Content-Encoding"]
-    if len(bodies) > 1:
+    if len(bodies) > 1 or negotiated:
         patch_vary_headers(response, ("Accept-Encoding",))

@@ -81,7 +81,7 @@ def prepare(request, response, spec, found: Found | None, *, keep: bool, moment:
         bodies = rep.encode(response.content, ctype, codings)
     tags = rep.etags(bodies)
     last_modified = response.get("Last-Modified") or rep.http_date(now)
-    rep.set_body(response, bodies, tags, accept)
+    rep.set_body(response, bodies, tags, accept, negotiated=rep.negotiable(response.content, ctype))
     response["Last-Modified"] = last_modified
     timeout = settings.PAGE_CACHE_SECONDS if left is None else min(settings.PAGE_CACHE_SECONDS, int(left))
     if not keep or found is None or timeout <= 0:

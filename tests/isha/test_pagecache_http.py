@@ -54,6 +54,8 @@ def test_public_pages_tell_shared_caches_how_long_to_keep_them(cached, settings)
             "stale-if-error": "86400",
         }
         assert "Cookie" not in response.get("Vary", "")
+        # Sent uncompressed (no Accept-Encoding), yet one of several representations.
+        assert "Accept-Encoding" in response.get("Vary", "") and "Content-Encoding" not in response
 
 
 def test_shared_lifetime_is_capped_by_the_next_scheduled_publication():
