@@ -41,23 +41,36 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 class _RequestsInFlight:
-    """How many requests the live server is answering now: Django sends
+    """Which live-server threads are answering a request now: Django sends
     ``request_started`` when its handler takes a request and ``request_finished`` when the
     response is closed (https://docs.djangoproject.com/en/stable/ref/signals/#request-started).
     A thread merely holding a kept-alive connection open (Chromium's socket pool, Varnish's
-    backend connections) answers nothing and is not waited for."""
+    backend connections) answers nothing and is not waited for. The test's own thread is
+    left out: a streamed response it never read is never closed, and would count forever."""
 
     def __init__(self):
-        self.count = 0
+        self.threads = {}
         self.lock = threading.Lock()
+        self.test_thread = threading.main_thread()  # set by the fixture below
 
     def started(self, **_kwargs):
-        with self.lock:
-            self.count += 1
+        thread = threading.current_thread()
+        if thread is not self.test_thread:
+            with self.lock:
+                self.threads[thread] = self.threads.get(thread, 0) + 1
 
     def finished(self, **_kwargs):
+        thread = threading.current_thread()
         with self.lock:
-            self.count = max(0, self.count - 1)
+            if self.threads.get(thread, 0) > 1:
+                self.threads[thread] -= 1
+            else:
+                self.threads.pop(thread, None)
+
+    @property
+    def count(self):
+        with self.lock:
+            return sum(1 for thread in self.threads if thread.is_alive())
 
 
 _in_flight = _RequestsInFlight()
@@ -71,6 +84,7 @@ def close_pages_before_the_database_is_flushed(live_server, browser):
     ``browser.new_context()``) and wait for the requests they had sent, before the live
     server's database is flushed: a page still open (autosave posts every few seconds)
     must not write while the flush runs."""
+    _in_flight.test_thread = threading.current_thread()
     yield
     for context in browser.contexts:
         context.close()
