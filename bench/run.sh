@@ -41,6 +41,6 @@ test -x .venv/bin/python || { echo "error: no .venv; run 'make install' (make be
 if ! .venv/bin/python -c "import import_export" 2>/dev/null; then
   echo "--- installing the bench extra (django-import-export)"
   UV_PROJECT_ENVIRONMENT=.venv UV_PYTHON_DOWNLOADS=never .venv/bin/uv sync --frozen --quiet \
-    --extra test --extra bench --group dev
+    --extra test --extra bench --group dev --compile-bytecode
 fi
 exec .venv/bin/python bench/run.py "$@"

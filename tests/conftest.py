@@ -1,7 +1,9 @@
 import os
+import threading
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
 
 # Playwright's sync API runs an event loop in the test thread, and Django refuses database
@@ -70,6 +72,53 @@ def _fresh_cache():
     yield
     cache.clear()
     cacheguard.reset()  # an outage a test caused is not the next test's
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """Django's threaded development WSGI server, running one request at a time through the
+    application, for a live server that shares the test's in-memory SQLite connection.
+
+    Connections are still accepted and read by a thread each (a browser keeps idle
+    connections open, and one that never sends a request must not hold up the others); only
+    the application's work, the response's body included, takes turns. Bodies are read whole
+    before the next request starts: test responses are small."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def in_turn(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        super().set_app(in_turn)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, answering one request at a time when it shares the test
+    process's in-memory SQLite database.
+
+    Django's live server hands that one connection to each of its request threads
+    (https://docs.djangoproject.com/en/stable/topics/testing/tools/#liveservertestcase);
+    two requests at once (an autosave and the checks panel's request) then use it together
+    and sqlite3 fails with "bad parameter or other API misuse". :class:`OneRequestAtATime`
+    runs them in turn. On PostgreSQL each thread has its own connection and requests run
+    side by side.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    address = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+    server = LiveServer(address or "localhost", start=False)
+    if server.thread.connections_override:
+        server.thread.server_class = OneRequestAtATime
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -128,14 +128,18 @@ PAGE_TYPES = [
 
 
 @contextmanager
-def fresh_page(browser, live_server, serve_media, script):
-    """A page in a context of its own (no cookie or storage left by another page type), with
-    the site's script (``script="js"``) or without it (``"no-js"``): both must pass the same
-    checks.
+def reader_page(browser, live_server, serve_media, script):
+    """One page for a walk through every page type, with the site's script
+    (``script="js"``) or without it (``"no-js"``): both must pass the same checks.
 
     "Without" blocks the site's own script rather than turning JavaScript off, because
     axe-core needs JavaScript timers to run; the page is then what a reader without
     JavaScript gets.
+
+    One browser context serves the whole walk, as one reader's tab would, and
+    :func:`start_afresh` forgets what the last page type left before the next opens. A
+    fresh context per page type made the walk twice as slow: each starts a renderer
+    process of its own, which compiles axe-core's half a megabyte of script again.
     """
     context = browser.new_context()
     page = serve_media(context.new_page())
@@ -150,6 +154,14 @@ def fresh_page(browser, live_server, serve_media, script):
         yield page
     finally:
         context.close()
+
+
+def start_afresh(page):
+    """Before the next page type: no cookie left by the last (the session and CSRF cookies
+    are all the public pages keep in a browser; none uses web storage), and no console
+    message counted against it."""
+    page.context.clear_cookies()
+    page.csp_errors.clear()
 
 
 def open_page(page, live_server, site, name):
@@ -245,15 +257,17 @@ def test_every_page_type_passes_axe_and_the_checks_axe_cannot_make(
 ):
     """Each page type, with and without the site's script: one page load, three verdicts.
 
-    The page types of one mode share one site: it is made once and the live server's
-    database flushed once, instead of once per page type (each costs about a second on a
-    2-core machine), while each page still opens in a fresh browser context. The outline
-    and CSP checks read the DOM before axe runs, so nothing axe injects can hide or cause a
-    finding. Opening a page and each check are subtests (pytest's ``subtests`` fixture),
-    named by page type, so a failure on one page or in one check does not hide the others.
+    The page types of one mode share one site and one browser context (see
+    :func:`reader_page`): the site is made once and the live server's database flushed
+    once, instead of once per page type (each costs about a second on a 2-core machine).
+    The outline and CSP checks read the DOM before axe runs, so nothing axe injects can
+    hide or cause a finding. Opening a page and each check are subtests (pytest's
+    ``subtests`` fixture), named by page type, so a failure on one page or in one check does
+    not hide the others.
     """
-    for name in PAGE_TYPES:
-        with fresh_page(browser, live_server, serve_media, script) as page:
+    with reader_page(browser, live_server, serve_media, script) as page:
+        for name in PAGE_TYPES:
+            start_afresh(page)
             opened = False
             with subtests.test(f"{name}: the page opens"):
                 open_page(page, live_server, clinic_site, name)
@@ -404,6 +418,7 @@ def test_by_keyboard_alone_an_error_is_announced_and_tied_to_the_field(page, liv
     page.keyboard.type("jane@example.com")
     page.keyboard.press("Enter")
     expect(status.get_by_role("paragraph").first).to_have_text(DEFAULT_SUCCESS)
+    expect(status).to_be_focused()
     assert Subscriber.objects.get().email == "jane@example.com"
 
 

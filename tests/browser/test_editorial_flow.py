@@ -26,7 +26,9 @@ from playwright.sync_api import expect
 from articles.models import Article, Author, Reviewer, Topic
 
 from .admin_pages import (
+    autosave_now,
     choose_topic,
+    control_the_clock,
     editor_parts,
     fill_figure_dialog,
     kryst_source,
@@ -134,7 +136,9 @@ def write_the_article(page, live_server):
     choose_topic(page, "Depr", "Depression")
     choose_topic(page, "Older", "Older adults")
 
-    # Autosave keeps the draft without a press of Save.
+    # Autosave keeps the draft without a press of Save (its interval fired now, not up to
+    # four seconds later).
+    autosave_now(page)
     expect(page.locator("#autosave-status")).to_have_attribute("data-state", "saved", timeout=AUTOSAVE_WAIT)
     next_frames(page)
     return content
@@ -147,6 +151,7 @@ def test_an_article_written_checked_reviewed_scheduled_and_published_in_the_admi
 
     # --- The Editor writes; autosave keeps a draft.
     desk = signed_in(browser, live_server, people["edna"], problems, **DESKTOP)
+    control_the_clock(desk)
     content = write_the_article(desk, live_server)
     article = Article.objects.get()
     assert (article.title, article.status) == (TITLE, Article.Status.DRAFT)
@@ -157,16 +162,19 @@ def test_an_article_written_checked_reviewed_scheduled_and_published_in_the_admi
     # --- A second Editor opens the same article; the first one's next autosave moves it on,
     # so the second one's autosave is refused with a warning and overwrites nothing.
     other = signed_in(browser, live_server, people["eric"], problems, **DESKTOP)
+    control_the_clock(other)
     other.goto(change_url)
     _menu, other_content = editor_parts(other)
     expect(other_content).to_contain_text(FIRST)
     content.locator("p", has_text=CLAIM).click()
     desk.keyboard.press("End")
     desk.keyboard.type(" Side effects were mild.")
+    autosave_now(desk)
     poll(lambda: "Side effects were mild." in Article.objects.get().body)
     other_content.locator("p", has_text=FIRST).click()
     other.keyboard.press("End")
     other.keyboard.type(" A second editor's words.")
+    autosave_now(other)
     other_status = other.locator("#autosave-status")
     expect(other_status).to_have_attribute("data-state", "stale", timeout=AUTOSAVE_WAIT)
     expect(other_status).to_contain_text("Edna changed this article")

@@ -18,7 +18,11 @@ from signups.export import background
 from signups.models import ExportJob
 from tests.factories import ConfirmedSubscriberFactory
 
-from .admin_pages import signed_in, staff_user
+from .admin_pages import control_the_clock, signed_in, staff_user
+
+#: ms between two questions the progress page asks the server (EVERY_MS in
+#: signups/static/signups/admin/export-progress.js).
+POLL_MS = 2000
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +47,7 @@ def test_a_big_export_is_followed_and_downloaded(browser, live_server, marketing
         ConfirmedSubscriberFactory(email=email)
     problems = []
     page = signed_in(browser, live_server, marketing, problems)
+    control_the_clock(page)  # the page's next question is asked when the test moves the clock
 
     page.goto(live_server.url + "/admin/signups/subscriber/")
     page.get_by_role("link", name="Export", exact=True).click()
@@ -60,11 +65,13 @@ def test_a_big_export_is_followed_and_downloaded(browser, live_server, marketing
     ExportJob.objects.filter(pk=job.pk).update(
         state=ExportJob.State.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now(), rows_done=2
     )
+    page.clock.run_for(POLL_MS)
     expect(row.locator(".job-rows")).to_have_text("2 of 4 rows")
     expect(progress).to_have_attribute("value", "50")
     # ...and the task itself, to the end.
     ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.QUEUED)
     assert background.make_export.call(job_id=job.pk) == "done"
+    page.clock.run_for(POLL_MS)
 
     link = page.get_by_role("link", name="Download")
     expect(link).to_be_visible()

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from signups.models import DEFAULT_CHECK_INBOX, DEFAULT_ERROR, DEFAULT_SUCCESS, Subscriber
@@ -160,24 +159,6 @@ def test_without_javascript_an_invalid_address_shows_the_error_page_with_the_val
     expect(email).to_have_value(typed)
     expect(email).to_have_attribute("aria-invalid", "true")
     assert not Subscriber.objects.exists()
-
-
-def test_by_keyboard_alone_tab_to_the_field_type_and_press_enter(page, live_server):
-    page.goto(live_server.url + reverse("signups:signup"))
-    _block, status, email = signup_block(page)
-
-    for _ in range(10):
-        page.keyboard.press("Tab")
-        if email.evaluate("field => field === document.activeElement"):
-            break
-    else:
-        pytest.fail("Tab never reached the email field")
-    page.keyboard.type("jane@example.com")
-    page.keyboard.press("Enter")
-
-    expect_success(status)
-    expect(status).to_be_focused()
-    assert Subscriber.objects.get().email == "jane@example.com"
 
 
 def test_the_script_sends_the_visits_utm_parameters_and_referring_site(page, article_path, article_url):

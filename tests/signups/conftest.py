@@ -143,7 +143,8 @@ def smtp_sink(settings):
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPSink)
     server.daemon_threads = True
     server.received = SentMail()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop's next poll: half a second by default, per test.
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     settings.MAILERS = {
         "default": {

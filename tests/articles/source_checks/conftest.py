@@ -91,7 +91,8 @@ def registry_server(settings):
     """The local registry, with the settings pointing the checks at it (no pause
     between requests, no wait before retries, half a second per request)."""
     server = RegistryServer()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop's next poll: half a second by default, per test.
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     settings.SOURCE_CHECK_CROSSREF_URL = f"{server.url}/crossref"
     settings.SOURCE_CHECK_EUTILS_URL = f"{server.url}/eutils"

@@ -27,7 +27,8 @@ class FakeCloudflare(ThreadingHTTPServer):
         self.refused = []  # (status, reason) of each refused call
         self.fail_with = None  # (status, code, message) to answer every call with
         self.delay = 0.0
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+        # shutdown() waits for the loop's next poll: half a second by default, per test.
+        self._thread = threading.Thread(target=self.serve_forever, args=(0.01,), daemon=True)
 
     @property
     def api_url(self):
