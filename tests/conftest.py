@@ -12,17 +12,6 @@ from django.db import connection
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def pytest_collection_modifyitems(config, items):
-    """Browser tests first, each group in its own order.
-
-    Under ``--dist worksteal`` (``make test``) each worker starts with a contiguous half
-    of this list and an idle worker steals from the end of the other's
-    (https://pytest-xdist.readthedocs.io/en/stable/distribution.html). With the browser
-    tests first, one worker drives Chromium while the other runs the quick tests beside
-    it, and what is left to steal at the end is quick tests, not a 20-second walk."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
-
-
 def _own_redis_database_per_worker():
     """With REDIS_URL set, parallel workers each get their own Redis database (15, 14...),
     so one worker's cache.clear() cannot empty another's cache mid-test."""
