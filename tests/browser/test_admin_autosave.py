@@ -78,9 +78,9 @@ def test_an_editor_s_draft_saves_itself_survives_offline_and_never_overwrites_an
     assert article.status == "draft" and article.author is None
 
     # Two topics picked: autosave saves them too.
-    # Waited for in the browser, not by polling the database: the live server's in-memory
-    # SQLite refuses a write at once while this thread reads, so polling could keep
-    # refusing the very save it waits for. The interval also ticks on its own meanwhile.
+    # Waited for in the browser, not by polling the database: on SQLite this thread and the
+    # live server share one in-memory connection, which two threads must not use at once.
+    # The interval also ticks on its own meanwhile, so any answer carrying both will do.
     with page.expect_response(autosave_sending(topics), timeout=WAIT) as answer:
         choose_topic(page, "Depr", "Depression")
         choose_topic(page, "Anx", "Anxiety")

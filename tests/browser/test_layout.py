@@ -82,7 +82,8 @@ def test_text_enlarged_to_200_percent_still_fits_without_horizontal_scrolling(
 ):
     """WCAG 1.4.4: text alone at 200% (a browser's minimum font size setting does this).
     A subtest per page, one after another in one browser context."""
-    context, page = open_in(browser, serve_media, "about:blank", viewport={"width": 1280, "height": 800})
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = serve_media(context.new_page())
     try:
         for name in ["home", "article", "sign-up"]:
             with subtests.test(name):
