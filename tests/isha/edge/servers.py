@@ -260,8 +260,9 @@ class Varnish:
         assert text.count(SHIPPED_BACKEND_PORT) == 1, "the shipped VCL's backend port moved"
         text = text.replace(SHIPPED_BACKEND_PORT, f'.port = "{self.origin_port}";')
         # The shipped probe needs three good answers 2 s apart to find a restarted origin
-        # healthy again; tests probe every half second so that wait is short. The window
-        # and threshold, what the tests check, are the shipped ones.
+        # healthy again; tests probe every half second (each timing out before the next)
+        # so that wait is short. The window and threshold, what the tests check, are the
+        # shipped ones.
         assert text.count(SHIPPED_PROBE_INTERVAL) == 1, "the shipped VCL's probe interval moved"
         return text.replace(SHIPPED_PROBE_INTERVAL, ".interval = 0.5s;\n        .timeout = 0.4s;")
 
