@@ -13,7 +13,7 @@ from django.db import transaction
 from .editorial_checks.stored import refresh_checks_on_commit, refresh_stored_checks
 from .images import make_crops, make_renditions
 from .models import Article, SlugRedirect
-from .reader_parts import store_parts
+from .reader_parts import store_parts_on_commit
 from .search import refresh_search_vectors
 
 
@@ -94,6 +94,6 @@ def refresh_on_commit(article: Article, *, old_slug: str | None, was_live: bool)
     redirect = partial(refresh_redirects, article, old_slug=old_slug, was_live=was_live)
     transaction.on_commit(redirect, robust=True)
     transaction.on_commit(partial(refresh_search_document, article), robust=True)
-    transaction.on_commit(partial(store_parts, [article.pk]), robust=True)
+    store_parts_on_commit([article.pk])
     transaction.on_commit(partial(refresh_renditions, article), robust=True)
     refresh_checks_on_commit(article)

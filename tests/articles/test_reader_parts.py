@@ -1,10 +1,11 @@
 """The article page's stored rendering (articles.reader_parts): readers get the same page
 from it as from a live render, and it follows every change of what it derives from."""
 
+import contextlib
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -95,6 +96,35 @@ def test_a_citation_added_later_reaches_the_page_once_it_commits(client, django_
     with django_capture_on_commit_callbacks(execute=True):
         CitationFactory(article=article, source=SourceFactory(citation_text="A second trial."))
     assert "A second trial." in page(client, article)
+
+
+def stored_renderings(queries):
+    """How many of the captured ``queries`` wrote an article's stored rendering."""
+    return sum('SET "reader_parts"' in query["sql"] for query in queries)
+
+
+def test_one_transaction_renders_each_article_once_however_many_citations_change(
+    client, django_capture_on_commit_callbacks
+):
+    article, source = cited_article()
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        for number in range(3):
+            CitationFactory(article=article, source=SourceFactory(citation_text=f"Trial {number}."))
+        source.citation_text = "Edited citation."
+        source.save()
+    assert stored_renderings(queries) == 1
+    assert "Trial 2." in page(client, article) and "Edited citation." in page(client, article)
+
+
+def test_a_change_after_a_rolled_back_savepoint_is_still_rendered(client, django_capture_on_commit_callbacks):
+    article, _source = cited_article()
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            CitationFactory(article=article, source=SourceFactory(citation_text="Rolled back."))
+            raise RuntimeError
+        CitationFactory(article=article, source=SourceFactory(citation_text="Kept."))
+    assert stored_renderings(queries) == 1
+    assert "Kept." in page(client, article) and "Rolled back." not in page(client, article)
 
 
 def test_a_body_written_past_the_service_is_rendered_live_not_stale(client):
