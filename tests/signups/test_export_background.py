@@ -318,30 +318,22 @@ def test_an_export_left_by_a_killed_worker_is_failed_not_running_for_ever(
     settings.SIGNUP_EXPORT_STALE_SECONDS = 300
     user = django_user_model.objects.get(username="marketing")
     now = timezone.now()
-    left = ExportJob.objects.create(
-        user=user,
-        via="admin",
-        format="csv",
-        preset="full",
-        query=b"x",
-        state=State.RUNNING,
-        rows_total=10,
-        rows_done=3,
-        started_at=now - timedelta(minutes=20),
-        heartbeat_at=now - timedelta(minutes=6),
-    )
-    alive = ExportJob.objects.create(
-        user=user,
-        via="admin",
-        format="csv",
-        preset="full",
-        query=b"x",
-        state=State.RUNNING,
-        rows_total=10,
-        rows_done=3,
-        started_at=now - timedelta(minutes=20),
-        heartbeat_at=now - timedelta(minutes=1),
-    )
+
+    def running(last_heartbeat_minutes_ago):
+        return ExportJob.objects.create(
+            user=user,
+            via="admin",
+            format="csv",
+            preset="full",
+            query=b"x",
+            state=State.RUNNING,
+            rows_total=10,
+            rows_done=3,
+            started_at=now - timedelta(minutes=20),
+            heartbeat_at=now - timedelta(minutes=last_heartbeat_minutes_ago),
+        )
+
+    left, alive = running(6), running(1)
 
     page = marketing_client.get(JOBS_URL)
 
