@@ -84,10 +84,10 @@ def subscribe(
             subscriber = _create(email, email_normalized, copy_version_id, hold, event)
         return subscriber, True
     except IntegrityError:
-        if not Subscriber.objects.filter(email_normalized=email_normalized).exists():
+        subscriber = Subscriber.objects.filter(email_normalized=email_normalized).first()
+        if subscriber is None:
             raise  # not the address's unique constraint
     with transaction.atomic():
-        subscriber = Subscriber.objects.get(email_normalized=email_normalized)
         note = _follow_up(subscriber, copy_version_id, hold)
         SignupEvent.objects.create(subscriber=subscriber, copy_version_id=copy_version_id, note=note, **event)
     return subscriber, False
