@@ -112,22 +112,25 @@ def _remove_from_export_logs(subscriber, email_normalized):
 
 @erasure_step
 def _remove_background_exports(subscriber, email_normalized):
-    # Any finished export file made before now may hold the person: delete them all (on
-    # commit). One being made may have read them already: fail it; its worker then keeps
-    # nothing (signups.export.background). A queued one reads after this erasure.
+    # One being made may have read them already: fail it; its worker then keeps nothing
+    # (signups.export.background). Any finished export file made before now may hold the
+    # person: delete them all (on commit). In that order: a job finishing meanwhile is
+    # skipped by the first statement (on PostgreSQL it waits for the worker's commit, then
+    # finds the job done) and seen done by the second, which starts after it. A queued
+    # one reads after this erasure.
     from .export import background
     from .models import ExportJob
 
     when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    background.delete_files(
-        ExportJob.objects.filter(state=ExportJob.State.DONE),
-        f"Deleted at {when}: someone who may be in it asked to be erased. Export again.",
-    )
     ExportJob.objects.filter(state=ExportJob.State.RUNNING).update(
         state=ExportJob.State.FAILED,
         finished_at=timezone.now(),
         query=b"",
         message=f"Stopped at {when}: someone who may be in it asked to be erased. Export again.",
+    )
+    background.delete_files(
+        ExportJob.objects.filter(state=ExportJob.State.DONE),
+        f"Deleted at {when}: someone who may be in it asked to be erased. Export again.",
     )
 
 
