@@ -84,13 +84,13 @@ def subscribe(
             subscriber = _create(email, email_normalized, copy_version_id, hold, event)
         return subscriber, True
     except IntegrityError:
-        subscriber = Subscriber.objects.filter(email_normalized=email_normalized).first()
-        if subscriber is None:
+        existing = Subscriber.objects.filter(email_normalized=email_normalized).first()
+        if existing is None:
             raise  # not the address's unique constraint
     with transaction.atomic():
-        note = _follow_up(subscriber, copy_version_id, hold)
-        SignupEvent.objects.create(subscriber=subscriber, copy_version_id=copy_version_id, note=note, **event)
-    return subscriber, False
+        note = _follow_up(existing, copy_version_id, hold)
+        SignupEvent.objects.create(subscriber=existing, copy_version_id=copy_version_id, note=note, **event)
+    return existing, False
 
 
 def _create(
