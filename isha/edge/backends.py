@@ -20,11 +20,10 @@ network failure. The standard library's HTTP client is enough for one request pe
 
 import json
 import logging
-import re
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from itertools import batched
 from urllib.parse import quote
 
@@ -32,9 +31,6 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-# The key syntax the site promises (isha.pagecache): nothing that needs quoting in a
-# header, a ban expression or JSON.
-KEY_PATTERN = re.compile(r"[a-z0-9_-]{1,64}")
 # Cloudflare: "You may purge up to 30 tags, hosts, or prefixes in one API call."
 CLOUDFLARE_TAGS_PER_CALL = 30
 # Varnish refuses request headers longer than its http_req_hdr_len parameter (8 KB by
@@ -52,16 +48,6 @@ class PurgeError(Exception):
     def __init__(self, message: str, keys: Collection[str]) -> None:
         super().__init__(message)
         self.keys = frozenset(keys)
-
-
-def valid_keys(keys: Iterable[str]) -> frozenset[str]:
-    """The keys of ``keys`` that match :data:`KEY_PATTERN`; raises ``ValueError`` naming
-    the first that does not (a caller's bug: such a key cannot be on any response)."""
-    checked = frozenset(keys)
-    for key in checked:
-        if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
-            raise ValueError(f"Not a surrogate key: {key!r} (expected [a-z0-9_-]{{1,64}}).")
-    return checked
 
 
 class Deadline:

@@ -32,7 +32,9 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
-from .backends import PurgeError, configured_purger, valid_keys
+from isha.pagecache.keys import valid as valid_keys
+
+from .backends import PurgeError, configured_purger
 
 logger = logging.getLogger(__name__)
 

@@ -48,10 +48,11 @@ def key(prefix: str, value: object) -> str:
 
 
 def valid(keys: Iterable[str]) -> frozenset[str]:
-    """``keys`` as a frozenset; raises ``ValueError`` naming a key outside ``KEY_RE``."""
+    """``keys`` as a frozenset; raises ``ValueError`` naming a key outside ``KEY_RE``
+    (nothing that needs quoting in a header, a ban expression or JSON)."""
     result = frozenset(keys)
     for name in result:
-        if not KEY_RE.fullmatch(name):
+        if not isinstance(name, str) or not KEY_RE.fullmatch(name):
             raise ValueError(f"surrogate key {name!r} does not match [a-z0-9_-]{{1,64}}")
     return result
 

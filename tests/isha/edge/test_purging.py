@@ -201,7 +201,7 @@ def test_a_malformed_key_purges_every_page_instead(cloudflare, caplog):
     assert tasks.purge_on_change(keys={"Article 7"}, hard=True) == "purged"
 
     assert cloudflare.purged == [["site"]]
-    assert "Not a surrogate key: 'Article 7'" in caplog.text
+    assert "surrogate key 'Article 7' does not match" in caplog.text
 
 
 def test_with_no_edge_configured_nothing_is_sent(settings):
