@@ -270,7 +270,9 @@ def delete_files(jobs: QuerySet[ExportJob], message: str) -> int:
 def expire(now: datetime | None = None) -> tuple[int, int]:
     """Delete expired files and forget long-finished jobs; returns ``(files, rows)``.
 
-    Also deletes temporary ``.part`` files a killed worker left (older than a stale job).
+    Also deletes any file in the folder that no finished job owns and that has not been
+    written to for longer than a stale job: a killed worker's ``.part`` file, or a file
+    renamed just before its worker was killed, whose job never recorded it.
     """
     now = now or timezone.now()
     files = delete_files(
@@ -284,7 +286,8 @@ def expire(now: datetime | None = None) -> tuple[int, int]:
     folder = Path(storage().location)
     cutoff = (now - timedelta(seconds=settings.SIGNUP_EXPORT_STALE_SECONDS)).timestamp()
     if folder.is_dir():
-        for part in folder.glob("*.part"):
-            if part.stat().st_mtime < cutoff:
-                part.unlink(missing_ok=True)
+        owned = set(ExportJob.objects.filter(state=State.DONE).values_list("file_name", flat=True))
+        for path in folder.iterdir():
+            if path.is_file() and path.name not in owned and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
     return files, forgotten

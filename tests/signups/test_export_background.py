@@ -2,6 +2,7 @@
 
 import csv
 import io
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -232,6 +233,27 @@ def test_the_file_is_deleted_when_it_expires(
     assert (job.state, job.file_name) == (State.DELETED, "")
     assert marketing_client.get(download_url(job)).status_code == 404
     assert "Deleted 2 hours after it was made." in marketing_client.get(JOBS_URL).text
+
+
+def test_files_no_finished_export_owns_are_deleted_once_stale(people, export, export_folder, settings):
+    settings.SIGNUP_EXPORT_STALE_SECONDS = 300
+    job = export()
+    job.refresh_from_db()
+    # A worker killed after renaming its file, before its job recorded it; and one killed
+    # while writing.
+    orphans = [export_folder / "98-0123456789abcdef.csv", export_folder / "99-0123456789abcdef.part"]
+    for orphan in orphans:
+        orphan.write_text("Email\nana@example.com\n")
+    fresh = export_folder / "100-0123456789abcdef.part"
+    fresh.write_text("being written")
+    written = (timezone.now() - timedelta(minutes=10)).timestamp()
+    for path in [*orphans, export_folder / job.file_name]:
+        os.utime(path, (written, written))
+
+    background.expire()
+
+    assert [path.exists() for path in orphans] == [False, False]
+    assert (export_folder / job.file_name).exists() and fresh.exists()
 
 
 def test_erasing_anyone_deletes_the_files_made_before(
