@@ -3,8 +3,7 @@ cannot make on its own (one h1, heading order, landmarks, skip link, visible foc
 inline script or style for the strict CSP, reduced motion) and the sign-up form by
 keyboard alone, with and without JavaScript.
 
-axe-core comes from axe-playwright-python, pinned in pyproject.toml: each release bundles its
-own axe-core, and a newer axe-core adds rules and changes the violations it counts.
+axe-core runs through :mod:`tests.browser.axe_core`.
 """
 
 import re
@@ -12,7 +11,6 @@ from contextlib import contextmanager
 from html.parser import HTMLParser
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -20,29 +18,23 @@ from signups import tokens
 from signups.models import DEFAULT_ERROR, DEFAULT_SUCCESS, Subscriber
 from tests.factories import SubscriberFactory
 
+from . import axe_core
+
 pytestmark = pytest.mark.browser
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 # Moderate or minor findings we accept, by axe rule id, with the reason. Empty today:
 # every page type passes all of the rules above. A new finding fails the test until it
 # is fixed or listed here with its reason.
 ACCEPTED = {}
 
-axe = Axe()
-
 
 def run_axe(page):
     """axe-core's violations on ``page`` (a list of axe result dicts), after checking that
-    axe ran its rules and could compute every text's contrast.
-
-    ``resultTypes`` keeps every node of violations and incomplete results and one node
-    per passed or inapplicable rule: the rule ids checked below are all still there, and
-    the answer is a fifth of the size (https://github.com/dequelabs/axe-core/blob/develop/doc/API.md#options-parameter).
-    """
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations", "incomplete"]}
-    results = axe.run(page, options=options).response
-    checked = {rule["id"] for kind in ("passes", "violations", "incomplete") for rule in results[kind]}
+    axe ran its rules and could compute every text's contrast (every node of violations
+    and incomplete results is kept)."""
+    results = axe_core.run_axe(page, result_types=("violations", "incomplete"))
+    checked = {rule for kind in ("passes", "violations", "incomplete") for rule in results["checked"][kind]}
     assert {"color-contrast", "target-size", "landmark-one-main"} <= checked, "axe did not run its rules"
     # axe leaves contrast it cannot compute (text over a gradient or image) "incomplete":
     # no such text here, so every text's contrast is actually checked.

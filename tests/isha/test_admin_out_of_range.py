@@ -12,8 +12,13 @@ pytestmark = [
 ]
 
 
-def _queries(model_admin):
-    """Odd values for the list's date drill-down and for every date field's filter."""
+def _queries(model_admin, *, zone):
+    """Odd values for the list's date drill-down and for every date field's filter.
+
+    Only the values at the ends of the calendar (year 1, year 9999) land on one side or
+    the other of the limit depending on the site's time zone; a year of 0 or of twenty
+    digits is refused whatever the zone, so those two are tried in UTC alone.
+    """
     fields = [
         f.name for f in model_admin.model._meta.get_fields() if f.get_internal_type() == "DateTimeField"
     ]
@@ -24,23 +29,25 @@ def _queries(model_admin):
             f"{field}__year=9999&{field}__month=12",
             f"{field}__year=9999",
             f"{field}__year=1",
-            f"{field}__year=0",
-            f"{field}__year=99999999999999999999",
             f"{field}__gte=9999-12-31+23:59:59",
             f"{field}__lt=0001-01-01+00:00:00",
         ]
+        if zone == "UTC":
+            queries += [f"{field}__year=0", f"{field}__year=99999999999999999999"]
     return queries
 
 
 @pytest.mark.parametrize("zone", ["UTC", "America/Los_Angeles", "Pacific/Kiritimati"])
 def test_every_admin_list_answers_out_of_range_dates_without_a_500(admin_client, settings, zone):
+    """Each zone moves the limits of the calendar: UTC-8 pushes the last instant of 9999
+    past it, UTC+14 the first instant of year 1 before it."""
     settings.TIME_ZONE = zone
     admin_client.raise_request_exception = False
     failures = {}
 
     for model, model_admin in admin.site._registry.items():
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-        for query in _queries(model_admin):
+        for query in _queries(model_admin, zone=zone):
             status = admin_client.get(f"{url}?{query}").status_code
             if status not in (200, 302, 400):
                 failures[f"{url}?{query}"] = status
