@@ -40,6 +40,14 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def base_url():
+    """None: tests open the live server's full URLs. Defined here so that pytest-playwright's
+    fallback ``base_url``, a fixture method of a plugin object that pytest 9 deprecates
+    (PytestRemovedIn10Warning), is never set up."""
+    return None
+
+
 class _RequestsInFlight:
     """Which live-server threads are answering a request now: Django sends
     ``request_started`` when its handler takes a request and ``request_finished`` when the
