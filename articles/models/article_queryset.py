@@ -89,6 +89,8 @@ class ArticleQuerySet(models.QuerySet):
         the editor's published picks in order, then the newest published articles sharing
         one of ``topic_ids`` (the article's topics) up to ``related_count``; ``latest`` the
         newest ``latest_count`` published articles that are neither ``article`` nor related.
+        ``now`` (an aware datetime in any zone; the current time by default) is the instant
+        visibility is judged at, as in :meth:`published`.
 
         One query selects the picks, the ``related_count`` newest others sharing a topic
         and the ``latest_count + related_count`` newest others (each a ``LIMIT``
@@ -116,6 +118,8 @@ class ArticleQuerySet(models.QuerySet):
             shares_a=shares.format(a="a"),
             shares_b=shares.format(a="b"),
         )
+        # raw() binds each parameter as the ORM would (adapt_unknown_value): on SQLite an aware
+        # time becomes the naive UTC text the column holds, so any zone compares correctly.
         visible = [model.Status.PUBLISHED.value, now, article.pk]
         params = [
             *topic_ids,

@@ -3,11 +3,14 @@ from it as from a live render, and it follows every change of what it derives fr
 
 import contextlib
 import re
+import zoneinfo
+from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import publishing
 from articles.citations import marker_for
@@ -221,3 +224,21 @@ def test_a_library_image_edit_refreshes_the_articles_showing_it(client, django_c
         image.save()
     html = page(client, article)
     assert 'alt="A quiet consulting room"' in html and "A treatment room" not in html
+
+
+def test_reading_next_reads_a_time_given_in_any_zone_as_that_instant():
+    """``now`` may come in any zone: an article published an hour before it is offered, one
+    due an hour after it is not, even where the zone's clock reads earlier than UTC's."""
+    topic = TopicFactory()
+    article = ArticleFactory()
+    article.topics.add(topic)
+    now = timezone.now()
+    past = ArticleFactory(title="Out an hour ago", published_at=now - timedelta(hours=1))
+    due = ArticleFactory(title="Due in an hour", published_at=now + timedelta(hours=1))
+    for candidate in (past, due):
+        candidate.topics.add(topic)
+    for zone in ("UTC", "America/Los_Angeles", "Pacific/Kiritimati"):
+        local = now.astimezone(zoneinfo.ZoneInfo(zone))
+        related, latest = Article.objects.reading_next(article, [topic.pk], 3, 3, now=local)
+        offered = {a.title for a in [*related, *latest]}
+        assert "Out an hour ago" in offered and "Due in an hour" not in offered, zone
