@@ -46,11 +46,11 @@ EVERYTHING = frozenset({"site"})
 RETRY, REPURGE = "retry", "repurge"
 
 
-def purge_on_change(
-    sender: object = None, *, keys: Iterable[str] = (), hard: bool = False, **_kwargs: object
-) -> str:
+def purge_on_change(sender: object = None, *, keys: Iterable[str] = (), **_kwargs: object) -> str:
     """Receiver of ``content_changed``: purge ``keys`` (an iterable of surrogate keys) now,
-    queue a retry if that fails, and queue the re-purge. Returns ``"off"`` (no edge
+    queue a retry if that fails, and queue the re-purge. Hard and soft keys alike: the
+    edge keeps no stale copy to serve while the origin renders (its ``hard_keys`` argument
+    is not read). Returns ``"off"`` (no edge
     configured), ``"purged"`` or ``"queued"`` (failed now, retried later).
 
     Never raises for the edge being down or slow; a key that breaks the promised syntax

@@ -20,7 +20,7 @@ parameter never split it. It names what it shows in *surrogate keys*
 which keys a row's change touches and whether it is *hard* (a removal or correction:
 archive, unpublish, a correction note, site or sign-up copy, a deletion). When the
 transaction commits, each key's version moves (one ``INCRBY``; a hard change moves its
-high bits) and :data:`content_changed` is sent (``keys``, ``hard``) for the edge purge.
+high bits) and :data:`content_changed` is sent (``keys``, ``hard_keys``) for the edge purge.
 Every stored page keeps its keys' versions; a look-up reads the page and those versions
 in one ``get_many``, so a change retires exactly the pages carrying its keys, with no
 list of pages per key to maintain. A soft-stale page is served to everyone but the one

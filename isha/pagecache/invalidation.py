@@ -36,10 +36,10 @@ VERSION_PREFIX = "pagecache:v:"
 SOFT_BITS = 20
 HARD_UNIT = 1 << SOFT_BITS
 
-# Sent after a content change commits, with ``keys`` (a frozenset of surrogate keys whose
-# pages changed) and ``hard`` (bool: readers must never get the old copy again). A change
-# touching keys both ways sends twice: hard keys, then soft ones. Receivers' errors are
-# logged, never raised into the request that saved (``send_robust``).
+# Sent once after a content change commits, with ``keys`` (a frozenset of the surrogate keys
+# whose pages changed) and ``hard_keys`` (the frozenset of those whose old copy readers must
+# never get again; the rest changed softly). Receivers' errors are logged, never raised into
+# the request that saved (``send_robust``).
 content_changed = Signal()
 
 # Set to True on a model instance before saving it when readers can see neither its old
@@ -123,7 +123,7 @@ class _Pending(dict):
 
 def invalidate(keys=None, hard=False, **_signal_kwargs) -> None:
     """Retire now the pages carrying ``keys`` (surrogate keys; default: ``site``, every
-    page, hard), hard if ``hard``, then send :data:`content_changed`.
+    page, hard), hard if ``hard``, then send :data:`content_changed` once.
 
     Prefer :func:`invalidate_on_commit` inside a transaction: a page retired before the
     commit is refilled from the old rows by the next reader. Tried even during a known
@@ -146,14 +146,12 @@ def invalidate(keys=None, hard=False, **_signal_kwargs) -> None:
     if not hardness:
         return
     cacheguard.guarded(partial(_retire, hardness), force=True)
-    for flag in (True, False):
-        changed = frozenset(name for name, is_hard in hardness.items() if is_hard is flag)
-        if changed:
-            _announce(changed, flag)
+    hard_keys = frozenset(name for name, is_hard in hardness.items() if is_hard)
+    _announce(frozenset(hardness), hard_keys)
 
 
-def _announce(keys: frozenset[str], hard: bool) -> None:
-    for receiver, outcome in content_changed.send_robust(sender=None, keys=keys, hard=hard):
+def _announce(keys: frozenset[str], hard_keys: frozenset[str]) -> None:
+    for receiver, outcome in content_changed.send_robust(sender=None, keys=keys, hard_keys=hard_keys):
         if isinstance(outcome, Exception):
             logger.error(
                 "A content_changed receiver (%s) failed for keys %s",
@@ -166,8 +164,8 @@ def _announce(keys: frozenset[str], hard: bool) -> None:
 def retire_on_commit(changes, using=None) -> None:
     """Retire the keys of ``changes`` (:class:`Change` list) when the current transaction
     commits, together with every other change of that transaction (one retirement, one
-    :data:`content_changed` per hardness); at once outside a transaction. Nothing happens
-    on a rollback."""
+    :data:`content_changed`); at once outside a transaction. Nothing happens on a
+    rollback."""
     hardness: dict[str, bool] = {}
     for change in changes:
         for name in valid(change.keys):
@@ -182,7 +180,7 @@ def retire_on_commit(changes, using=None) -> None:
     # Each change gets its own callback (a test capturing the callbacks of a block sees
     # it, a rolled-back savepoint drops it), but the changes of one transaction share a
     # group, retired once by whichever callback runs first: one content_changed per
-    # commit and hardness, not one per row.
+    # commit, not one per row.
     for _savepoints, callback, _robust in connection.run_on_commit:
         batch = callback.args[0] if isinstance(callback, partial) and callback.func is invalidate else None
         if isinstance(batch, _Pending) and not batch.group.flushed:

@@ -20,8 +20,11 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from articles import publishing
 from isha.edge import tasks
 from isha.edge.backends import CloudflarePurger, PurgeError, VarnishPurger
+from tests.articles.admin_support import staff_in
+from tests.factories import ArticleFactory
 
 from .fake_cloudflare import TOKEN, ZONE_ID, FakeCloudflare
 from .servers import free_port
@@ -84,10 +87,23 @@ def queued(*keys):
 def test_cloudflare_gets_every_key_as_a_tag_in_calls_of_at_most_30(cloudflare):
     keys = {f"article-{n}" for n in range(65)} | {"home", "site"}
 
-    assert tasks.purge_on_change(keys=keys, hard=True) == "purged"
+    assert tasks.purge_on_change(keys=keys) == "purged"
 
     assert [len(call) for call in cloudflare.purged] == [30, 30, 7]
     assert cloudflare.tags() == keys and not cloudflare.refused
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_archive_retiring_pages_hard_and_lists_softly_is_purged_in_one_call(cloudflare, django_user_model):
+    """One commit, one purge: while the edge is down, a second call would cost the
+    publisher a second purge timeout."""
+    article = ArticleFactory()
+    cloudflare.purged.clear()
+
+    publishing.archive(article=article, actor=staff_in("Publishers", django_user_model, "pablo"))
+
+    assert len(cloudflare.purged) == 1
+    assert {f"article-{article.pk}", "article-list", "feeds", "sitemap"} <= cloudflare.tags()
 
 
 def test_a_refused_cloudflare_call_names_the_apis_error_and_only_its_own_tags(cloudflare):
@@ -138,7 +154,7 @@ def test_a_failed_purge_is_logged_once_and_retried_until_it_goes_through(cloudfl
     cloudflare.fail_with = (503, 10000, "Service unavailable")
 
     with caplog.at_level(logging.INFO, logger="isha.edge"):
-        assert tasks.purge_on_change(keys={"article-7", "home"}, hard=True) == "queued"
+        assert tasks.purge_on_change(keys={"article-7", "home"}) == "queued"
 
     assert queued("article-7", "home") == [("retry", 2, 5), ("repurge", 1, 20)]
     [warning] = [r for r in caplog.records if r.levelno >= logging.WARNING]
@@ -163,7 +179,7 @@ def test_a_failed_purge_is_logged_once_and_retried_until_it_goes_through(cloudfl
 
 def test_a_purge_that_keeps_failing_gives_up_after_the_last_try_with_an_error(cloudflare, queue, caplog):
     cloudflare.fail_with = (500, 10000, "Internal error")
-    tasks.purge_on_change(keys={"site"}, hard=True)
+    tasks.purge_on_change(keys={"site"})
 
     for seconds in (6, 17, 21, 27, 40):
         with later(seconds):
@@ -179,7 +195,7 @@ def test_every_purge_is_sent_again_after_the_repurge_delay(cloudflare, queue):
     def purges_of_article_3():
         return [call for call in cloudflare.purged if call == ["article-3"]]
 
-    assert tasks.purge_on_change(keys={"article-3"}, hard=False) == "purged"
+    assert tasks.purge_on_change(keys={"article-3"}) == "purged"
     assert len(purges_of_article_3()) == 1
 
     run_worker()
@@ -192,13 +208,13 @@ def test_every_purge_is_sent_again_after_the_repurge_delay(cloudflare, queue):
 def test_without_a_queue_that_can_defer_a_failed_purge_is_logged_and_not_retried(cloudflare, caplog):
     cloudflare.fail_with = (503, 10000, "Service unavailable")
 
-    assert tasks.purge_on_change(keys={"home"}, hard=True) == "failed"
+    assert tasks.purge_on_change(keys={"home"}) == "failed"
     [warning] = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert "not retried" in warning.getMessage()
 
 
 def test_a_malformed_key_purges_every_page_instead(cloudflare, caplog):
-    assert tasks.purge_on_change(keys={"Article 7"}, hard=True) == "purged"
+    assert tasks.purge_on_change(keys={"Article 7"}) == "purged"
 
     assert cloudflare.purged == [["site"]]
     assert "surrogate key 'Article 7' does not match" in caplog.text
@@ -206,11 +222,11 @@ def test_a_malformed_key_purges_every_page_instead(cloudflare, caplog):
 
 def test_with_no_edge_configured_nothing_is_sent(settings):
     settings.EDGE_PURGE_BACKEND = ""
-    assert tasks.purge_on_change(keys={"home"}, hard=True) == "off"
+    assert tasks.purge_on_change(keys={"home"}) == "off"
 
 
 def test_the_queued_arguments_are_plain_json(cloudflare, queue):
-    tasks.purge_on_change(keys={"home", "article-1"}, hard=True)
+    tasks.purge_on_change(keys={"home", "article-1"})
 
     [row] = [r for r in DBTaskResult.objects.all() if r.args_kwargs["args"][0] == ["article-1", "home"]]
     assert json.loads(json.dumps(row.args_kwargs)) == {
