@@ -14,7 +14,8 @@ TEST_WORKERS ?= auto
 # Some machines (container images, these included) set PYTHONDONTWRITEBYTECODE: every process
 # (each test worker, each manage.py a test starts) would then compile the project's own
 # modules, and pytest rewrite the tests, from source again. Collecting the suite took 10 s
-# so and 4 s from __pycache__ (gitignored). The installed packages are compiled at install.
+# that way and 4 s from __pycache__ (gitignored). Unset for every target here; the installed
+# packages are compiled at install.
 unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install run run-prod worker test lint bench migrate demo check-python clean screenshots

@@ -16,7 +16,7 @@ the editor's request, inside the commit hook:
    delay is longer than the slowest render the edge will store (Varnish gives up on the
    origin after ``first_byte_timeout``, 15 s in ``deploy/varnish/default.vcl``).
 
-Every purge is a hard one (the ``hard`` flag of the signal is not needed here): a purged
+Every purge is a hard one (the signal's ``hard_keys`` are not needed here): a purged
 page is gone from the edge, never served stale, so a publish is visible and a removal is
 final as soon as the purge returns. Retries and the re-purge need a task backend that can
 defer (production's django-tasks-db queue, worked by ``manage.py db_worker``); with
@@ -49,9 +49,9 @@ RETRY, REPURGE = "retry", "repurge"
 def purge_on_change(sender: object = None, *, keys: Iterable[str] = (), **_kwargs: object) -> str:
     """Receiver of ``content_changed``: purge ``keys`` (an iterable of surrogate keys) now,
     queue a retry if that fails, and queue the re-purge. Hard and soft keys alike: the
-    edge keeps no stale copy to serve while the origin renders (its ``hard_keys`` argument
-    is not read). Returns ``"off"`` (no edge
-    configured), ``"purged"`` or ``"queued"`` (failed now, retried later).
+    edge keeps no stale copy to serve while the origin renders (the signal's ``hard_keys``
+    are not read). Returns ``"off"`` (no edge configured), ``"purged"`` or ``"queued"``
+    (failed now, retried later).
 
     Never raises for the edge being down or slow; a key that breaks the promised syntax
     is logged as an error and replaced by ``site``, which every page carries.
