@@ -6,7 +6,8 @@ release bundles its own axe-core, whose rules and counts move). The library's ow
 returns axe's whole answer, with a sample node and its HTML for every rule that passed.
 These tests read the violations, sometimes the incomplete results, and only the ids of the
 other rules, so :func:`run_axe` injects the script once per document and asks the page for
-just that: about a third of a second less of Chromium's time on each admin page.
+just that. Measured on the Editors' walk of 18 admin pages, that saved Chromium 0.6 and
+Python 0.5 CPU-seconds of about 13: the rules themselves are the cost.
 """
 
 from axe_playwright_python.base import AXE_SCRIPT
