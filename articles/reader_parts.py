@@ -17,10 +17,11 @@ the refresh (a bulk update, a fixture) is rendered live, never shown stale.
 
 import hashlib
 import json
-from functools import partial
 
 from django.db import transaction
 from django.template.loader import render_to_string
+
+from isha.commits import on_commit_once
 
 from .citations import number_sources
 from .library import render_library_images
@@ -117,48 +118,21 @@ def store_parts(article_ids) -> int:
     return written
 
 
-class _Refresh:
-    """The articles one transaction's changes wait to have refreshed, in order, and whether
-    a callback has refreshed them yet."""
-
-    def __init__(self):
-        self.ids: dict[int, None] = {}
-        self.done = False
-
-
-def _refresh(batch: _Refresh) -> int:
-    """Run :func:`store_parts` for ``batch``, the first time one of its callbacks runs."""
-    if batch.done:
-        return 0
-    batch.done = True
-    return store_parts(batch.ids)
-
-
 def store_parts_on_commit(article_ids) -> None:
     """Register :func:`store_parts` for ``article_ids`` to run once the current
     transaction commits (never after a rollback; at once outside a transaction).
 
-    The changes of one transaction share one refresh, run by whichever of their
-    callbacks comes first, so each article is rendered once however many of its rows
-    changed (a save with twenty citations renders the page once, not twenty-one times).
-    Each change still registers its own callback, as
-    :func:`isha.pagecache.invalidation.retire_on_commit` does: a savepoint rolled back
-    drops its own, and a test capturing a block's callbacks sees them.
+    The changes of one transaction share one refresh (:func:`isha.commits.on_commit_once`),
+    so each article is rendered once however many of its rows changed (a save with twenty
+    citations renders the page once, not twenty-one times).
 
     Robust (https://docs.djangoproject.com/en/stable/topics/db/transactions/#django.db.transaction.on_commit):
     the change it follows has committed, so a failure is logged, not raised, and the
     page renders live until the next refresh.
     """
-    ids = list(article_ids)
-    if not ids:
-        return
-    batch = None
-    for _savepoints, callback, _robust in transaction.get_connection().run_on_commit:
-        if isinstance(callback, partial) and callback.func is _refresh and not callback.args[0].done:
-            batch = callback.args[0]
-    batch = batch or _Refresh()
-    batch.ids.update(dict.fromkeys(ids))
-    transaction.on_commit(partial(_refresh, batch), robust=True)
+    ids = dict.fromkeys(article_ids)
+    if ids:
+        on_commit_once(store_parts, ids)
 
 
 def articles_citing(source_ids):

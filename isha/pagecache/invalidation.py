@@ -16,15 +16,16 @@ change (:func:`seconds_until_next_change`).
 """
 
 import logging
+import operator
 import time
 from functools import partial
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 
 from isha import cacheguard
+from isha.commits import on_commit_once
 
 from .keys import SITE, Change, changes_for, key, valid
 
@@ -105,22 +106,6 @@ def _retire_everything() -> None:
 cacheguard.on_recovery(_retire_everything)
 
 
-class _Group(list):
-    """The :class:`_Pending` batches of one transaction; the first to run retires them all."""
-
-    flushed = False
-
-
-class _Pending(dict):
-    """Keys (-> hard) of one change, retired at its transaction's commit with the rest of
-    its :class:`_Group`."""
-
-    def __init__(self, hardness, group):
-        super().__init__(hardness)
-        self.group = group
-        group.append(self)
-
-
 def invalidate(keys=None, hard=False, **_signal_kwargs) -> None:
     """Retire now the pages carrying ``keys`` (surrogate keys; default: ``site``, every
     page, hard), hard if ``hard``, then send :data:`content_changed` once.
@@ -130,15 +115,7 @@ def invalidate(keys=None, hard=False, **_signal_kwargs) -> None:
     outage; if the cache cannot be reached, every page is retired when it answers again.
     Raises ``ValueError`` for a malformed key.
     """
-    if isinstance(keys, _Pending):
-        if keys.group.flushed:
-            return
-        keys.group.flushed = True
-        hardness = {}
-        for batch in keys.group:
-            for name, is_hard in batch.items():
-                hardness[name] = hardness.get(name, False) or is_hard
-    elif isinstance(keys, dict):
+    if isinstance(keys, dict):
         hardness = dict(keys)
     else:
         names = valid(keys) if keys is not None else frozenset({SITE})
@@ -172,23 +149,9 @@ def retire_on_commit(changes, using=None) -> None:
             hardness[name] = hardness.get(name, False) or change.hard
     if not hardness:
         return
-    connection = connections[using or DEFAULT_DB_ALIAS]
-    if not connection.in_atomic_block:
-        invalidate(hardness)
-        return
-    group = None
-    # Each change gets its own callback (a test capturing the callbacks of a block sees
-    # it, a rolled-back savepoint drops it), but the changes of one transaction share a
-    # group, retired once by whichever callback runs first: one content_changed per
-    # commit, not one per row.
-    for _savepoints, callback, _robust in connection.run_on_commit:
-        batch = callback.args[0] if isinstance(callback, partial) and callback.func is invalidate else None
-        if isinstance(batch, _Pending) and not batch.group.flushed:
-            group = batch.group
-    # robust: the change is committed by then; a cache outage is logged, not raised.
-    transaction.on_commit(
-        partial(invalidate, _Pending(hardness, group or _Group())), using=using, robust=True
-    )
+    # One retirement and one content_changed per commit, not one per row: the changes
+    # of a transaction share a batch (isha.commits), a key hard if any change made it so.
+    on_commit_once(invalidate, hardness, merge=operator.or_, using=using)
 
 
 def invalidate_on_commit(*, using=None, instance=None, keys=None, hard=False, **signal_kwargs) -> None:
